@@ -1,0 +1,132 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "cx8-net-device.h"
+
+#include "ns3/mac48-address.h"
+#include "ns3/packet.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(Cx8NetDevice);
+
+TypeId
+Cx8NetDevice::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::Cx8NetDevice")
+            .SetParent<FabricNetDevice>()
+            .SetGroupName("Cx8Nic")
+            .AddConstructor<Cx8NetDevice>()
+            .AddAttribute("PayloadMtu",
+                          "RoCE path MTU: payload bytes per packet (256, 512, 1024, 2048 or 4096)",
+                          UintegerValue(4096),
+                          MakeUintegerAccessor(&Cx8NetDevice::m_payloadMtu),
+                          MakeUintegerChecker<uint32_t>(256, 4096))
+            .AddAttribute("QueuePairFactory",
+                          "Creates the queue pairs (their type and attributes)",
+                          ObjectFactoryValue(ObjectFactory("ns3::RdmaQueuePair")),
+                          MakeObjectFactoryAccessor(&Cx8NetDevice::m_qpFactory),
+                          MakeObjectFactoryChecker());
+    return tid;
+}
+
+Cx8NetDevice::Cx8NetDevice() = default;
+
+void
+Cx8NetDevice::SetFabricAddress(uint32_t ipv4)
+{
+    m_ip = ipv4;
+    uint8_t mac[6] = {0x02,
+                      0x00,
+                      static_cast<uint8_t>(ipv4 >> 24),
+                      static_cast<uint8_t>(ipv4 >> 16),
+                      static_cast<uint8_t>(ipv4 >> 8),
+                      static_cast<uint8_t>(ipv4)};
+    Mac48Address address;
+    address.CopyFrom(mac);
+    SetAddress(address);
+}
+
+Ptr<RdmaQueuePair>
+Cx8NetDevice::CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort)
+{
+    Ptr<RdmaQueuePair> qp = m_qpFactory.Create<RdmaQueuePair>();
+    qp->Setup(GetNextQpn(), m_ip, remoteIp, remoteQpn, sourcePort);
+    qp->SetReadyCallback(MakeCallback(&Cx8NetDevice::QueuePairReady, this));
+    m_qps.push_back(qp);
+    return qp;
+}
+
+Ptr<RdmaQueuePair>
+Cx8NetDevice::GetQueuePair(uint32_t qpn) const
+{
+    uint32_t index = qpn - FIRST_QPN;
+    return (qpn >= FIRST_QPN && index < m_qps.size()) ? m_qps[index] : nullptr;
+}
+
+void
+Cx8NetDevice::QueuePairReady(Ptr<RdmaQueuePair> qp)
+{
+    m_ready.push_back(PeekPointer(qp));
+    TryTransmit();
+}
+
+Ptr<Packet>
+Cx8NetDevice::DoDequeue()
+{
+    Ptr<Packet> control = DequeueStrictPriority();
+    if (control)
+    {
+        return control;
+    }
+    if (m_ready.empty())
+    {
+        return nullptr;
+    }
+    RdmaQueuePair* qp = m_ready.front();
+    m_ready.pop_front();
+    Ptr<Packet> packet = qp->NextPacket(m_payloadMtu);
+    if (qp->HasDataToSend())
+    {
+        m_ready.push_back(qp);
+    }
+    return packet;
+}
+
+void
+Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
+{
+    Ptr<RdmaQueuePair> qp = header.IsRoce() ? GetQueuePair(header.GetDestQp()) : nullptr;
+    if (!qp)
+    {
+        ++m_unknownQp;
+        return;
+    }
+    if (header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE)
+    {
+        qp->ReceiveAck(header);
+        return;
+    }
+    Ptr<Packet> ack = qp->ReceiveData(header);
+    if (ack)
+    {
+        Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
+    }
+}
+
+void
+Cx8NetDevice::DoDispose()
+{
+    for (auto& qp : m_qps)
+    {
+        qp->Dispose();
+    }
+    m_qps.clear();
+    m_ready.clear();
+    FabricNetDevice::DoDispose();
+}
+
+} // namespace ns3

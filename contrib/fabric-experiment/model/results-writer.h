@@ -1,0 +1,60 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef RESULTS_WRITER_H
+#define RESULTS_WRITER_H
+
+#include "scenario-runner.h"
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fabric-experiment
+ * \brief A results folder that appears whole or not at all.
+ *
+ * Everything is written into a staging folder beside the final one, which Commit() renames into
+ * place. An existing folder is replaced only when the caller allows it; a folder never committed
+ * is removed.
+ */
+class ResultsFolder
+{
+  public:
+    ResultsFolder() = default;
+    ResultsFolder(const ResultsFolder&) = delete;
+    ResultsFolder& operator=(const ResultsFolder&) = delete;
+    ~ResultsFolder();
+
+    /// Create the staging folder for \p path; returns "" or why it cannot be done.
+    std::string Open(const std::string& path, bool replace);
+
+    const std::string& GetStagingPath() const
+    {
+        return m_staging;
+    }
+
+    /// Write \p name inside the staging folder; returns "" or the error.
+    std::string WriteFile(const std::string& name, const std::string& content) const;
+
+    /// Move the staging folder into place; returns "" or the error.
+    std::string Commit();
+
+  private:
+    std::string m_final;
+    std::string m_staging;
+    bool m_replace{false};
+    bool m_committed{false};
+};
+
+/// The summary.json document of a run.
+nlohmann::ordered_json SummaryJson(const Scenario& scenario, const RunResult& result);
+
+/// The short text summary nsfab prints.
+std::string SummaryText(const Scenario& scenario, const RunResult& result);
+
+} // namespace ns3
+
+#endif // RESULTS_WRITER_H

@@ -1,0 +1,141 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "scenario-runner.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/fabric-pcap.h"
+#include "ns3/node-list.h"
+#include "ns3/rdma-helper.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <chrono>
+
+namespace ns3
+{
+
+namespace
+{
+struct RunState
+{
+    RunResult* result;
+    uint32_t pending;
+};
+
+struct FlowTracker
+{
+    RunState* state;
+    FlowResult* flow;
+    bool sent;
+    bool received;
+};
+
+void
+FinishFlow(FlowTracker* t)
+{
+    if (t->sent && t->received)
+    {
+        t->flow->completed = true;
+        ++t->state->result->completed;
+        if (--t->state->pending == 0)
+        {
+            Simulator::Stop();
+        }
+    }
+}
+
+void
+OnSendComplete(FlowTracker* t, const RdmaCompletion& c)
+{
+    t->flow->senderEnd = c.end;
+    t->sent = true;
+    FinishFlow(t);
+}
+
+void
+OnRecvComplete(FlowTracker* t, const RdmaCompletion& c)
+{
+    t->flow->receiverStart = c.start;
+    t->flow->receiverEnd = c.end;
+    t->received = true;
+    FinishFlow(t);
+}
+
+void
+Post(Ptr<RdmaQueuePair> qp, uint64_t bytes, FlowResult* flow)
+{
+    flow->start = Simulator::Now();
+    qp->PostSend(bytes);
+}
+} // namespace
+
+RunResult
+RunScenario(const Scenario& s, const std::string& pcapDir)
+{
+    RngSeedManager::SetSeed(s.seed);
+    RngSeedManager::SetRun(1);
+
+    DataRate rate(s.linkBps);
+    ObjectFactory qpFactory("ns3::RdmaQueuePair");
+    qpFactory.Set("AckInterval", UintegerValue(s.ackInterval));
+    FatTreeHelper helper;
+    helper.SetNicAttribute("DataRate", DataRateValue(rate));
+    helper.SetNicAttribute("PayloadMtu", UintegerValue(s.mtu));
+    helper.SetNicAttribute("QueuePairFactory", ObjectFactoryValue(qpFactory));
+    helper.SetSwitchPortAttribute("DataRate", DataRateValue(rate));
+    helper.SetSwitchAttribute("PipelineLatency", TimeValue(s.switchLatency));
+    helper.SetChannelAttribute("Delay", TimeValue(s.linkDelay));
+    FatTree tree = helper.Build(s.shape);
+
+    RunResult result;
+    result.flows.resize(s.flows.size());
+    RunState state{&result, static_cast<uint32_t>(s.flows.size())};
+    std::vector<FlowTracker> trackers(s.flows.size());
+    for (std::size_t i = 0; i < s.flows.size(); ++i)
+    {
+        const FlowSpec& spec = s.flows[i];
+        trackers[i] = FlowTracker{&state, &result.flows[i], false, false};
+        auto [sender, receiver] =
+            RdmaHelper::Connect(tree.nics[spec.srcHost], tree.nics[spec.dstHost]);
+        sender->TraceConnectWithoutContext("SendComplete",
+                                           MakeBoundCallback(&OnSendComplete, &trackers[i]));
+        receiver->TraceConnectWithoutContext("RecvComplete",
+                                             MakeBoundCallback(&OnRecvComplete, &trackers[i]));
+        Simulator::Schedule(spec.start, &Post, sender, spec.bytes, &result.flows[i]);
+    }
+    for (const auto& name : s.pcap)
+    {
+        Ptr<Node> node = tree.FindNode(name);
+        for (uint32_t d = 0; d < node->GetNDevices(); ++d)
+        {
+            EnableFabricPcap(DynamicCast<FabricNetDevice>(node->GetDevice(d)),
+                             pcapDir + "/" + name + "-" + std::to_string(d) + ".pcap");
+        }
+    }
+
+    Simulator::Stop(s.stop);
+    auto wallStart = std::chrono::steady_clock::now();
+    Simulator::Run();
+    result.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    result.simTime = Simulator::Now();
+    result.events = Simulator::GetEventCount();
+
+    for (const auto& nic : tree.nics)
+    {
+        result.nicFrames += nic->GetTxFrames();
+    }
+    for (auto node = NodeList::Begin(); node != NodeList::End(); ++node)
+    {
+        for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
+        {
+            result.packetHops += DynamicCast<FabricNetDevice>((*node)->GetDevice(d))->GetTxFrames();
+        }
+    }
+    Simulator::Destroy();
+    return result;
+}
+
+} // namespace ns3

@@ -1,0 +1,52 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef SCENARIO_RUNNER_H
+#define SCENARIO_RUNNER_H
+
+#include "scenario.h"
+
+namespace ns3
+{
+
+/// What happened to one flow.
+struct FlowResult
+{
+    bool completed{false}; //!< received in full and acknowledged
+    Time start;            //!< the message was posted
+    Time receiverStart;    //!< first packet arrived at the receiver
+    Time receiverEnd;      //!< last packet arrived at the receiver
+    Time senderEnd;        //!< the ACK of the last packet arrived at the sender
+
+    /// Flow completion time: posting to the last byte at the receiver.
+    Time GetFct() const
+    {
+        return receiverEnd - start;
+    }
+};
+
+/// What a run measured.
+struct RunResult
+{
+    std::vector<FlowResult> flows;
+    uint32_t completed{0};
+    uint64_t nicFrames{0};  //!< frames sent by NICs (data and acknowledgements)
+    uint64_t packetHops{0}; //!< frames sent by every port (one per link crossed)
+    uint64_t events{0};
+    Time simTime;
+    double wallSeconds{0};
+};
+
+/**
+ * \ingroup fabric-experiment
+ * \brief Build the scenario's fabric, run it and collect the results. The scenario must have
+ *        loaded without diagnostics.
+ * \param pcapDir folder for the pcap files of the scenario's `pcap` nodes (it must exist)
+ *
+ * Destroys the simulator at the end, so runs can follow each other in one process.
+ */
+RunResult RunScenario(const Scenario& scenario, const std::string& pcapDir);
+
+} // namespace ns3
+
+#endif // SCENARIO_RUNNER_H

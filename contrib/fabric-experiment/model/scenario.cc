@@ -1,0 +1,260 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "scenario.h"
+
+#include <limits>
+#include <sstream>
+
+namespace ns3
+{
+
+namespace
+{
+/// Returns whether the fat-tree shape is valid, so that node names can be checked against it.
+bool
+ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Scenario& s)
+{
+    if (!r.CheckMap(node,
+                    path,
+                    {"tiers",
+                     "radix",
+                     "hosts-per-leaf",
+                     "leaves",
+                     "link-rate",
+                     "link-delay",
+                     "switch-latency"}))
+    {
+        return false;
+    }
+    uint64_t value = 0;
+    bool shapeOk = r.Require(node, "tiers", path) && r.Require(node, "radix", path);
+    if (r.ReadUint(node, "tiers", path, value, 2, 3))
+    {
+        s.shape.tiers = static_cast<uint32_t>(value);
+    }
+    else
+    {
+        shapeOk = false;
+    }
+    if (r.ReadUint(node, "radix", path, value, 2, 1024))
+    {
+        s.shape.radix = static_cast<uint32_t>(value);
+    }
+    else
+    {
+        shapeOk = false;
+    }
+    if (node["hosts-per-leaf"])
+    {
+        shapeOk = r.ReadUint(node, "hosts-per-leaf", path, value, 1, 1024) && shapeOk;
+        s.shape.hostsPerLeaf = static_cast<uint32_t>(value);
+    }
+    if (node["leaves"])
+    {
+        shapeOk = r.ReadUint(node, "leaves", path, value, 1, 1024) && shapeOk;
+        s.shape.leaves = static_cast<uint32_t>(value);
+    }
+    r.ReadDataRate(node, "link-rate", path, s.linkBps);
+    r.ReadTime(node, "link-delay", path, s.linkDelay);
+    r.ReadTime(node, "switch-latency", path, s.switchLatency);
+    if (!shapeOk)
+    {
+        return false;
+    }
+    std::istringstream problems(s.shape.Validate());
+    for (std::string line; std::getline(problems, line);)
+    {
+        r.Error(node, path, line);
+        shapeOk = false;
+    }
+    return shapeOk;
+}
+
+void
+ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Scenario& s)
+{
+    if (!r.CheckMap(node, path, {"mtu", "ack-interval"}))
+    {
+        return;
+    }
+    uint64_t value = 0;
+    if (r.ReadUint(node, "mtu", path, value, 256, 4096))
+    {
+        if (value & (value - 1))
+        {
+            r.Error(node["mtu"], JoinPath(path, "mtu"), "RoCE MTU is 256, 512, 1024, 2048 or 4096");
+        }
+        s.mtu = static_cast<uint32_t>(value);
+    }
+    if (r.ReadUint(node, "ack-interval", path, value, 1, 1 << 20))
+    {
+        s.ackInterval = static_cast<uint32_t>(value);
+    }
+}
+
+/// Resolve a host name against the topology; \p at locates the error.
+bool
+ResolveHost(YamlReader& r,
+            const YAML::Node& at,
+            const std::string& path,
+            const Scenario& s,
+            const std::string& name,
+            uint64_t& host)
+{
+    std::string kind;
+    if (FatTreeShape::SplitName(name, kind, host) && kind == "host" &&
+        host < s.shape.GetCount("host"))
+    {
+        return true;
+    }
+    r.Error(at,
+            path,
+            "unknown host '" + name + "' (hosts are host0..host" +
+                std::to_string(s.shape.GetCount("host") - 1) + ")");
+    return false;
+}
+
+void
+ReadFlows(YamlReader& r,
+          const YAML::Node& node,
+          const std::string& path,
+          bool topologyOk,
+          Scenario& s)
+{
+    if (!node.IsSequence() || node.size() == 0)
+    {
+        r.Error(node, path, "expected a list of flows (at least one)");
+        return;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i)
+    {
+        const YAML::Node flow = node[i];
+        std::string at = path + "[" + std::to_string(i) + "]";
+        if (!r.CheckMap(flow, at, {"src", "dst", "size", "start"}))
+        {
+            continue;
+        }
+        FlowSpec spec;
+        bool ok =
+            r.Require(flow, "src", at) & r.Require(flow, "dst", at) & r.Require(flow, "size", at);
+        ok = r.ReadString(flow, "src", at, spec.src) && ok;
+        ok = r.ReadString(flow, "dst", at, spec.dst) && ok;
+        if (r.ReadBytes(flow, "size", at, spec.bytes) && spec.bytes == 0)
+        {
+            r.Error(flow["size"], JoinPath(at, "size"), "a flow carries at least one byte");
+        }
+        r.ReadTime(flow, "start", at, spec.start);
+        if (topologyOk && ok)
+        {
+            bool hosts =
+                ResolveHost(r, flow["src"], JoinPath(at, "src"), s, spec.src, spec.srcHost);
+            hosts = ResolveHost(r, flow["dst"], JoinPath(at, "dst"), s, spec.dst, spec.dstHost) &&
+                    hosts;
+            if (hosts && spec.srcHost == spec.dstHost)
+            {
+                r.Error(flow["dst"], JoinPath(at, "dst"), "a flow's source and destination differ");
+            }
+        }
+        s.flows.push_back(spec);
+    }
+}
+
+void
+ReadPcap(YamlReader& r,
+         const YAML::Node& node,
+         const std::string& path,
+         bool topologyOk,
+         Scenario& s)
+{
+    if (!node.IsSequence())
+    {
+        r.Error(node, path, "expected a list of node names");
+        return;
+    }
+    for (std::size_t i = 0; i < node.size(); ++i)
+    {
+        std::string at = path + "[" + std::to_string(i) + "]";
+        std::string kind;
+        uint64_t index = 0;
+        if (!node[i].IsScalar())
+        {
+            r.Error(node[i], at, "expected a node name");
+            continue;
+        }
+        std::string name = node[i].Scalar();
+        if (topologyOk &&
+            (!FatTreeShape::SplitName(name, kind, index) || index >= s.shape.GetCount(kind)))
+        {
+            r.Error(node[i],
+                    at,
+                    "unknown node '" + name + "' (nodes are " + s.shape.DescribeNames() + ")");
+            continue;
+        }
+        s.pcap.push_back(name);
+    }
+}
+
+Scenario
+ReadScenario(YamlReader& r, const YAML::Node& root, std::vector<Diagnostic>& diagnostics)
+{
+    Scenario s;
+    s.file = r.GetFile();
+    if (root.IsNull() && !diagnostics.empty())
+    {
+        return s; // the file could not be read or parsed
+    }
+    if (!r.CheckMap(root,
+                    "",
+                    {"name", "seed", "topology", "transport", "flows", "stop", "output", "pcap"}))
+    {
+        return s;
+    }
+    r.ReadString(root, "name", "", s.name);
+    uint64_t seed = 0;
+    if (r.ReadUint(root, "seed", "", seed, 1, std::numeric_limits<uint32_t>::max()))
+    {
+        s.seed = static_cast<uint32_t>(seed);
+    }
+    bool topologyOk =
+        r.Require(root, "topology", "") && ReadTopology(r, root["topology"], "topology", s);
+    if (root["transport"])
+    {
+        ReadTransport(r, root["transport"], "transport", s);
+    }
+    if (r.ReadTime(root, "stop", "", s.stop) && s.stop.IsZero())
+    {
+        r.Error(root["stop"], "stop", "the stop time must be positive");
+    }
+    r.ReadString(root, "output", "", s.output);
+    if (r.Require(root, "flows", ""))
+    {
+        ReadFlows(r, root["flows"], "flows", topologyOk, s);
+    }
+    if (root["pcap"])
+    {
+        ReadPcap(r, root["pcap"], "pcap", topologyOk, s);
+    }
+    return s;
+}
+} // namespace
+
+Scenario
+LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics)
+{
+    YamlReader reader(file, diagnostics);
+    YAML::Node root = reader.ParseFile();
+    return ReadScenario(reader, root, diagnostics);
+}
+
+Scenario
+ParseScenario(const std::string& text,
+              const std::string& file,
+              std::vector<Diagnostic>& diagnostics)
+{
+    YamlReader reader(file, diagnostics);
+    YAML::Node root = reader.Parse(text);
+    return ReadScenario(reader, root, diagnostics);
+}
+
+} // namespace ns3

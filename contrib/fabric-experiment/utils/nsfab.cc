@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// nsfab: runs ns3-fabric scenarios.
+
+#include "ns3/nstime.h"
+#include "ns3/results-writer.h"
+#include "ns3/scenario-runner.h"
+#include "ns3/scenario.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+using namespace ns3;
+
+namespace
+{
+constexpr int EXIT_INPUT_ERROR = 1;
+
+int
+Run(const std::string& file, std::string out, bool force)
+{
+    std::vector<Diagnostic> diagnostics;
+    Scenario scenario = LoadScenario(file, diagnostics);
+    if (!diagnostics.empty())
+    {
+        for (const auto& d : diagnostics)
+        {
+            std::cerr << d.Format() << "\n";
+        }
+        std::cerr << "nsfab: " << diagnostics.size() << " problem"
+                  << (diagnostics.size() == 1 ? "" : "s") << " in " << file
+                  << "; nothing was run\n";
+        return EXIT_INPUT_ERROR;
+    }
+    if (out.empty())
+    {
+        out = !scenario.output.empty() ? scenario.output
+                                       : "results/" + std::filesystem::path(file).stem().string();
+    }
+    ResultsFolder folder;
+    std::string error = folder.Open(out, force);
+    std::string pcapDir = folder.GetStagingPath() + "/pcap";
+    if (error.empty() && !scenario.pcap.empty())
+    {
+        std::error_code ec;
+        std::filesystem::create_directory(pcapDir, ec);
+        error = ec ? "cannot create " + pcapDir + ": " + ec.message() : "";
+    }
+    if (!error.empty())
+    {
+        std::cerr << "nsfab: " << error << "\n";
+        return EXIT_INPUT_ERROR;
+    }
+    RunResult result = RunScenario(scenario, pcapDir);
+    error = folder.WriteFile("summary.json", SummaryJson(scenario, result).dump(2) + "\n");
+    if (error.empty())
+    {
+        error = folder.Commit();
+    }
+    if (!error.empty())
+    {
+        std::cerr << "nsfab: " << error << "\n";
+        return EXIT_INPUT_ERROR;
+    }
+    std::cout << SummaryText(scenario, result) << "results: " << out << "/summary.json\n";
+    return 0;
+}
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+    // Before any Time exists: at 800 Gb/s nanosecond rounding is a 1-2 % rate error.
+    Time::SetResolution(Time::PS);
+
+    CLI::App app{"nsfab: packet-level experiments on RDMA data-center fabrics (ns3-fabric)"};
+    app.set_version_flag("--version", "nsfab 0.1.0");
+    app.require_subcommand(1);
+
+    std::string file = "scenarios/default.yaml";
+    std::string out;
+    bool force = false;
+    CLI::App* run = app.add_subcommand("run", "Run a scenario and write its results folder");
+    run->add_option("scenario", file, "Scenario YAML file (default: scenarios/default.yaml)");
+    run->add_option("--out,-o",
+                    out,
+                    "Results folder (default: the scenario's output, or "
+                    "results/<scenario name>)");
+    run->add_flag("--force,-f", force, "Replace the results folder if it exists");
+
+    try
+    {
+        app.parse(argc, argv);
+    }
+    catch (const CLI::ParseError& e)
+    {
+        return app.exit(e);
+    }
+    return Run(file, out, force);
+}

@@ -1,0 +1,25 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef FABRIC_PCAP_H
+#define FABRIC_PCAP_H
+
+#include "ns3/ptr.h"
+
+#include <string>
+
+namespace ns3
+{
+
+class FabricNetDevice;
+
+/**
+ * \ingroup fabric-net
+ * \brief Write every frame a port sends or receives to \p filename as an Ethernet pcap
+ *        (no FCS), which Wireshark and tshark decode as RoCEv2 and PFC.
+ */
+void EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename);
+
+} // namespace ns3
+
+#endif // FABRIC_PCAP_H

@@ -1,0 +1,80 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-channel.h"
+
+#include "fabric-net-device.h"
+
+#include "ns3/abort.h"
+#include "ns3/node.h"
+#include "ns3/simulator.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(FabricChannel);
+
+TypeId
+FabricChannel::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::FabricChannel")
+                            .SetParent<Channel>()
+                            .SetGroupName("FabricNet")
+                            .AddConstructor<FabricChannel>()
+                            .AddAttribute("Delay",
+                                          "Propagation delay of the link (5 ns per metre of fiber)",
+                                          TimeValue(NanoSeconds(10)),
+                                          MakeTimeAccessor(&FabricChannel::m_delay),
+                                          MakeTimeChecker(Time(0)));
+    return tid;
+}
+
+FabricChannel::FabricChannel() = default;
+
+FabricChannel::~FabricChannel() = default;
+
+void
+FabricChannel::Attach(Ptr<FabricNetDevice> device)
+{
+    NS_ABORT_MSG_IF(m_ends[1], "FabricChannel: both ends are already attached");
+    m_ends[m_ends[0] ? 1 : 0] = device;
+}
+
+void
+FabricChannel::Transmit(Ptr<FabricNetDevice> src, Ptr<Packet> packet, Time txTime) const
+{
+    FabricNetDevice* dst = PeekPointer(m_ends[m_ends[0] == src ? 1 : 0]);
+    Simulator::ScheduleWithContext(dst->GetNode()->GetId(),
+                                   txTime + m_delay + dst->GetRxDelay(),
+                                   &FabricNetDevice::Receive,
+                                   dst,
+                                   packet);
+}
+
+Ptr<FabricNetDevice>
+FabricChannel::GetPeer(Ptr<const FabricNetDevice> device) const
+{
+    return m_ends[m_ends[0] == device ? 1 : 0];
+}
+
+std::size_t
+FabricChannel::GetNDevices() const
+{
+    return m_ends[1] ? 2 : (m_ends[0] ? 1 : 0);
+}
+
+Ptr<NetDevice>
+FabricChannel::GetDevice(std::size_t i) const
+{
+    return m_ends.at(i);
+}
+
+void
+FabricChannel::DoDispose()
+{
+    m_ends[0] = nullptr;
+    m_ends[1] = nullptr;
+    Channel::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,66 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef FABRIC_CHANNEL_H
+#define FABRIC_CHANNEL_H
+
+#include "ns3/channel.h"
+#include "ns3/nstime.h"
+#include "ns3/ptr.h"
+
+#include <array>
+
+namespace ns3
+{
+
+class FabricNetDevice;
+class Packet;
+
+/**
+ * \ingroup fabric-net
+ * \brief A full-duplex point-to-point link between two fabric ports.
+ *
+ * Each direction is independent; the sending port owns serialization. A frame reaches the far
+ * port after its wire time, the propagation delay and the far port's ingress delay (switch
+ * pipeline or NIC processing), in one event.
+ */
+class FabricChannel : public Channel
+{
+  public:
+    static TypeId GetTypeId();
+    FabricChannel();
+    ~FabricChannel() override;
+    FabricChannel(const FabricChannel&) = delete;
+    FabricChannel& operator=(const FabricChannel&) = delete;
+
+    /// Connect \p device to the next free end of the link.
+    void Attach(Ptr<FabricNetDevice> device);
+
+    /**
+     * \brief Carry \p packet from \p src to the other end.
+     * \param txTime serialization time of the frame at the sender
+     */
+    void Transmit(Ptr<FabricNetDevice> src, Ptr<Packet> packet, Time txTime) const;
+
+    Time GetDelay() const
+    {
+        return m_delay;
+    }
+
+    /// The far end as seen from \p device.
+    Ptr<FabricNetDevice> GetPeer(Ptr<const FabricNetDevice> device) const;
+
+    std::size_t GetNDevices() const override;
+    Ptr<NetDevice> GetDevice(std::size_t i) const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Time m_delay;
+    std::array<Ptr<FabricNetDevice>, 2> m_ends;
+};
+
+} // namespace ns3
+
+#endif // FABRIC_CHANNEL_H

@@ -1,0 +1,328 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-net-device.h"
+
+#include "fabric-channel.h"
+#include "fabric-units.h"
+
+#include "ns3/abort.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(FabricNetDevice);
+
+TypeId
+FabricNetDevice::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::FabricNetDevice")
+            .SetParent<NetDevice>()
+            .SetGroupName("FabricNet")
+            .AddConstructor<FabricNetDevice>()
+            .AddAttribute("DataRate",
+                          "Port line rate",
+                          DataRateValue(DataRate("800Gb/s")),
+                          MakeDataRateAccessor(&FabricNetDevice::m_rate),
+                          MakeDataRateChecker())
+            .AddAttribute("Mtu",
+                          "Largest IPv4 packet the port carries, in bytes",
+                          UintegerValue(9000),
+                          MakeUintegerAccessor(&FabricNetDevice::SetMtu, &FabricNetDevice::GetMtu),
+                          MakeUintegerChecker<uint16_t>(68))
+            .AddAttribute("RxDelay",
+                          "Delay from a frame's last bit arriving to its owner acting on it "
+                          "(switch pipeline latency, NIC processing)",
+                          TimeValue(Time(0)),
+                          MakeTimeAccessor(&FabricNetDevice::m_rxDelay),
+                          MakeTimeChecker(Time(0)))
+            .AddTraceSource("Sniffer",
+                            "Every frame: as it starts on the wire and as it is received",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_snifferTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("MacTx",
+                            "A frame starts transmission",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_txTrace),
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("MacRx",
+                            "A frame has been received",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_rxTrace),
+                            "ns3::Packet::TracedCallback");
+    return tid;
+}
+
+FabricNetDevice::FabricNetDevice() = default;
+
+FabricNetDevice::~FabricNetDevice() = default;
+
+void
+FabricNetDevice::Attach(Ptr<FabricChannel> channel)
+{
+    m_channel = channel;
+    channel->Attach(this);
+}
+
+void
+FabricNetDevice::SetReceiveHandler(ReceiveHandler handler)
+{
+    m_handler = handler;
+}
+
+Ptr<FabricNetDevice>
+FabricNetDevice::GetPeer() const
+{
+    return m_channel ? m_channel->GetPeer(this) : nullptr;
+}
+
+void
+FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
+{
+    m_queues[priority].push_back(packet);
+    m_queueBytes[priority] += packet->GetSize();
+    ++m_queuedFrames;
+    TryTransmit();
+}
+
+Ptr<Packet>
+FabricNetDevice::DequeueStrictPriority()
+{
+    if (m_queuedFrames == 0)
+    {
+        return nullptr;
+    }
+    for (uint32_t prio = NUM_PRIORITIES; prio-- > 0;)
+    {
+        auto& queue = m_queues[prio];
+        if (!queue.empty())
+        {
+            Ptr<Packet> packet = queue.front();
+            queue.pop_front();
+            m_queueBytes[prio] -= packet->GetSize();
+            --m_queuedFrames;
+            return packet;
+        }
+    }
+    return nullptr;
+}
+
+Ptr<Packet>
+FabricNetDevice::DoDequeue()
+{
+    return DequeueStrictPriority();
+}
+
+void
+FabricNetDevice::TryTransmit()
+{
+    if (m_busy)
+    {
+        return;
+    }
+    Ptr<Packet> packet = DoDequeue();
+    if (!packet)
+    {
+        return;
+    }
+    NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
+    m_busy = true;
+    Time txTime = fabric::WireTime(packet->GetSize(), m_rate.GetBitRate());
+    ++m_txFrames;
+    m_txBytes += packet->GetSize();
+    m_snifferTrace(packet);
+    m_txTrace(packet);
+    m_channel->Transmit(this, packet, txTime);
+    Simulator::Schedule(txTime, &FabricNetDevice::TransmitComplete, this);
+}
+
+void
+FabricNetDevice::TransmitComplete()
+{
+    m_busy = false;
+    TryTransmit();
+}
+
+void
+FabricNetDevice::Receive(Ptr<Packet> packet)
+{
+    ++m_rxFrames;
+    m_snifferTrace(packet);
+    m_rxTrace(packet);
+    RoceHeader header;
+    packet->PeekHeader(header);
+    DoReceive(packet, header);
+}
+
+void
+FabricNetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
+{
+    if (!m_handler.IsNull())
+    {
+        m_handler(this, packet, header);
+    }
+}
+
+void
+FabricNetDevice::DoDispose()
+{
+    m_node = nullptr;
+    m_channel = nullptr;
+    m_handler = ReceiveHandler();
+    for (auto& queue : m_queues)
+    {
+        queue.clear();
+    }
+    NetDevice::DoDispose();
+}
+
+void
+FabricNetDevice::SetIfIndex(const uint32_t index)
+{
+    m_ifIndex = index;
+}
+
+uint32_t
+FabricNetDevice::GetIfIndex() const
+{
+    return m_ifIndex;
+}
+
+Ptr<Channel>
+FabricNetDevice::GetChannel() const
+{
+    return m_channel;
+}
+
+void
+FabricNetDevice::SetAddress(Address address)
+{
+    m_address = Mac48Address::ConvertFrom(address);
+}
+
+Address
+FabricNetDevice::GetAddress() const
+{
+    return m_address;
+}
+
+bool
+FabricNetDevice::SetMtu(const uint16_t mtu)
+{
+    m_mtu = mtu;
+    return true;
+}
+
+uint16_t
+FabricNetDevice::GetMtu() const
+{
+    return m_mtu;
+}
+
+bool
+FabricNetDevice::IsLinkUp() const
+{
+    return m_channel != nullptr;
+}
+
+void
+FabricNetDevice::AddLinkChangeCallback(Callback<void> callback)
+{
+}
+
+bool
+FabricNetDevice::IsBroadcast() const
+{
+    return false;
+}
+
+Address
+FabricNetDevice::GetBroadcast() const
+{
+    return Mac48Address::GetBroadcast();
+}
+
+bool
+FabricNetDevice::IsMulticast() const
+{
+    return false;
+}
+
+Address
+FabricNetDevice::GetMulticast(Ipv4Address multicastGroup) const
+{
+    return Mac48Address::GetMulticast(multicastGroup);
+}
+
+Address
+FabricNetDevice::GetMulticast(Ipv6Address addr) const
+{
+    return Mac48Address::GetMulticast(addr);
+}
+
+bool
+FabricNetDevice::IsBridge() const
+{
+    return false;
+}
+
+bool
+FabricNetDevice::IsPointToPoint() const
+{
+    return true;
+}
+
+bool
+FabricNetDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber)
+{
+    // Frames enter a fabric port already built, through Enqueue(); there is no L3 above it.
+    return false;
+}
+
+bool
+FabricNetDevice::SendFrom(Ptr<Packet> packet,
+                          const Address& source,
+                          const Address& dest,
+                          uint16_t protocolNumber)
+{
+    return false;
+}
+
+Ptr<Node>
+FabricNetDevice::GetNode() const
+{
+    return m_node;
+}
+
+void
+FabricNetDevice::SetNode(Ptr<Node> node)
+{
+    m_node = node;
+}
+
+bool
+FabricNetDevice::NeedsArp() const
+{
+    return false;
+}
+
+void
+FabricNetDevice::SetReceiveCallback(NetDevice::ReceiveCallback cb)
+{
+}
+
+void
+FabricNetDevice::SetPromiscReceiveCallback(PromiscReceiveCallback cb)
+{
+}
+
+bool
+FabricNetDevice::SupportsSendFrom() const
+{
+    return false;
+}
+
+} // namespace ns3

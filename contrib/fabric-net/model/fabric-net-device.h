@@ -1,0 +1,180 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef FABRIC_NET_DEVICE_H
+#define FABRIC_NET_DEVICE_H
+
+#include "roce-header.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/event-id.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/traced-callback.h"
+
+#include <array>
+#include <deque>
+
+namespace ns3
+{
+
+class FabricChannel;
+
+/**
+ * \ingroup fabric-net
+ * \brief A fabric port: egress priority queues, serialization at the port rate, and ingress
+ *        parsing of the frame once per hop.
+ *
+ * Switch ports use it as it is; the NIC derives from it and overrides DoDequeue() to pull data
+ * from its queue pairs. A busy port has exactly one pending event, the end of the frame being
+ * sent. There is no IP stack: the owner of the port gets every received frame, already parsed,
+ * through the handler given to SetReceiveHandler().
+ */
+class FabricNetDevice : public NetDevice
+{
+  public:
+    /// Egress priorities (IEEE 802.1Q traffic classes).
+    static constexpr uint32_t NUM_PRIORITIES = 8;
+    /// Called for every frame received: (port, packet, its parsed headers).
+    using ReceiveHandler = Callback<void, Ptr<FabricNetDevice>, Ptr<Packet>, const RoceHeader&>;
+
+    static TypeId GetTypeId();
+    FabricNetDevice();
+    ~FabricNetDevice() override;
+    FabricNetDevice(const FabricNetDevice&) = delete;
+    FabricNetDevice& operator=(const FabricNetDevice&) = delete;
+
+    /// Attach the port to one end of \p channel.
+    void Attach(Ptr<FabricChannel> channel);
+    void SetReceiveHandler(ReceiveHandler handler);
+
+    /// Queue \p packet for transmission at \p priority (0 lowest, 7 highest).
+    void Enqueue(Ptr<Packet> packet, uint32_t priority);
+
+    /// The traffic class of a DSCP value: its three high bits, until a switch maps it otherwise.
+    static uint32_t PriorityOfDscp(uint8_t dscp)
+    {
+        return dscp >> 3;
+    }
+
+    /// Deliver a frame that has fully arrived (called by the channel).
+    void Receive(Ptr<Packet> packet);
+
+    uint64_t GetBitRate() const
+    {
+        return m_rate.GetBitRate();
+    }
+
+    /// Delay between the last bit of a frame arriving and the port's owner acting on it.
+    Time GetRxDelay() const
+    {
+        return m_rxDelay;
+    }
+
+    void SetRxDelay(Time delay)
+    {
+        m_rxDelay = delay;
+    }
+
+    Ptr<FabricNetDevice> GetPeer() const;
+
+    uint32_t GetQueueBytes(uint32_t priority) const
+    {
+        return m_queueBytes[priority];
+    }
+
+    uint64_t GetTxFrames() const
+    {
+        return m_txFrames;
+    }
+
+    /// Bytes of the frames sent, as held in their Packets (no preamble, IFG or FCS).
+    uint64_t GetTxBytes() const
+    {
+        return m_txBytes;
+    }
+
+    uint64_t GetRxFrames() const
+    {
+        return m_rxFrames;
+    }
+
+    bool IsBusy() const
+    {
+        return m_busy;
+    }
+
+    // NetDevice
+    void SetIfIndex(const uint32_t index) override;
+    uint32_t GetIfIndex() const override;
+    Ptr<Channel> GetChannel() const override;
+    void SetAddress(Address address) override;
+    Address GetAddress() const override;
+    bool SetMtu(const uint16_t mtu) override;
+    uint16_t GetMtu() const override;
+    bool IsLinkUp() const override;
+    void AddLinkChangeCallback(Callback<void> callback) override;
+    bool IsBroadcast() const override;
+    Address GetBroadcast() const override;
+    bool IsMulticast() const override;
+    Address GetMulticast(Ipv4Address multicastGroup) const override;
+    Address GetMulticast(Ipv6Address addr) const override;
+    bool IsBridge() const override;
+    bool IsPointToPoint() const override;
+    bool Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumber) override;
+    bool SendFrom(Ptr<Packet> packet,
+                  const Address& source,
+                  const Address& dest,
+                  uint16_t protocolNumber) override;
+    Ptr<Node> GetNode() const override;
+    void SetNode(Ptr<Node> node) override;
+    bool NeedsArp() const override;
+    void SetReceiveCallback(NetDevice::ReceiveCallback cb) override;
+    void SetPromiscReceiveCallback(PromiscReceiveCallback cb) override;
+    bool SupportsSendFrom() const override;
+
+  protected:
+    void DoDispose() override;
+
+    /// Start sending if the port is idle and has something to send.
+    void TryTransmit();
+
+    /// Next frame to send, or nullptr. Default: strict priority over the egress queues.
+    virtual Ptr<Packet> DoDequeue();
+
+    /// Handle a received frame; default passes it to the receive handler.
+    virtual void DoReceive(Ptr<Packet> packet, const RoceHeader& header);
+
+    /// Take the head of the highest non-empty egress queue, or nullptr.
+    Ptr<Packet> DequeueStrictPriority();
+
+  private:
+    void TransmitComplete();
+
+    Ptr<Node> m_node;
+    Ptr<FabricChannel> m_channel;
+    ReceiveHandler m_handler;
+    Mac48Address m_address;
+    uint32_t m_ifIndex{0};
+    uint16_t m_mtu{9000};
+    DataRate m_rate;
+    Time m_rxDelay;
+    bool m_busy{false};
+
+    std::array<std::deque<Ptr<Packet>>, NUM_PRIORITIES> m_queues;
+    std::array<uint32_t, NUM_PRIORITIES> m_queueBytes{};
+    uint32_t m_queuedFrames{0};
+
+    uint64_t m_txFrames{0};
+    uint64_t m_txBytes{0};
+    uint64_t m_rxFrames{0};
+
+    /// Frames as they start on the wire and as they are received (pcap, tshark).
+    TracedCallback<Ptr<const Packet>> m_snifferTrace;
+    TracedCallback<Ptr<const Packet>> m_txTrace;
+    TracedCallback<Ptr<const Packet>> m_rxTrace;
+};
+
+} // namespace ns3
+
+#endif // FABRIC_NET_DEVICE_H

@@ -1,0 +1,146 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-units.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+namespace fabric
+{
+
+uint32_t
+WireBytes(uint32_t packetBytes)
+{
+    return std::max(packetBytes + FCS_BYTES, MIN_FRAME_BYTES) + PREAMBLE_IFG_BYTES;
+}
+
+Time
+WireTime(uint32_t packetBytes, uint64_t bitsPerSecond)
+{
+    // 128-bit intermediate: bytes * 8e12 overflows 64 bits for jumbo frames at low rates.
+    unsigned __int128 bits = static_cast<unsigned __int128>(WireBytes(packetBytes)) * 8;
+    unsigned __int128 ps = (bits * 1000000000000ULL + bitsPerSecond / 2) / bitsPerSecond;
+    return PicoSeconds(static_cast<uint64_t>(ps));
+}
+
+Time
+CableDelay(double metres)
+{
+    return PicoSeconds(static_cast<uint64_t>(metres * 5000.0 + 0.5));
+}
+
+namespace
+{
+using UnitTable = std::vector<std::pair<const char*, long double>>;
+
+/// Split "<number><unit>" and scale by the unit; the result must fit in 64 bits.
+std::string
+ParseScaled(const std::string& text, const UnitTable& units, const char* what, uint64_t& out)
+{
+    std::size_t end = 0;
+    while (end < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[end])) || text[end] == '.'))
+    {
+        ++end;
+    }
+    std::string number = text.substr(0, end);
+    std::string unit = text.substr(end);
+    if (!unit.empty() && unit.front() == ' ')
+    {
+        unit.erase(0, unit.find_first_not_of(' '));
+    }
+    std::string expected;
+    for (const auto& [name, scale] : units)
+    {
+        if (*name != '\0')
+        {
+            expected += expected.empty() ? name : std::string(", ") + name;
+        }
+    }
+    if (!text.empty() && text.front() == '-')
+    {
+        return std::string(what) + " must not be negative: '" + text + "'";
+    }
+    char* parsedEnd = nullptr;
+    long double value = number.empty() ? 0 : std::strtold(number.c_str(), &parsedEnd);
+    if (number.empty() || parsedEnd != number.c_str() + number.size())
+    {
+        return "'" + text + "' is not a " + what + " (a number and a unit: " + expected + ")";
+    }
+    for (const auto& [name, scale] : units)
+    {
+        if (unit == name)
+        {
+            long double scaled = std::round(value * scale);
+            if (scaled >= 18446744073709551615.0L)
+            {
+                return std::string(what) + " '" + text + "' is too large";
+            }
+            out = static_cast<uint64_t>(scaled);
+            return "";
+        }
+    }
+    return "'" + text + "': " + (unit.empty() ? "missing unit" : "unknown unit '" + unit + "'") +
+           " for a " + what + " (expected one of " + expected + ")";
+}
+} // namespace
+
+std::string
+ParseDataRate(const std::string& text, uint64_t& bitsPerSecond)
+{
+    static const UnitTable units{{"bps", 1},
+                                 {"Kbps", 1e3},
+                                 {"Mbps", 1e6},
+                                 {"Gbps", 1e9},
+                                 {"Tbps", 1e12},
+                                 {"b/s", 1},
+                                 {"Kb/s", 1e3},
+                                 {"Mb/s", 1e6},
+                                 {"Gb/s", 1e9},
+                                 {"Tb/s", 1e12}};
+    std::string error = ParseScaled(text, units, "data rate", bitsPerSecond);
+    if (error.empty() && bitsPerSecond == 0)
+    {
+        return "a data rate must be positive: '" + text + "'";
+    }
+    return error;
+}
+
+std::string
+ParseTime(const std::string& text, Time& time)
+{
+    static const UnitTable units{{"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}};
+    uint64_t ps = 0;
+    std::string error = ParseScaled(text, units, "time", ps);
+    if (error.empty())
+    {
+        time = PicoSeconds(ps);
+    }
+    return error;
+}
+
+std::string
+ParseBytes(const std::string& text, uint64_t& bytes)
+{
+    static const UnitTable units{{"", 1},
+                                 {"B", 1},
+                                 {"KB", 1e3},
+                                 {"MB", 1e6},
+                                 {"GB", 1e9},
+                                 {"TB", 1e12},
+                                 {"KiB", 1024.0L},
+                                 {"MiB", 1024.0L * 1024},
+                                 {"GiB", 1024.0L * 1024 * 1024},
+                                 {"TiB", 1024.0L * 1024 * 1024 * 1024}};
+    return ParseScaled(text, units, "size", bytes);
+}
+
+} // namespace fabric
+} // namespace ns3

@@ -1,0 +1,237 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef ROCE_HEADER_H
+#define ROCE_HEADER_H
+
+#include "ns3/header.h"
+
+#include <cstdint>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fabric-net
+ * \brief The headers of a RoCEv2 frame in one ns-3 Header: Ethernet II, IPv4, UDP (4791),
+ *        InfiniBand BTH and, on acknowledgements, AETH.
+ *
+ * One Header instead of four so that a hop parses a frame once into this small struct. The
+ * bytes are the real ones (a capture decodes in Wireshark as RoCE). What follows the header in
+ * the Packet is the zero-filled payload, BTH pad bytes and the 4-byte ICRC; the sender states its
+ * size with SetTrailerBytes() so the IPv4 and UDP lengths are right. The ICRC is carried as zeros.
+ *
+ * Frames whose EtherType is not IPv4 (PFC pause frames) deserialize only their Ethernet header:
+ * IsRoce() is then false and GetEtherType() tells what they are.
+ */
+class RoceHeader : public Header
+{
+  public:
+    /// BTH opcodes of the Reliable Connected transport used here (IBTA Vol. 1, 9.2.1), and CNP.
+    enum Opcode : uint8_t
+    {
+        RC_SEND_FIRST = 0x00,
+        RC_SEND_MIDDLE = 0x01,
+        RC_SEND_LAST = 0x02,
+        RC_SEND_ONLY = 0x04,
+        RC_ACKNOWLEDGE = 0x11,
+        CNP = 0x81,
+    };
+
+    static constexpr uint16_t ETHERTYPE_IPV4 = 0x0800;
+    static constexpr uint16_t ROCEV2_UDP_PORT = 4791;
+    static constexpr uint32_t ETH_BYTES = 14;
+    static constexpr uint32_t IPV4_BYTES = 20;
+    static constexpr uint32_t UDP_BYTES = 8;
+    static constexpr uint32_t BTH_BYTES = 12;
+    static constexpr uint32_t AETH_BYTES = 4;
+    static constexpr uint32_t ICRC_BYTES = 4;
+    /// IPv4 ECN codepoints (RFC 3168).
+    static constexpr uint8_t ECN_NOT_ECT = 0;
+    static constexpr uint8_t ECN_ECT0 = 2;
+    static constexpr uint8_t ECN_CE = 3;
+    /// AETH syndrome of a positive ACK with the "invalid credit count" code (IBTA 9.7.5.1.1).
+    static constexpr uint8_t AETH_ACK = 0x1F;
+
+    RoceHeader();
+
+    static TypeId GetTypeId();
+    TypeId GetInstanceTypeId() const override;
+    void Print(std::ostream& os) const override;
+    uint32_t GetSerializedSize() const override;
+    void Serialize(Buffer::Iterator start) const override;
+    uint32_t Deserialize(Buffer::Iterator start) override;
+
+    /// True for an IPv4 frame (the only kind this header parses past Ethernet).
+    bool IsRoce() const
+    {
+        return m_etherType == ETHERTYPE_IPV4;
+    }
+
+    uint16_t GetEtherType() const
+    {
+        return m_etherType;
+    }
+
+    /// True when the opcode carries an AETH (acknowledgements).
+    bool HasAeth() const
+    {
+        return m_opcode == RC_ACKNOWLEDGE;
+    }
+
+    void SetSource(uint32_t ipv4)
+    {
+        m_srcIp = ipv4;
+    }
+
+    uint32_t GetSource() const
+    {
+        return m_srcIp;
+    }
+
+    void SetDestination(uint32_t ipv4)
+    {
+        m_dstIp = ipv4;
+    }
+
+    uint32_t GetDestination() const
+    {
+        return m_dstIp;
+    }
+
+    /// UDP source port: RoCEv2 uses it as flow entropy for ECMP.
+    void SetSourcePort(uint16_t port)
+    {
+        m_srcPort = port;
+    }
+
+    uint16_t GetSourcePort() const
+    {
+        return m_srcPort;
+    }
+
+    uint16_t GetDestinationPort() const
+    {
+        return m_dstPort;
+    }
+
+    void SetDscp(uint8_t dscp)
+    {
+        m_dscp = dscp;
+    }
+
+    uint8_t GetDscp() const
+    {
+        return m_dscp;
+    }
+
+    void SetEcn(uint8_t ecn)
+    {
+        m_ecn = ecn;
+    }
+
+    uint8_t GetEcn() const
+    {
+        return m_ecn;
+    }
+
+    void SetOpcode(uint8_t opcode)
+    {
+        m_opcode = opcode;
+    }
+
+    uint8_t GetOpcode() const
+    {
+        return m_opcode;
+    }
+
+    void SetDestQp(uint32_t qpn)
+    {
+        m_destQp = qpn & 0xFFFFFF;
+    }
+
+    uint32_t GetDestQp() const
+    {
+        return m_destQp;
+    }
+
+    void SetAckReq(bool ackReq)
+    {
+        m_ackReq = ackReq;
+    }
+
+    bool GetAckReq() const
+    {
+        return m_ackReq;
+    }
+
+    /// Packet sequence number, 24 bits on the wire.
+    void SetPsn(uint32_t psn)
+    {
+        m_psn = psn & 0xFFFFFF;
+    }
+
+    uint32_t GetPsn() const
+    {
+        return m_psn;
+    }
+
+    void SetSyndrome(uint8_t syndrome)
+    {
+        m_syndrome = syndrome;
+    }
+
+    uint8_t GetSyndrome() const
+    {
+        return m_syndrome;
+    }
+
+    /// Message sequence number carried by the AETH, 24 bits on the wire.
+    void SetMsn(uint32_t msn)
+    {
+        m_msn = msn & 0xFFFFFF;
+    }
+
+    uint32_t GetMsn() const
+    {
+        return m_msn;
+    }
+
+    /**
+     * \brief Set the byte count behind this header in the Packet (payload, pad, ICRC).
+     * \param payload the application payload bytes of this packet
+     * Sets the BTH pad count that aligns the payload to 4 bytes.
+     * \return the bytes to put behind the header: payload + pad + ICRC
+     */
+    uint32_t SetPayload(uint32_t payload);
+
+    /// Application payload bytes of the frame (as parsed from the IPv4 length and pad count).
+    uint32_t GetPayload() const;
+
+  private:
+    uint32_t TransportBytes() const;
+
+    uint16_t m_etherType{ETHERTYPE_IPV4};
+    uint32_t m_srcIp{0};
+    uint32_t m_dstIp{0};
+    uint16_t m_ipTotalLength{0};
+    uint16_t m_srcPort{0};
+    uint16_t m_dstPort{ROCEV2_UDP_PORT};
+    uint8_t m_dscp{0};
+    uint8_t m_ecn{ECN_NOT_ECT};
+    uint8_t m_ttl{64};
+    uint8_t m_opcode{RC_SEND_ONLY};
+    uint8_t m_padCount{0};
+    bool m_ackReq{false};
+    uint32_t m_destQp{0};
+    uint32_t m_psn{0};
+    uint8_t m_syndrome{AETH_ACK};
+    uint32_t m_msn{0};
+};
+
+/// Locally administered MAC address (02:00:<IPv4>) of the NIC or switch port owning \p ipv4.
+void WriteFabricMac(Buffer::Iterator& it, uint32_t ipv4);
+
+} // namespace ns3
+
+#endif // ROCE_HEADER_H

@@ -1,0 +1,210 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "rdma-queue-pair.h"
+
+#include "ns3/abort.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(RdmaQueuePair);
+
+TypeId
+RdmaQueuePair::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::RdmaQueuePair")
+            .SetParent<Object>()
+            .SetGroupName("Rdma")
+            .AddConstructor<RdmaQueuePair>()
+            .AddAttribute("AckInterval",
+                          "Acknowledge every this many in-order packets (and every message end)",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_ackInterval),
+                          MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("Dscp",
+                          "DSCP of data packets (26: traffic class 3, the usual RoCE class)",
+                          UintegerValue(26),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_dscp),
+                          MakeUintegerChecker<uint8_t>(0, 63))
+            .AddAttribute("AckDscp",
+                          "DSCP of acknowledgements (48: traffic class 6, ahead of data)",
+                          UintegerValue(48),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_ackDscp),
+                          MakeUintegerChecker<uint8_t>(0, 63))
+            .AddTraceSource("SendComplete",
+                            "A posted message has been acknowledged in full",
+                            MakeTraceSourceAccessor(&RdmaQueuePair::m_sendCompleteTrace),
+                            "ns3::RdmaQueuePair::CompletionTracedCallback")
+            .AddTraceSource("RecvComplete",
+                            "A message has been received in full",
+                            MakeTraceSourceAccessor(&RdmaQueuePair::m_recvCompleteTrace),
+                            "ns3::RdmaQueuePair::CompletionTracedCallback");
+    return tid;
+}
+
+RdmaQueuePair::RdmaQueuePair() = default;
+
+void
+RdmaQueuePair::Setup(uint32_t qpn,
+                     uint32_t localIp,
+                     uint32_t remoteIp,
+                     uint32_t remoteQpn,
+                     uint16_t sourcePort)
+{
+    m_qpn = qpn;
+    m_localIp = localIp;
+    m_remoteIp = remoteIp;
+    m_remoteQpn = remoteQpn;
+    m_sourcePort = sourcePort;
+}
+
+void
+RdmaQueuePair::SetReadyCallback(Callback<void, Ptr<RdmaQueuePair>> ready)
+{
+    m_ready = ready;
+}
+
+uint64_t
+RdmaQueuePair::PostSend(uint64_t bytes)
+{
+    NS_ABORT_MSG_IF(bytes == 0, "RdmaQueuePair::PostSend: a message has at least one byte");
+    bool wasIdle = !HasDataToSend();
+    uint64_t id = m_nextWrId++;
+    m_sendQueue.push_back(WorkRequest{id, bytes, Simulator::Now(), 0});
+    if (wasIdle && !m_ready.IsNull())
+    {
+        m_ready(this);
+    }
+    return id;
+}
+
+Ptr<Packet>
+RdmaQueuePair::NextPacket(uint32_t mtu)
+{
+    WorkRequest& wr = m_sendQueue[m_nextToSegment];
+    uint32_t segment = static_cast<uint32_t>(std::min<uint64_t>(mtu, wr.bytes - m_segmentOffset));
+    bool first = m_segmentOffset == 0;
+    m_segmentOffset += segment;
+    bool last = m_segmentOffset == wr.bytes;
+
+    RoceHeader header;
+    header.SetSource(m_localIp);
+    header.SetDestination(m_remoteIp);
+    header.SetSourcePort(m_sourcePort);
+    header.SetDscp(m_dscp);
+    header.SetEcn(RoceHeader::ECN_ECT0);
+    header.SetOpcode(first ? (last ? RoceHeader::RC_SEND_ONLY : RoceHeader::RC_SEND_FIRST)
+                           : (last ? RoceHeader::RC_SEND_LAST : RoceHeader::RC_SEND_MIDDLE));
+    header.SetDestQp(m_remoteQpn);
+    header.SetAckReq(last);
+    header.SetPsn(static_cast<uint32_t>(m_sndNxt));
+    Ptr<Packet> packet = Create<Packet>(header.SetPayload(segment));
+    packet->AddHeader(header);
+
+    if (last)
+    {
+        wr.lastPsn = m_sndNxt;
+        m_segmentOffset = 0;
+        ++m_nextToSegment;
+    }
+    ++m_sndNxt;
+    return packet;
+}
+
+uint64_t
+RdmaQueuePair::Unwrap(uint32_t psn24, uint64_t reference)
+{
+    // Signed 24-bit distance from the reference's low bits.
+    int32_t delta = static_cast<int32_t>((psn24 - static_cast<uint32_t>(reference)) << 8) >> 8;
+    return reference + delta;
+}
+
+void
+RdmaQueuePair::ReceiveAck(const RoceHeader& header)
+{
+    uint64_t acked = Unwrap(header.GetPsn(), m_sndUna);
+    if (acked < m_sndUna || acked >= m_sndNxt)
+    {
+        return; // duplicate or stale
+    }
+    m_sndUna = acked + 1;
+    while (!m_sendQueue.empty() && m_nextToSegment > 0 && m_sendQueue.front().lastPsn < m_sndUna)
+    {
+        const WorkRequest& wr = m_sendQueue.front();
+        m_sendCompleteTrace(RdmaCompletion{m_qpn, wr.id, wr.bytes, wr.posted, Simulator::Now()});
+        m_sendQueue.pop_front();
+        --m_nextToSegment;
+    }
+}
+
+Ptr<Packet>
+RdmaQueuePair::ReceiveData(const RoceHeader& header)
+{
+    uint64_t psn = Unwrap(header.GetPsn(), m_ePsn);
+    if (psn != m_ePsn)
+    {
+        if (psn > m_ePsn)
+        {
+            ++m_outOfOrder;
+            return nullptr;
+        }
+        return BuildAck(); // duplicate: re-acknowledge what we have
+    }
+    ++m_ePsn;
+    uint8_t opcode = header.GetOpcode();
+    if (opcode == RoceHeader::RC_SEND_FIRST || opcode == RoceHeader::RC_SEND_ONLY)
+    {
+        m_rxMsgStart = Simulator::Now();
+        m_rxMsgBytes = 0;
+    }
+    m_rxMsgBytes += header.GetPayload();
+    ++m_unacked;
+    bool messageEnd = opcode == RoceHeader::RC_SEND_LAST || opcode == RoceHeader::RC_SEND_ONLY;
+    if (messageEnd)
+    {
+        ++m_msn;
+        m_recvCompleteTrace(
+            RdmaCompletion{m_qpn, m_msn, m_rxMsgBytes, m_rxMsgStart, Simulator::Now()});
+    }
+    if (messageEnd || header.GetAckReq() || m_unacked >= m_ackInterval)
+    {
+        return BuildAck();
+    }
+    return nullptr;
+}
+
+Ptr<Packet>
+RdmaQueuePair::BuildAck()
+{
+    m_unacked = 0;
+    RoceHeader header;
+    header.SetSource(m_localIp);
+    header.SetDestination(m_remoteIp);
+    header.SetSourcePort(m_sourcePort);
+    header.SetDscp(m_ackDscp);
+    header.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    header.SetDestQp(m_remoteQpn);
+    header.SetPsn(static_cast<uint32_t>(m_ePsn - 1));
+    header.SetSyndrome(RoceHeader::AETH_ACK);
+    header.SetMsn(static_cast<uint32_t>(m_msn));
+    Ptr<Packet> packet = Create<Packet>(header.SetPayload(0));
+    packet->AddHeader(header);
+    return packet;
+}
+
+void
+RdmaQueuePair::DoDispose()
+{
+    m_ready = Callback<void, Ptr<RdmaQueuePair>>();
+    m_sendQueue.clear();
+    Object::DoDispose();
+}
+
+} // namespace ns3

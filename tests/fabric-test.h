@@ -1,0 +1,69 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef NSFAB_FABRIC_TEST_H
+#define NSFAB_FABRIC_TEST_H
+
+#include "ns3/fat-tree-helper.h"
+#include "ns3/rdma-helper.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+#include <vector>
+
+namespace nsfab_test
+{
+
+/// Fixture that leaves no simulator state behind for the next test.
+class FabricTest : public ::testing::Test
+{
+  protected:
+    void TearDown() override
+    {
+        ns3::Simulator::Destroy();
+    }
+};
+
+/// 4096 B of payload on the wire: Eth 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4
+/// + preamble/SFD 8 + inter-frame gap 12 = 4178 B.
+constexpr double FULL_FRAME_WIRE_BYTES = 4096 + 14 + 20 + 8 + 12 + 4 + 4 + 8 + 12;
+
+/// Records both completions of one message.
+struct Completion
+{
+    ns3::RdmaCompletion sent{};
+    ns3::RdmaCompletion received{};
+    bool sentDone{false};
+    bool receivedDone{false};
+};
+
+inline void
+RecordSent(Completion* c, const ns3::RdmaCompletion& done)
+{
+    c->sent = done;
+    c->sentDone = true;
+}
+
+inline void
+RecordReceived(Completion* c, const ns3::RdmaCompletion& done)
+{
+    c->received = done;
+    c->receivedDone = true;
+}
+
+/// Connect src -> dst, post \p bytes at time 0 and record the completions into \p c.
+inline ns3::Ptr<ns3::RdmaQueuePair>
+StartMessage(const ns3::FatTree& tree, uint32_t src, uint32_t dst, uint64_t bytes, Completion* c)
+{
+    auto [sender, receiver] = ns3::RdmaHelper::Connect(tree.nics[src], tree.nics[dst]);
+    sender->TraceConnectWithoutContext("SendComplete", ns3::MakeBoundCallback(&RecordSent, c));
+    receiver->TraceConnectWithoutContext("RecvComplete",
+                                         ns3::MakeBoundCallback(&RecordReceived, c));
+    sender->PostSend(bytes);
+    return sender;
+}
+
+} // namespace nsfab_test
+
+#endif // NSFAB_FABRIC_TEST_H

@@ -1,0 +1,134 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/packet.h"
+#include "ns3/roce-header.h"
+
+#include <gtest/gtest.h>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+RoceHeader
+DataHeader()
+{
+    RoceHeader h;
+    h.SetSource(0x0A000001);      // 10.0.0.1
+    h.SetDestination(0x0A010203); // 10.1.2.3
+    h.SetSourcePort(0xC123);
+    h.SetDscp(26);
+    h.SetEcn(RoceHeader::ECN_ECT0);
+    h.SetOpcode(RoceHeader::RC_SEND_MIDDLE);
+    h.SetDestQp(0x000102);
+    h.SetAckReq(true);
+    h.SetPsn(0xABCDEF);
+    return h;
+}
+
+std::vector<uint8_t>
+Bytes(Ptr<Packet> p)
+{
+    std::vector<uint8_t> b(p->GetSize());
+    p->CopyData(b.data(), b.size());
+    return b;
+}
+} // namespace
+
+TEST(RoceHeader, DataFrameBytesAreRealRoceV2)
+{
+    RoceHeader h = DataHeader();
+    uint32_t trailer = h.SetPayload(4096);
+    EXPECT_EQ(trailer, 4096u + 4); // payload already 4-byte aligned, plus ICRC
+    Ptr<Packet> p = Create<Packet>(trailer);
+    p->AddHeader(h);
+    // Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + 4096 + ICRC 4.
+    ASSERT_EQ(p->GetSize(), 4154u);
+    std::vector<uint8_t> b = Bytes(p);
+
+    EXPECT_EQ(b[12], 0x08); // EtherType IPv4
+    EXPECT_EQ(b[13], 0x00);
+    EXPECT_EQ(b[14], 0x45);                // IPv4, 20-byte header
+    EXPECT_EQ(b[15], (26 << 2) | 2);       // DSCP 26, ECT(0)
+    EXPECT_EQ((b[16] << 8) | b[17], 4140); // total length: 4154 - 14
+    EXPECT_EQ(b[20], 0x40);                // don't fragment
+    EXPECT_EQ(b[23], 17);                  // UDP
+    // The IPv4 header's one's-complement sum, checksum included, is 0xFFFF.
+    uint32_t sum = 0;
+    for (int i = 14; i < 34; i += 2)
+    {
+        sum += (b[i] << 8) | b[i + 1];
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    EXPECT_EQ(sum, 0xFFFFu);
+    EXPECT_EQ((b[34] << 8) | b[35], 0xC123); // UDP source port
+    EXPECT_EQ((b[36] << 8) | b[37], 4791);   // RoCEv2
+    EXPECT_EQ((b[38] << 8) | b[39], 4120);   // UDP length: 4140 - 20
+    EXPECT_EQ(b[42], RoceHeader::RC_SEND_MIDDLE);
+    EXPECT_EQ((b[44] << 8) | b[45], 0xFFFF); // default P_Key
+    EXPECT_EQ(b[47], 0x00);                  // DestQP 0x000102
+    EXPECT_EQ(b[48], 0x01);
+    EXPECT_EQ(b[49], 0x02);
+    EXPECT_EQ(b[50], 0x80); // AckReq
+    EXPECT_EQ(b[51], 0xAB); // PSN
+    EXPECT_EQ(b[52], 0xCD);
+    EXPECT_EQ(b[53], 0xEF);
+}
+
+TEST(RoceHeader, RoundTripAndPadding)
+{
+    RoceHeader h = DataHeader();
+    uint32_t trailer = h.SetPayload(1001); // 3 pad bytes align it to 1004
+    EXPECT_EQ(trailer, 1001u + 3 + 4);
+    Ptr<Packet> p = Create<Packet>(trailer);
+    p->AddHeader(h);
+    RoceHeader back;
+    ASSERT_EQ(p->PeekHeader(back), 54u);
+    EXPECT_TRUE(back.IsRoce());
+    EXPECT_EQ(back.GetSource(), 0x0A000001u);
+    EXPECT_EQ(back.GetDestination(), 0x0A010203u);
+    EXPECT_EQ(back.GetSourcePort(), 0xC123);
+    EXPECT_EQ(back.GetDestinationPort(), RoceHeader::ROCEV2_UDP_PORT);
+    EXPECT_EQ(back.GetDscp(), 26);
+    EXPECT_EQ(back.GetEcn(), RoceHeader::ECN_ECT0);
+    EXPECT_EQ(back.GetOpcode(), RoceHeader::RC_SEND_MIDDLE);
+    EXPECT_EQ(back.GetDestQp(), 0x102u);
+    EXPECT_TRUE(back.GetAckReq());
+    EXPECT_EQ(back.GetPsn(), 0xABCDEFu);
+    EXPECT_EQ(back.GetPayload(), 1001u);
+}
+
+TEST(RoceHeader, AcknowledgementCarriesAeth)
+{
+    RoceHeader h;
+    h.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    h.SetPsn(77);
+    h.SetSyndrome(RoceHeader::AETH_ACK);
+    h.SetMsn(5);
+    Ptr<Packet> p = Create<Packet>(h.SetPayload(0));
+    p->AddHeader(h);
+    // 14 + 20 + 8 + BTH 12 + AETH 4 + ICRC 4 = 62 bytes, 66 with FCS: above the 64-byte minimum.
+    EXPECT_EQ(p->GetSize(), 62u);
+    std::vector<uint8_t> b = Bytes(p);
+    EXPECT_EQ(b[54], RoceHeader::AETH_ACK);
+    EXPECT_EQ(b[57], 5);
+    RoceHeader back;
+    p->PeekHeader(back);
+    EXPECT_TRUE(back.HasAeth());
+    EXPECT_EQ(back.GetMsn(), 5u);
+    EXPECT_EQ(back.GetPsn(), 77u);
+    EXPECT_EQ(back.GetPayload(), 0u);
+}
+
+TEST(RoceHeader, PsnAndQpnAreTruncatedTo24Bits)
+{
+    RoceHeader h;
+    h.SetPsn(0x1234567);
+    h.SetDestQp(0xFF000001);
+    EXPECT_EQ(h.GetPsn(), 0x234567u);
+    EXPECT_EQ(h.GetDestQp(), 0x000001u);
+}
