@@ -84,30 +84,27 @@ FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
 {
     m_queues[priority].push_back(packet);
     m_queueBytes[priority] += packet->GetSize();
-    ++m_queuedFrames;
+    m_nonEmpty |= 1U << priority;
     TryTransmit();
 }
 
 Ptr<Packet>
 FabricNetDevice::DequeueStrictPriority()
 {
-    if (m_queuedFrames == 0)
+    if (m_nonEmpty == 0)
     {
         return nullptr;
     }
-    for (uint32_t prio = NUM_PRIORITIES; prio-- > 0;)
+    uint32_t prio = 31 - __builtin_clz(m_nonEmpty);
+    auto& queue = m_queues[prio];
+    Ptr<Packet> packet = queue.front();
+    queue.pop_front();
+    m_queueBytes[prio] -= packet->GetSize();
+    if (queue.empty())
     {
-        auto& queue = m_queues[prio];
-        if (!queue.empty())
-        {
-            Ptr<Packet> packet = queue.front();
-            queue.pop_front();
-            m_queueBytes[prio] -= packet->GetSize();
-            --m_queuedFrames;
-            return packet;
-        }
+        m_nonEmpty &= ~(1U << prio);
     }
-    return nullptr;
+    return packet;
 }
 
 Ptr<Packet>
@@ -176,6 +173,7 @@ FabricNetDevice::DoDispose()
     {
         queue.clear();
     }
+    m_nonEmpty = 0;
     NetDevice::DoDispose();
 }
 

@@ -163,7 +163,8 @@ class FabricNetDevice : public NetDevice
 
     std::array<std::deque<Ptr<Packet>>, NUM_PRIORITIES> m_queues;
     std::array<uint32_t, NUM_PRIORITIES> m_queueBytes{};
-    uint32_t m_queuedFrames{0};
+    /// Bit p set while egress queue p is not empty: dequeue finds the top one in one step.
+    uint32_t m_nonEmpty{0};
 
     uint64_t m_txFrames{0};
     uint64_t m_txBytes{0};
