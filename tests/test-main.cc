@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "ns3/nstime.h"
+#include "ns3/fabric-simulator.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ int
 main(int argc, char** argv)
 {
     // As in nsfab: picoseconds before any Time exists.
-    ns3::Time::SetResolution(ns3::Time::PS);
+    ns3::fabric::SetupSimulator();
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
 }

@@ -7,6 +7,7 @@
 // packet-hops per wall-clock second.
 
 #include "ns3/command-line.h"
+#include "ns3/fabric-simulator.h"
 #include "ns3/fat-tree-helper.h"
 #include "ns3/node-list.h"
 #include "ns3/rdma-helper.h"
@@ -22,7 +23,7 @@ using namespace ns3;
 int
 main(int argc, char* argv[])
 {
-    Time::SetResolution(Time::PS);
+    fabric::SetupSimulator();
 
     uint32_t k = 8;
     std::string rate = "800Gbps";

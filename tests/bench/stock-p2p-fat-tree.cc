@@ -42,6 +42,8 @@ int
 main(int argc, char* argv[])
 {
     Time::SetResolution(Time::PS);
+    // The event scheduler the fabric model uses, so that the comparison is of the data paths.
+    GlobalValue::Bind("SchedulerType", StringValue("ns3::PriorityQueueScheduler"));
 
     uint32_t k = 8;
     std::string rate = "800Gbps";

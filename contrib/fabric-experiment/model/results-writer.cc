@@ -147,7 +147,7 @@ std::string
 SummaryText(const Scenario& s, const RunResult& r)
 {
     std::ostringstream os;
-    os << "scenario " << (s.name.empty() ? s.file : s.name) << " (seed " << s.seed << ")\n";
+    os << "scenario " << s.name << " (seed " << s.seed << ")\n";
     constexpr std::size_t LISTED = 16;
     os << std::left << std::setw(6) << "flow" << std::setw(10) << "src" << std::setw(10) << "dst"
        << std::right << std::setw(14) << "bytes" << std::setw(14) << "FCT (us)" << std::setw(18)

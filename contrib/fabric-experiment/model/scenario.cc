@@ -3,6 +3,7 @@
  */
 #include "scenario.h"
 
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -210,7 +211,10 @@ ReadScenario(YamlReader& r, const YAML::Node& root, std::vector<Diagnostic>& dia
     {
         return s;
     }
-    r.ReadString(root, "name", "", s.name);
+    if (!r.ReadString(root, "name", "", s.name))
+    {
+        s.name = std::filesystem::path(s.file).stem().string();
+    }
     uint64_t seed = 0;
     if (r.ReadUint(root, "seed", "", seed, 1, std::numeric_limits<uint32_t>::max()))
     {

@@ -3,7 +3,7 @@
  */
 // nsfab: runs ns3-fabric scenarios.
 
-#include "ns3/nstime.h"
+#include "ns3/fabric-simulator.h"
 #include "ns3/results-writer.h"
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario.h"
@@ -72,8 +72,7 @@ Run(const std::string& file, std::string out, bool force)
 int
 main(int argc, char** argv)
 {
-    // Before any Time exists: at 800 Gb/s nanosecond rounding is a 1-2 % rate error.
-    Time::SetResolution(Time::PS);
+    fabric::SetupSimulator();
 
     CLI::App app{"nsfab: packet-level experiments on RDMA data-center fabrics (ns3-fabric)"};
     app.set_version_flag("--version", "nsfab 0.1.0");
