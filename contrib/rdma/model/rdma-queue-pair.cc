@@ -85,6 +85,18 @@ RdmaQueuePair::PostSend(uint64_t bytes)
     return id;
 }
 
+RoceHeader
+RdmaQueuePair::HeaderToPeer(uint8_t dscp) const
+{
+    RoceHeader header;
+    header.SetSource(m_localIp);
+    header.SetDestination(m_remoteIp);
+    header.SetSourcePort(m_sourcePort);
+    header.SetDscp(dscp);
+    header.SetDestQp(m_remoteQpn);
+    return header;
+}
+
 Ptr<Packet>
 RdmaQueuePair::NextPacket(uint32_t mtu)
 {
@@ -94,15 +106,10 @@ RdmaQueuePair::NextPacket(uint32_t mtu)
     m_segmentOffset += segment;
     bool last = m_segmentOffset == wr.bytes;
 
-    RoceHeader header;
-    header.SetSource(m_localIp);
-    header.SetDestination(m_remoteIp);
-    header.SetSourcePort(m_sourcePort);
-    header.SetDscp(m_dscp);
+    RoceHeader header = HeaderToPeer(m_dscp);
     header.SetEcn(RoceHeader::ECN_ECT0);
     header.SetOpcode(first ? (last ? RoceHeader::RC_SEND_ONLY : RoceHeader::RC_SEND_FIRST)
                            : (last ? RoceHeader::RC_SEND_LAST : RoceHeader::RC_SEND_MIDDLE));
-    header.SetDestQp(m_remoteQpn);
     header.SetAckReq(last);
     header.SetPsn(static_cast<uint32_t>(m_sndNxt));
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(segment));
@@ -184,13 +191,8 @@ Ptr<Packet>
 RdmaQueuePair::BuildAck()
 {
     m_unacked = 0;
-    RoceHeader header;
-    header.SetSource(m_localIp);
-    header.SetDestination(m_remoteIp);
-    header.SetSourcePort(m_sourcePort);
-    header.SetDscp(m_ackDscp);
+    RoceHeader header = HeaderToPeer(m_ackDscp);
     header.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
-    header.SetDestQp(m_remoteQpn);
     header.SetPsn(static_cast<uint32_t>(m_ePsn - 1));
     header.SetSyndrome(RoceHeader::AETH_ACK);
     header.SetMsn(static_cast<uint32_t>(m_msn));

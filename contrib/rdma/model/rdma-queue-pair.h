@@ -113,6 +113,8 @@ class RdmaQueuePair : public Object
     /// Extend a 24-bit wire PSN to 64 bits around \p reference.
     static uint64_t Unwrap(uint32_t psn24, uint64_t reference);
 
+    /// Headers of a packet to the peer queue pair: addresses, entropy port, DSCP, QPN.
+    RoceHeader HeaderToPeer(uint8_t dscp) const;
     Ptr<Packet> BuildAck();
 
     // Configuration
