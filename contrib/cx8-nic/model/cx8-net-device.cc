@@ -3,6 +3,7 @@
  */
 #include "cx8-net-device.h"
 
+#include "ns3/abort.h"
 #include "ns3/mac48-address.h"
 #include "ns3/packet.h"
 #include "ns3/uinteger.h"
@@ -20,11 +21,12 @@ Cx8NetDevice::GetTypeId()
             .SetParent<FabricNetDevice>()
             .SetGroupName("Cx8Nic")
             .AddConstructor<Cx8NetDevice>()
-            .AddAttribute("PayloadMtu",
-                          "RoCE path MTU: payload bytes per packet (256, 512, 1024, 2048 or 4096)",
-                          UintegerValue(4096),
-                          MakeUintegerAccessor(&Cx8NetDevice::m_payloadMtu),
-                          MakeUintegerChecker<uint32_t>(256, 4096))
+            .AddAttribute(
+                "PayloadMtu",
+                "RoCE path MTU: payload bytes per packet (256, 512, 1024, 2048 or 4096)",
+                UintegerValue(4096),
+                MakeUintegerAccessor(&Cx8NetDevice::SetPayloadMtu, &Cx8NetDevice::GetPayloadMtu),
+                MakeUintegerChecker<uint32_t>(256, 4096))
             .AddAttribute("QueuePairFactory",
                           "Creates the queue pairs (their type and attributes)",
                           ObjectFactoryValue(ObjectFactory("ns3::RdmaQueuePair")),
@@ -48,6 +50,14 @@ Cx8NetDevice::SetFabricAddress(uint32_t ipv4)
     Mac48Address address;
     address.CopyFrom(mac);
     SetAddress(address);
+}
+
+void
+Cx8NetDevice::SetPayloadMtu(uint32_t mtu)
+{
+    NS_ABORT_MSG_IF(mtu & (mtu - 1),
+                    "Cx8NetDevice: PayloadMtu " << mtu << " is not a power of two");
+    m_payloadMtu = mtu;
 }
 
 Ptr<RdmaQueuePair>
@@ -105,15 +115,22 @@ Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
         ++m_unknownQp;
         return;
     }
-    if (header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE)
+    switch (header.GetOpcode())
     {
+    case RoceHeader::RC_ACKNOWLEDGE:
         qp->ReceiveAck(header);
-        return;
-    }
-    Ptr<Packet> ack = qp->ReceiveData(header);
-    if (ack)
-    {
-        Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
+        break;
+    case RoceHeader::RC_SEND_FIRST:
+    case RoceHeader::RC_SEND_MIDDLE:
+    case RoceHeader::RC_SEND_LAST:
+    case RoceHeader::RC_SEND_ONLY:
+        if (Ptr<Packet> ack = qp->ReceiveData(header))
+        {
+            Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
+        }
+        break;
+    default:
+        ++m_unknownQp; // not an opcode this NIC model handles yet
     }
 }
 

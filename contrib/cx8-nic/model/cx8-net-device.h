@@ -52,12 +52,15 @@ class Cx8NetDevice : public FabricNetDevice
         return FIRST_QPN + static_cast<uint32_t>(m_qps.size());
     }
 
+    /// RoCE path MTU: 256, 512, 1024, 2048 or 4096 payload bytes.
+    void SetPayloadMtu(uint32_t mtu);
+
     uint32_t GetPayloadMtu() const
     {
         return m_payloadMtu;
     }
 
-    /// Frames received for no known queue pair.
+    /// Frames received for no known queue pair or with an opcode the model does not handle.
     uint64_t GetUnknownQpFrames() const
     {
         return m_unknownQp;

@@ -86,7 +86,7 @@ main(int argc, char** argv)
     run->add_option("--out,-o",
                     out,
                     "Results folder (default: the scenario's output, or "
-                    "results/<scenario name>)");
+                    "results/<scenario file stem>)");
     run->add_flag("--force,-f", force, "Replace the results folder if it exists");
 
     try

@@ -17,6 +17,9 @@ class FabricNetDevice;
  * \ingroup fabric-net
  * \brief Write every frame a port sends or receives to \p filename as an Ethernet pcap
  *        (no FCS), which Wireshark and tshark decode as RoCEv2 and PFC.
+ *
+ * A sent frame is stamped when its first bit leaves; a received frame when the port hands it to
+ * its owner, that is after the port's RxDelay (a switch's pipeline latency).
  */
 void EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename);
 

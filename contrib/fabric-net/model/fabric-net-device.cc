@@ -7,6 +7,7 @@
 #include "fabric-units.h"
 
 #include "ns3/abort.h"
+#include "ns3/assert.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
@@ -82,6 +83,8 @@ FabricNetDevice::GetPeer() const
 void
 FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
 {
+    NS_ASSERT_MSG(packet->GetSize() <= m_mtu + RoceHeader::ETH_BYTES,
+                  "FabricNetDevice: frame larger than the port MTU");
     m_queues[priority].push_back(packet);
     m_queueBytes[priority] += packet->GetSize();
     m_nonEmpty |= 1U << priority;
@@ -125,7 +128,8 @@ FabricNetDevice::TryTransmit()
     {
         return;
     }
-    NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
+    NS_ABORT_MSG_IF(!m_channel || m_channel->GetNDevices() < 2,
+                    "FabricNetDevice: transmit on a port whose link has no far end");
     m_busy = true;
     Time txTime = fabric::WireTime(packet->GetSize(), m_rate.GetBitRate());
     ++m_txFrames;

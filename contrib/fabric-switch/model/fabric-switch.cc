@@ -21,7 +21,8 @@ FabricSwitch::GetTypeId()
             .SetGroupName("FabricSwitch")
             .AddConstructor<FabricSwitch>()
             .AddAttribute("PipelineLatency",
-                          "Delay from a frame's last bit arriving to it joining an egress queue",
+                          "Delay from a frame's last bit arriving to it joining an egress queue "
+                          "(applied to each port as AddPort adds it)",
                           TimeValue(NanoSeconds(500)),
                           MakeTimeAccessor(&FabricSwitch::m_pipelineLatency),
                           MakeTimeChecker(Time(0)))
@@ -68,6 +69,7 @@ FabricSwitch::SetRouting(Ptr<FabricRouting> routing)
 void
 FabricSwitch::Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceHeader& header)
 {
+    NS_ABORT_MSG_IF(!m_routing, "FabricSwitch: no routing plugin set");
     // Ports are the node's only devices, so the interface index is the port number.
     uint32_t inPort = port->GetIfIndex();
     uint32_t out = header.IsRoce() ? m_routing->Route(header, inPort) : FabricRouting::NO_ROUTE;

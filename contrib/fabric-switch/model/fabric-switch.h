@@ -29,6 +29,9 @@ class Node;
 class FabricSwitch : public Object
 {
   public:
+    /// Signature of the Drop trace source: the frame and the port it came in on.
+    using DropTracedCallback = void (*)(Ptr<const Packet> packet, uint32_t inPort);
+
     static TypeId GetTypeId();
     FabricSwitch();
     ~FabricSwitch() override;

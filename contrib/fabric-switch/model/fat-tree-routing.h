@@ -14,9 +14,11 @@ namespace ns3
  * \ingroup fabric-switch
  * \brief Algorithmic fat-tree routing: down by the destination address, up by ECMP.
  *
- * A switch at tier t (1 = leaf) sits above every address whose fields from LEAF up to POD match
- * its own position. Such a destination leaves on down port = the address's field t-1 (host port
- * at a leaf, leaf at a spine/aggregation switch, pod at a core switch). Anything else goes up on
+ * A switch at tier t (1 = leaf) sits above every address whose fields from t up to POD match its
+ * own position (a leaf checks leaf and pod, an aggregation switch the pod, a core switch
+ * nothing). Such a destination leaves on down port = the address's field t-1 (host port at a
+ * leaf, leaf at a spine/aggregation switch, pod at a core switch). Planes are separate fabrics,
+ * so the plane field never needs checking. Anything else goes up on
  * uplink FlowHash % uplinks. Ports [0, DownPorts) face down, the next UpPorts face up. The state
  * is a handful of integers, whatever the size of the fabric.
  */

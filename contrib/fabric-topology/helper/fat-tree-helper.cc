@@ -180,7 +180,6 @@ FatTreeHelper::FatTreeHelper()
     m_portFactory.SetTypeId("ns3::FabricNetDevice");
     m_switchFactory.SetTypeId("ns3::FabricSwitch");
     m_channelFactory.SetTypeId("ns3::FabricChannel");
-    m_routingFactory.SetTypeId("ns3::FatTreeRouting");
 }
 
 void
@@ -205,12 +204,6 @@ void
 FatTreeHelper::SetChannelAttribute(const std::string& name, const AttributeValue& value)
 {
     m_channelFactory.Set(name, value);
-}
-
-void
-FatTreeHelper::SetRoutingAttribute(const std::string& name, const AttributeValue& value)
-{
-    m_routingFactory.Set(name, value);
 }
 
 void
@@ -243,7 +236,7 @@ FatTreeHelper::Build(const FatTreeShape& shape) const
             node->AddDevice(port);
             sw->AddPort(port);
         }
-        Ptr<FatTreeRouting> routing = m_routingFactory.Create<FatTreeRouting>();
+        Ptr<FatTreeRouting> routing = CreateObject<FatTreeRouting>();
         routing->SetAttribute("DownPorts", UintegerValue(down));
         routing->SetAttribute("UpPorts", UintegerValue(up));
         routing->SetAttribute("Seed", UintegerValue(node->GetId()));

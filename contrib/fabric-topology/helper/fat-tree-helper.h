@@ -94,8 +94,6 @@ class FatTreeHelper
     void SetSwitchAttribute(const std::string& name, const AttributeValue& value);
     /// Attributes of every link (ns3::FabricChannel), e.g. Delay.
     void SetChannelAttribute(const std::string& name, const AttributeValue& value);
-    /// Attributes of every switch's routing plugin (ns3::FatTreeRouting).
-    void SetRoutingAttribute(const std::string& name, const AttributeValue& value);
 
     /// Build the fat-tree. The shape must be valid (see FatTreeShape::Validate).
     FatTree Build(const FatTreeShape& shape) const;
@@ -107,7 +105,6 @@ class FatTreeHelper
     ObjectFactory m_portFactory;
     ObjectFactory m_switchFactory;
     ObjectFactory m_channelFactory;
-    ObjectFactory m_routingFactory;
 };
 
 } // namespace ns3

@@ -45,7 +45,8 @@ class YamlReader
     /// Parse \p text; on a syntax error report it and return a null node.
     YAML::Node Parse(const std::string& text);
 
-    /// Read and parse the file given at construction.
+    /// Read and parse the file given at construction; on failure (reported) a null node, which
+    /// callers should not check further.
     YAML::Node ParseFile();
 
     void Error(const YAML::Node& at, const std::string& path, const std::string& message);

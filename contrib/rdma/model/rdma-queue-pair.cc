@@ -136,6 +136,10 @@ RdmaQueuePair::Unwrap(uint32_t psn24, uint64_t reference)
 void
 RdmaQueuePair::ReceiveAck(const RoceHeader& header)
 {
+    if (header.GetSyndrome() >> 5 != 0)
+    {
+        return; // a NAK or RNR NAK: recovery is not modelled yet
+    }
     uint64_t acked = Unwrap(header.GetPsn(), m_sndUna);
     if (acked < m_sndUna || acked >= m_sndNxt)
     {

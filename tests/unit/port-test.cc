@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-test.h"
+
+#include "ns3/fabric-channel.h"
+#include "ns3/fabric-units.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+
+using namespace ns3;
+using nsfab_test::FabricTest;
+
+namespace
+{
+struct Arrival
+{
+    uint8_t dscp;
+    Time at;
+};
+
+void
+Record(std::vector<Arrival>* log, Ptr<FabricNetDevice>, Ptr<Packet>, const RoceHeader& h)
+{
+    log->push_back({h.GetDscp(), Simulator::Now()});
+}
+
+Ptr<Packet>
+Frame(uint8_t dscp, uint32_t destination = 0x0A000001)
+{
+    RoceHeader h;
+    h.SetDestination(destination);
+    h.SetDscp(dscp);
+    Ptr<Packet> p = Create<Packet>(h.SetPayload(4096));
+    p->AddHeader(h);
+    return p;
+}
+} // namespace
+
+TEST_F(FabricTest, EgressIsStrictPriorityAndOneFrameAtATime)
+{
+    Ptr<Node> a = CreateObject<Node>();
+    Ptr<Node> b = CreateObject<Node>();
+    Ptr<FabricNetDevice> tx = CreateObject<FabricNetDevice>();
+    Ptr<FabricNetDevice> rx = CreateObject<FabricNetDevice>();
+    a->AddDevice(tx);
+    b->AddDevice(rx);
+    Ptr<FabricChannel> link = CreateObject<FabricChannel>();
+    link->SetAttribute("Delay", TimeValue(NanoSeconds(100)));
+    tx->Attach(link);
+    rx->Attach(link);
+    std::vector<Arrival> log;
+    rx->SetReceiveHandler(MakeBoundCallback(&Record, &log));
+
+    // DSCP >> 3 is the traffic class. The first frame finds the port idle and starts at once;
+    // the rest wait and leave highest class first, FIFO within a class.
+    for (uint8_t dscp : {0, 8, 56, 24, 57})
+    {
+        tx->Enqueue(Frame(dscp), FabricNetDevice::PriorityOfDscp(dscp));
+    }
+    EXPECT_TRUE(tx->IsBusy());
+    EXPECT_EQ(tx->GetQueueBytes(7), 2 * 4154u);
+    Simulator::Run();
+    ASSERT_EQ(log.size(), 5u);
+    const uint8_t order[] = {0, 56, 57, 24, 8};
+    Time frame = fabric::WireTime(4154, 800000000000ULL);
+    for (std::size_t i = 0; i < 5; ++i)
+    {
+        EXPECT_EQ(log[i].dscp, order[i]);
+        // Back to back: frame i arrives after i+1 wire times and the propagation delay.
+        EXPECT_EQ(log[i].at, frame * int64_t(i + 1) + NanoSeconds(100));
+    }
+    EXPECT_EQ(tx->GetTxFrames(), 5u);
+    EXPECT_EQ(rx->GetRxFrames(), 5u);
+    EXPECT_EQ(tx->GetQueueBytes(7), 0u);
+}
+
+namespace
+{
+void
+CountDrop(std::vector<uint32_t>* ports, Ptr<const Packet>, uint32_t inPort)
+{
+    ports->push_back(inPort);
+}
+} // namespace
+
+TEST_F(FabricTest, SwitchDropsFramesItCannotRoute)
+{
+    FatTree tree = FatTreeHelper().Build(FatTreeShape{2, 4, 0, 0});
+    std::vector<uint32_t> drops;
+    Ptr<FabricSwitch> leaf1 = tree.tiers[0][1];
+    leaf1->TraceConnectWithoutContext("Drop", MakeBoundCallback(&CountDrop, &drops));
+    // host3 (port 1 of leaf1) sends to an address outside the fabric's 10.0.0.0/8.
+    tree.nics[3]->Enqueue(Frame(26, 0xC0A80001), 3);
+    Simulator::Run();
+    EXPECT_EQ(leaf1->GetNoRouteDrops(), 1u);
+    EXPECT_EQ(drops, std::vector<uint32_t>{1});
+    for (uint32_t p = 0; p < leaf1->GetNPorts(); ++p)
+    {
+        EXPECT_EQ(leaf1->GetPort(p)->GetTxFrames(), 0u);
+    }
+}
