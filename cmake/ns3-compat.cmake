@@ -2,6 +2,12 @@
 # for building contrib modules out of tree against an installed ns-3.
 include_guard(GLOBAL)
 
+# ns-3.37 writes its outputs under ${CMAKE_OUTPUT_DIRECTORY} (<ns-3>/build, where `./ns3 run`
+# looks for programs); modules use it for EXECUTABLE_DIRECTORY_PATH.
+if(NOT CMAKE_OUTPUT_DIRECTORY)
+  set(CMAKE_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+endif()
+
 # ns-3's own modules, named as ns-3.37's module CMakeLists.txt name them (${libcore}, ...).
 foreach(ns3mod core network internet point-to-point applications stats traffic-control)
   set(lib${ns3mod} ns3::lib${ns3mod})
