@@ -30,7 +30,8 @@ EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename)
     file->Open(filename, std::ios::out);
     NS_ABORT_MSG_IF(file->Fail(), "cannot open " << filename << " for writing");
     file->Init(PcapHelper::DLT_EN10MB);
-    device->TraceConnectWithoutContext("Sniffer", MakeBoundCallback(&WriteFrame, file));
+    device->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&WriteFrame, file));
+    device->TraceConnectWithoutContext("MacRx", MakeBoundCallback(&WriteFrame, file));
 }
 
 } // namespace ns3

@@ -37,14 +37,19 @@ void
 FabricChannel::Attach(Ptr<FabricNetDevice> device)
 {
     NS_ABORT_MSG_IF(m_ends[1], "FabricChannel: both ends are already attached");
-    m_ends[m_ends[0] ? 1 : 0] = device;
+    NS_ABORT_MSG_IF(!device->GetNode(), "FabricChannel: add the device to its node first");
+    std::size_t end = m_ends[0] ? 1 : 0;
+    m_ends[end] = device;
+    m_nodeIds[end] = device->GetNode()->GetId();
 }
 
 void
-FabricChannel::Transmit(Ptr<FabricNetDevice> src, Ptr<Packet> packet, Time txTime) const
+FabricChannel::Transmit(const FabricNetDevice* src, Ptr<Packet> packet, Time txTime) const
 {
-    FabricNetDevice* dst = PeekPointer(m_ends[m_ends[0] == src ? 1 : 0]);
-    Simulator::ScheduleWithContext(dst->GetNode()->GetId(),
+    std::size_t far = PeekPointer(m_ends[0]) == src ? 1 : 0;
+    FabricNetDevice* dst = PeekPointer(m_ends[far]);
+    NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
+    Simulator::ScheduleWithContext(m_nodeIds[far],
                                    txTime + m_delay + dst->GetRxDelay(),
                                    &FabricNetDevice::Receive,
                                    dst,

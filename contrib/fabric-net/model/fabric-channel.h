@@ -40,7 +40,7 @@ class FabricChannel : public Channel
      * \brief Carry \p packet from \p src to the other end.
      * \param txTime serialization time of the frame at the sender
      */
-    void Transmit(Ptr<FabricNetDevice> src, Ptr<Packet> packet, Time txTime) const;
+    void Transmit(const FabricNetDevice* src, Ptr<Packet> packet, Time txTime) const;
 
     Time GetDelay() const
     {
@@ -59,6 +59,8 @@ class FabricChannel : public Channel
   private:
     Time m_delay;
     std::array<Ptr<FabricNetDevice>, 2> m_ends;
+    /// The ends' node ids, the context of the events that deliver frames to them.
+    std::array<uint32_t, 2> m_nodeIds{};
 };
 
 } // namespace ns3

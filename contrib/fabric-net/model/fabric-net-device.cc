@@ -42,10 +42,6 @@ FabricNetDevice::GetTypeId()
                           TimeValue(Time(0)),
                           MakeTimeAccessor(&FabricNetDevice::m_rxDelay),
                           MakeTimeChecker(Time(0)))
-            .AddTraceSource("Sniffer",
-                            "Every frame: as it starts on the wire and as it is received",
-                            MakeTraceSourceAccessor(&FabricNetDevice::m_snifferTrace),
-                            "ns3::Packet::TracedCallback")
             .AddTraceSource("MacTx",
                             "A frame starts transmission",
                             MakeTraceSourceAccessor(&FabricNetDevice::m_txTrace),
@@ -83,9 +79,10 @@ FabricNetDevice::GetPeer() const
 void
 FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
 {
+    NS_ABORT_MSG_IF(priority >= NUM_PRIORITIES, "FabricNetDevice: no priority " << priority);
     NS_ASSERT_MSG(packet->GetSize() <= m_mtu + RoceHeader::ETH_BYTES,
                   "FabricNetDevice: frame larger than the port MTU");
-    m_queues[priority].push_back(packet);
+    m_queues[priority].Push(packet);
     m_queueBytes[priority] += packet->GetSize();
     m_nonEmpty |= 1U << priority;
     TryTransmit();
@@ -99,11 +96,10 @@ FabricNetDevice::DequeueStrictPriority()
         return nullptr;
     }
     uint32_t prio = 31 - __builtin_clz(m_nonEmpty);
-    auto& queue = m_queues[prio];
-    Ptr<Packet> packet = queue.front();
-    queue.pop_front();
+    PacketFifo& queue = m_queues[prio];
+    Ptr<Packet> packet = queue.Pop();
     m_queueBytes[prio] -= packet->GetSize();
-    if (queue.empty())
+    if (queue.IsEmpty())
     {
         m_nonEmpty &= ~(1U << prio);
     }
@@ -128,13 +124,11 @@ FabricNetDevice::TryTransmit()
     {
         return;
     }
-    NS_ABORT_MSG_IF(!m_channel || m_channel->GetNDevices() < 2,
-                    "FabricNetDevice: transmit on a port whose link has no far end");
+    NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
     m_busy = true;
     Time txTime = fabric::WireTime(packet->GetSize(), m_rate.GetBitRate());
     ++m_txFrames;
     m_txBytes += packet->GetSize();
-    m_snifferTrace(packet);
     m_txTrace(packet);
     m_channel->Transmit(this, packet, txTime);
     Simulator::Schedule(txTime, &FabricNetDevice::TransmitComplete, this);
@@ -151,7 +145,6 @@ void
 FabricNetDevice::Receive(Ptr<Packet> packet)
 {
     ++m_rxFrames;
-    m_snifferTrace(packet);
     m_rxTrace(packet);
     RoceHeader header;
     packet->PeekHeader(header);
@@ -175,7 +168,7 @@ FabricNetDevice::DoDispose()
     m_handler = ReceiveHandler();
     for (auto& queue : m_queues)
     {
-        queue.clear();
+        queue.Clear();
     }
     m_nonEmpty = 0;
     NetDevice::DoDispose();

@@ -4,6 +4,7 @@
 #ifndef FABRIC_NET_DEVICE_H
 #define FABRIC_NET_DEVICE_H
 
+#include "packet-fifo.h"
 #include "roce-header.h"
 
 #include "ns3/data-rate.h"
@@ -13,7 +14,6 @@
 #include "ns3/traced-callback.h"
 
 #include <array>
-#include <deque>
 
 namespace ns3
 {
@@ -78,7 +78,7 @@ class FabricNetDevice : public NetDevice
 
     Ptr<FabricNetDevice> GetPeer() const;
 
-    uint32_t GetQueueBytes(uint32_t priority) const
+    uint64_t GetQueueBytes(uint32_t priority) const
     {
         return m_queueBytes[priority];
     }
@@ -161,8 +161,8 @@ class FabricNetDevice : public NetDevice
     Time m_rxDelay;
     bool m_busy{false};
 
-    std::array<std::deque<Ptr<Packet>>, NUM_PRIORITIES> m_queues;
-    std::array<uint32_t, NUM_PRIORITIES> m_queueBytes{};
+    std::array<PacketFifo, NUM_PRIORITIES> m_queues;
+    std::array<uint64_t, NUM_PRIORITIES> m_queueBytes{};
     /// Bit p set while egress queue p is not empty: dequeue finds the top one in one step.
     uint32_t m_nonEmpty{0};
 
@@ -170,8 +170,6 @@ class FabricNetDevice : public NetDevice
     uint64_t m_txBytes{0};
     uint64_t m_rxFrames{0};
 
-    /// Frames as they start on the wire and as they are received (pcap, tshark).
-    TracedCallback<Ptr<const Packet>> m_snifferTrace;
     TracedCallback<Ptr<const Packet>> m_txTrace;
     TracedCallback<Ptr<const Packet>> m_rxTrace;
 };

@@ -3,6 +3,7 @@
  */
 #include "roce-header.h"
 
+#include "ns3/abort.h"
 #include "ns3/ipv4-address.h"
 
 namespace ns3
@@ -66,6 +67,8 @@ RoceHeader::TransportBytes() const
 uint32_t
 RoceHeader::SetPayload(uint32_t payload)
 {
+    NS_ABORT_MSG_IF(payload > 65535 - IPV4_BYTES - TransportBytes() - 3 - ICRC_BYTES,
+                    "RoceHeader: " << payload << " payload bytes do not fit in one IPv4 packet");
     m_padCount = (4 - payload % 4) % 4;
     uint32_t trailer = payload + m_padCount + ICRC_BYTES;
     m_ipTotalLength = static_cast<uint16_t>(IPV4_BYTES + TransportBytes() + trailer);

@@ -62,7 +62,8 @@ class RoceHeader : public Header
     void Serialize(Buffer::Iterator start) const override;
     uint32_t Deserialize(Buffer::Iterator start) override;
 
-    /// True for an IPv4 frame (the only kind this header parses past Ethernet).
+    /// True for an IPv4 frame, the only kind this header parses past Ethernet (fabric IPv4
+    /// traffic is all RoCEv2).
     bool IsRoce() const
     {
         return m_etherType == ETHERTYPE_IPV4;
@@ -117,7 +118,7 @@ class RoceHeader : public Header
 
     void SetDscp(uint8_t dscp)
     {
-        m_dscp = dscp;
+        m_dscp = dscp & 0x3F;
     }
 
     uint8_t GetDscp() const
