@@ -117,19 +117,55 @@ TEST_F(NsfabCli, MalformedScenarioExitsNonZeroAndWritesNothing)
     }
 }
 
-TEST_F(NsfabCli, ExistingResultsAreReplacedOnlyWithForce)
+TEST_F(NsfabCli, OnlyEarlierResultsAreReplacedAndOnlyWithForce)
 {
     std::string scenario = Write("ok.yaml", SMALL);
-    fs::create_directories(m_dir + "/out");
-    Write("out/mine.txt", "user data");
-    Outcome o = Nsfab("run " + scenario + " --out " + m_dir + "/out");
+    // A folder of the user's is never replaced, --force or not.
+    fs::create_directories(m_dir + "/mine");
+    Write("mine/notes.txt", "user data");
+    Outcome o = Nsfab("run " + scenario + " --out " + m_dir + "/mine");
     EXPECT_NE(o.status, 0);
     EXPECT_NE(o.output.find("already exists"), std::string::npos) << o.output;
-    EXPECT_TRUE(fs::exists(m_dir + "/out/mine.txt"));
-    o = Nsfab("run " + scenario + " --out " + m_dir + "/out --force");
+    o = Nsfab("run " + scenario + " --out " + m_dir + "/mine --force");
+    EXPECT_NE(o.status, 0);
+    EXPECT_NE(o.output.find("not a results folder written by nsfab"), std::string::npos)
+        << o.output;
+    EXPECT_TRUE(fs::exists(m_dir + "/mine/notes.txt"));
+    EXPECT_FALSE(fs::exists(m_dir + "/mine/summary.json"));
+
+    // Earlier results are replaced with --force only.
+    ASSERT_EQ(Nsfab("run " + scenario + " --out " + m_dir + "/res").status, 0);
+    Write("res/stale.txt", "from an earlier run");
+    EXPECT_NE(Nsfab("run " + scenario + " --out " + m_dir + "/res").status, 0);
+    EXPECT_TRUE(fs::exists(m_dir + "/res/stale.txt"));
+    o = Nsfab("run " + scenario + " --out " + m_dir + "/res --force");
     ASSERT_EQ(o.status, 0) << o.output;
-    EXPECT_FALSE(fs::exists(m_dir + "/out/mine.txt"));
-    EXPECT_TRUE(fs::exists(m_dir + "/out/summary.json"));
+    EXPECT_FALSE(fs::exists(m_dir + "/res/stale.txt"));
+    EXPECT_TRUE(fs::exists(m_dir + "/res/summary.json"));
+}
+
+TEST_F(NsfabCli, SameScenarioGivesIdenticalResultsFiles)
+{
+    // Two processes, same scenario: summary.json is byte-identical but for the wall time.
+    std::string scenario = Write("s.yaml", R"(topology: {tiers: 3, radix: 4}
+flows:
+  - {src: host0, dst: host15, size: 3MiB}
+  - {src: host5, dst: host15, size: 2MiB, start: 1us}
+  - {src: host9, dst: host2, size: 1MiB}
+)");
+    std::string text[2];
+    for (int i = 0; i < 2; ++i)
+    {
+        std::string out = m_dir + "/r" + std::to_string(i);
+        ASSERT_EQ(Nsfab("run " + scenario + " --out " + out).status, 0);
+        std::ifstream in(out + "/summary.json");
+        for (std::string line; std::getline(in, line);)
+        {
+            text[i] += line.find("wall_time_s") == std::string::npos ? line + "\n" : "";
+        }
+    }
+    EXPECT_GT(text[0].size(), 500u);
+    EXPECT_EQ(text[0], text[1]);
 }
 
 TEST_F(NsfabCli, BadArgumentsAreRejected)

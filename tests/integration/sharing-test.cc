@@ -79,7 +79,7 @@ TEST_F(FabricTest, SixtyFourFlowsLeaveNoUplinkOfTheSourceLeafUnused)
     }
 }
 
-TEST_F(FabricTest, SameScenarioAndSeedGiveIdenticalResults)
+TEST_F(FabricTest, RunsInOneProcessDoNotAffectEachOther)
 {
     std::vector<Diagnostic> d;
     Scenario s = ParseScenario(R"(

@@ -143,6 +143,20 @@ INSTANTIATE_TEST_SUITE_P(Shapes,
                                            ShapeParam{3, 8, 0},
                                            ShapeParam{3, 8, 3}));
 
+TEST_F(FabricTest, AddressesAreTheExpectedLiterals)
+{
+    // 3-tier, radix 8, 3 hosts per leaf: host field 2 bits, leaf-in-pod 2 bits, pod 3 bits.
+    FatTree tree = FatTreeHelper().Build(FatTreeShape{3, 8, 3, 0});
+    // host 7: leaf 2 (pod 0, leaf 2), port 1 -> 1 | 2 << 2 = 9.
+    EXPECT_EQ(tree.nics[7]->GetFabricAddress(), (10u << 24) | 9u);
+    // host 50: leaf 16 = pod 4, leaf 0, port 2 -> 2 | 0 << 2 | 4 << 4 = 66.
+    EXPECT_EQ(tree.nics[50]->GetFabricAddress(), (10u << 24) | 66u);
+    // 2-tier radix 16, 12 hosts per leaf (4 bits): host 100 = leaf 8, port 4 -> 4 | 8 << 4.
+    Simulator::Destroy();
+    FatTree leafSpine = FatTreeHelper().Build(FatTreeShape{2, 16, 12, 0});
+    EXPECT_EQ(leafSpine.nics[100]->GetFabricAddress(), (10u << 24) | 132u);
+}
+
 TEST(FatTreeShape, ImpossibleShapesAreRejected)
 {
     FatTreeShape s;
@@ -172,4 +186,6 @@ TEST(FatTreeShape, NodeNames)
     EXPECT_FALSE(FatTreeShape::SplitName("core", kind, index));
     EXPECT_FALSE(FatTreeShape::SplitName("3", kind, index));
     EXPECT_FALSE(FatTreeShape::SplitName("core3x", kind, index));
+    EXPECT_FALSE(FatTreeShape::SplitName("core03", kind, index)); // one name per node
+    EXPECT_TRUE(FatTreeShape::SplitName("core0", kind, index));
 }

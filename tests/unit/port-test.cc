@@ -63,7 +63,7 @@ TEST_F(FabricTest, EgressIsStrictPriorityAndOneFrameAtATime)
     Simulator::Run();
     ASSERT_EQ(log.size(), 5u);
     const uint8_t order[] = {0, 56, 57, 24, 8};
-    Time frame = fabric::WireTime(4154, 800000000000ULL);
+    Time frame = PicoSeconds(41780); // 4178 wire bytes at 800 Gb/s
     for (std::size_t i = 0; i < 5; ++i)
     {
         EXPECT_EQ(log[i].dscp, order[i]);

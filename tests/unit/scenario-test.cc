@@ -150,6 +150,48 @@ TEST(Scenario, MissingAndMistypedFields)
     EXPECT_NE(d[0].message.find("too few uplinks"), std::string::npos);
 }
 
+TEST(Scenario, MoreProblemsAreLocated)
+{
+    auto d = Problems(Good("start: 2us}", "start: 5ms}"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "flows[0].start");
+    EXPECT_NE(d[0].message.find("after the stop time"), std::string::npos);
+
+    d = Problems(Good("pcap: [host0, spine3]", "pcap: [host0, spine3, host0]"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "pcap[2]");
+    EXPECT_NE(d[0].message.find("listed twice"), std::string::npos);
+
+    d = Problems(Good("dst: host9", "dst: host09"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "flows[0].dst");
+
+    d = Problems(std::string(GOOD) + "---\nname: second\n");
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 18);
+    EXPECT_NE(d[0].message.find("one YAML document"), std::string::npos);
+
+    d = Problems(Good("name: t", "name: \"caf\xC3\"")); // a lead byte with no continuation
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "name");
+    EXPECT_EQ(d[0].message, "not valid UTF-8 text");
+
+    d = Problems(Good("stop: 5ms", "stop: 200000000s"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_NE(d[0].message.find("too large"), std::string::npos);
+}
+
+TEST(Scenario, Utf8Validation)
+{
+    EXPECT_TRUE(IsUtf8("plain"));
+    EXPECT_TRUE(IsUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
+    EXPECT_FALSE(IsUtf8("\xFF"));
+    EXPECT_FALSE(IsUtf8("\xC0\xAF"));         // overlong '/'
+    EXPECT_FALSE(IsUtf8("\xED\xA0\x80"));     // surrogate
+    EXPECT_FALSE(IsUtf8("\xE2\x82"));         // truncated
+    EXPECT_FALSE(IsUtf8("\xF4\x90\x80\x80")); // above U+10FFFF
+}
+
 TEST(Scenario, MissingFileIsReported)
 {
     std::vector<Diagnostic> d;

@@ -57,6 +57,11 @@ TEST(ParseUnits, Times)
     EXPECT_NE(fabric::ParseTime("0", t).find("missing unit"), std::string::npos);
     EXPECT_NE(fabric::ParseTime("3 parsecs", t).find("unknown unit 'parsecs'"), std::string::npos);
     EXPECT_NE(fabric::ParseTime("-2ms", t), "");
+    // Time is signed 64-bit picoseconds: 10^7 s = 10^19 ps does not fit.
+    EXPECT_NE(fabric::ParseTime("10000000s", t).find("too large"), std::string::npos);
+    EXPECT_EQ(fabric::ParseTime("100000s", t), "");
+    EXPECT_EQ(fabric::ParseTime("800 ns", t), "");
+    EXPECT_EQ(t.GetPicoSeconds(), 800000);
 }
 
 TEST(ParseUnits, Sizes)
@@ -69,6 +74,9 @@ TEST(ParseUnits, Sizes)
     EXPECT_EQ(fabric::ParseBytes("4096", bytes), "");
     EXPECT_EQ(bytes, 4096u);
     EXPECT_NE(fabric::ParseBytes("-5MiB", bytes), "");
+    EXPECT_NE(fabric::ParseBytes("1.5", bytes).find("whole number"), std::string::npos);
+    EXPECT_EQ(fabric::ParseBytes("0.5KiB", bytes), "");
+    EXPECT_EQ(bytes, 512u);
     EXPECT_NE(fabric::ParseBytes("lots", bytes), "");
     EXPECT_NE(fabric::ParseBytes("99999999TiB", bytes).find("too large"), std::string::npos);
 }

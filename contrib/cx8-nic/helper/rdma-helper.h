@@ -22,8 +22,8 @@ class RdmaHelper
      * \brief Create a connected pair of queue pairs, one on each NIC.
      * \return (the queue pair on \p a, the queue pair on \p b)
      *
-     * The UDP source port, which ECMP hashes on, is derived from both QPNs, so different
-     * connections between the same NICs can take different paths.
+     * The UDP source port, which ECMP hashes on, is derived from both addresses and QPNs, so
+     * different connections between the same NICs can take different paths.
      */
     static std::pair<Ptr<RdmaQueuePair>, Ptr<RdmaQueuePair>> Connect(Ptr<Cx8NetDevice> a,
                                                                      Ptr<Cx8NetDevice> b);

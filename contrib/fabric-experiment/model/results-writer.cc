@@ -3,6 +3,10 @@
  */
 #include "results-writer.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -23,6 +27,30 @@ ResultsFolder::~ResultsFolder()
     }
 }
 
+namespace
+{
+/// Remove staging folders of \p target left by processes that no longer exist.
+void
+RemoveStaleStaging(const fs::path& target)
+{
+    std::error_code ec;
+    std::string prefix = target.filename().string() + ".partial-";
+    for (const auto& entry : fs::directory_iterator(target.parent_path(), ec))
+    {
+        std::string name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+        {
+            continue;
+        }
+        pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
+        if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
+        {
+            fs::remove_all(entry.path(), ec);
+        }
+    }
+}
+} // namespace
+
 std::string
 ResultsFolder::Open(const std::string& path, bool replace)
 {
@@ -32,15 +60,30 @@ ResultsFolder::Open(const std::string& path, bool replace)
     {
         target = target.parent_path();
     }
-    if (fs::exists(target, ec) && !replace)
+    if (fs::exists(target, ec))
     {
-        return "results folder '" + path + "' already exists (use --force to replace it)";
+        if (!replace)
+        {
+            return "results folder '" + path + "' already exists (use --force to replace it)";
+        }
+        if (!fs::exists(target / MARKER, ec))
+        {
+            return "'" + path + "' exists and is not a results folder written by nsfab; " +
+                   "not replacing it";
+        }
+        fs::path cwd = fs::current_path(ec);
+        if (std::mismatch(target.begin(), target.end(), cwd.begin(), cwd.end()).first ==
+            target.end())
+        {
+            return "'" + path + "' holds the current directory; not replacing it";
+        }
     }
     fs::create_directories(target.parent_path(), ec);
     if (ec)
     {
         return "cannot create '" + target.parent_path().string() + "': " + ec.message();
     }
+    RemoveStaleStaging(target);
     m_final = target.string();
     m_replace = replace;
     m_staging = m_final + ".partial-" + std::to_string(getpid());
@@ -51,7 +94,7 @@ ResultsFolder::Open(const std::string& path, bool replace)
         m_staging.clear();
         return "cannot create a results folder beside '" + path + "': " + ec.message();
     }
-    return "";
+    return WriteFile(MARKER, "written by nsfab; nsfab run --force may replace this folder\n");
 }
 
 std::string
@@ -81,7 +124,12 @@ ResultsFolder::Commit()
     fs::rename(m_staging, m_final, ec);
     if (ec)
     {
-        return "cannot move the results into '" + m_final + "': " + ec.message();
+        std::string error = "cannot move the results into '" + m_final + "': " + ec.message();
+        if (moved)
+        {
+            fs::rename(old, m_final, ec); // put the earlier results back
+        }
+        return error;
     }
     m_committed = true;
     if (moved)
@@ -135,7 +183,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
                                   {"flows", flows},
                                   {"totals",
                                    {{"flows", s.flows.size()},
-                                    {"completed", r.completed},
+                                    {"completed", r.GetCompleted()},
                                     {"packets", r.nicFrames},
                                     {"packet_hops", r.packetHops},
                                     {"events", r.events},
@@ -174,7 +222,7 @@ SummaryText(const Scenario& s, const RunResult& r)
     {
         os << "... " << s.flows.size() - LISTED << " more flows in summary.json\n";
     }
-    os << std::fixed << std::setprecision(3) << r.completed << "/" << s.flows.size()
+    os << std::fixed << std::setprecision(3) << r.GetCompleted() << "/" << s.flows.size()
        << " flows completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in "
        << r.wallSeconds << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n";
     return os.str();

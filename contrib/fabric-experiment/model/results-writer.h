@@ -17,12 +17,17 @@ namespace ns3
  * \brief A results folder that appears whole or not at all.
  *
  * Everything is written into a staging folder beside the final one, which Commit() renames into
- * place. An existing folder is replaced only when the caller allows it; a folder never committed
- * is removed.
+ * place. An existing folder is replaced only when the caller allows it and it is itself a
+ * results folder (it holds the marker file MARKER), so no user folder is ever deleted. A staging
+ * folder not committed is removed on destruction, or by the next Open() of the same path if its
+ * process died.
  */
 class ResultsFolder
 {
   public:
+    /// The file that marks a folder as written by ResultsFolder.
+    static constexpr const char* MARKER = ".nsfab-results";
+
     ResultsFolder() = default;
     ResultsFolder(const ResultsFolder&) = delete;
     ResultsFolder& operator=(const ResultsFolder&) = delete;
@@ -49,7 +54,7 @@ class ResultsFolder
     bool m_committed{false};
 };
 
-/// The summary.json document of a run.
+/// The summary.json document of a run; invalid UTF-8 in names is replaced, never fatal.
 nlohmann::ordered_json SummaryJson(const Scenario& scenario, const RunResult& result);
 
 /// The short text summary nsfab prints.

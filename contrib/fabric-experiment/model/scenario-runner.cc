@@ -3,6 +3,7 @@
  */
 #include "scenario-runner.h"
 
+#include "ns3/abort.h"
 #include "ns3/data-rate.h"
 #include "ns3/fabric-pcap.h"
 #include "ns3/node-list.h"
@@ -20,7 +21,6 @@ namespace
 {
 struct RunState
 {
-    RunResult* result;
     uint32_t pending;
 };
 
@@ -38,7 +38,6 @@ FinishFlow(FlowTracker* t)
     if (t->sent && t->received)
     {
         t->flow->completed = true;
-        ++t->state->result->completed;
         if (--t->state->pending == 0)
         {
             Simulator::Stop();
@@ -64,9 +63,8 @@ OnRecvComplete(FlowTracker* t, const RdmaCompletion& c)
 }
 
 void
-Post(Ptr<RdmaQueuePair> qp, uint64_t bytes, FlowResult* flow)
+Post(Ptr<RdmaQueuePair> qp, uint64_t bytes)
 {
-    flow->start = Simulator::Now();
     qp->PostSend(bytes);
 }
 } // namespace
@@ -74,6 +72,7 @@ Post(Ptr<RdmaQueuePair> qp, uint64_t bytes, FlowResult* flow)
 RunResult
 RunScenario(const Scenario& s, const std::string& pcapDir)
 {
+    NS_ABORT_MSG_IF(!s.pcap.empty() && pcapDir.empty(), "RunScenario: captures need a folder");
     RngSeedManager::SetSeed(s.seed);
     RngSeedManager::SetRun(1);
 
@@ -87,23 +86,25 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     helper.SetSwitchPortAttribute("DataRate", DataRateValue(rate));
     helper.SetSwitchAttribute("PipelineLatency", TimeValue(s.switchLatency));
     helper.SetChannelAttribute("Delay", TimeValue(s.linkDelay));
+    helper.SetEcmpSeed(s.seed);
     FatTree tree = helper.Build(s.shape);
 
     RunResult result;
     result.flows.resize(s.flows.size());
-    RunState state{&result, static_cast<uint32_t>(s.flows.size())};
+    RunState state{static_cast<uint32_t>(s.flows.size())};
     std::vector<FlowTracker> trackers(s.flows.size());
     for (std::size_t i = 0; i < s.flows.size(); ++i)
     {
         const FlowSpec& spec = s.flows[i];
         trackers[i] = FlowTracker{&state, &result.flows[i], false, false};
+        result.flows[i].start = spec.start;
         auto [sender, receiver] =
             RdmaHelper::Connect(tree.nics[spec.srcHost], tree.nics[spec.dstHost]);
         sender->TraceConnectWithoutContext("SendComplete",
                                            MakeBoundCallback(&OnSendComplete, &trackers[i]));
         receiver->TraceConnectWithoutContext("RecvComplete",
                                              MakeBoundCallback(&OnRecvComplete, &trackers[i]));
-        Simulator::Schedule(spec.start, &Post, sender, spec.bytes, &result.flows[i]);
+        Simulator::Schedule(spec.start, &Post, sender, spec.bytes);
     }
     for (const auto& name : s.pcap)
     {

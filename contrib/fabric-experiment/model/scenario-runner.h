@@ -6,6 +6,8 @@
 
 #include "scenario.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -13,7 +15,7 @@ namespace ns3
 struct FlowResult
 {
     bool completed{false}; //!< received in full and acknowledged
-    Time start;            //!< the message was posted
+    Time start;            //!< the message is posted (the flow's start time)
     Time receiverStart;    //!< first packet arrived at the receiver
     Time receiverEnd;      //!< last packet arrived at the receiver
     Time senderEnd;        //!< the ACK of the last packet arrived at the sender
@@ -29,19 +31,27 @@ struct FlowResult
 struct RunResult
 {
     std::vector<FlowResult> flows;
-    uint32_t completed{0};
     uint64_t nicFrames{0};  //!< frames sent by NICs (data and acknowledgements)
     uint64_t packetHops{0}; //!< frames sent by every port (one per link crossed)
     uint64_t events{0};
     Time simTime;
     double wallSeconds{0};
+
+    uint32_t GetCompleted() const
+    {
+        return static_cast<uint32_t>(
+            std::count_if(flows.begin(), flows.end(), [](const FlowResult& f) {
+                return f.completed;
+            }));
+    }
 };
 
 /**
  * \ingroup fabric-experiment
  * \brief Build the scenario's fabric, run it and collect the results. The scenario must have
  *        loaded without diagnostics.
- * \param pcapDir folder for the pcap files of the scenario's `pcap` nodes (it must exist)
+ * \param pcapDir existing folder for the pcap files of the scenario's `pcap` nodes (unused when
+ *        it has none)
  *
  * Destroys the simulator at the end, so runs can follow each other in one process.
  */

@@ -3,6 +3,7 @@
  */
 #include "scenario.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -28,34 +29,23 @@ ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Sce
     {
         return false;
     }
-    uint64_t value = 0;
-    bool shapeOk = r.Require(node, "tiers", path) && r.Require(node, "radix", path);
-    if (r.ReadUint(node, "tiers", path, value, 2, 3))
-    {
-        s.shape.tiers = static_cast<uint32_t>(value);
-    }
-    else
-    {
-        shapeOk = false;
-    }
-    if (r.ReadUint(node, "radix", path, value, 2, 1024))
-    {
-        s.shape.radix = static_cast<uint32_t>(value);
-    }
-    else
-    {
-        shapeOk = false;
-    }
-    if (node["hosts-per-leaf"])
-    {
-        shapeOk = r.ReadUint(node, "hosts-per-leaf", path, value, 1, 1024) && shapeOk;
-        s.shape.hostsPerLeaf = static_cast<uint32_t>(value);
-    }
-    if (node["leaves"])
-    {
-        shapeOk = r.ReadUint(node, "leaves", path, value, 1, 1024) && shapeOk;
-        s.shape.leaves = static_cast<uint32_t>(value);
-    }
+    bool shapeOk = r.Require(node, "tiers", path) & r.Require(node, "radix", path);
+    // A shape field that is present but invalid makes the shape unusable.
+    auto shapeField = [&](const char* key, uint64_t min, uint64_t max, uint32_t& out) {
+        uint64_t value = 0;
+        if (r.ReadUint(node, key, path, value, min, max))
+        {
+            out = static_cast<uint32_t>(value);
+        }
+        else if (node[key])
+        {
+            shapeOk = false;
+        }
+    };
+    shapeField("tiers", 2, 3, s.shape.tiers);
+    shapeField("radix", 2, 1024, s.shape.radix);
+    shapeField("hosts-per-leaf", 1, 1024, s.shape.hostsPerLeaf);
+    shapeField("leaves", 1, 1024, s.shape.leaves);
     r.ReadDataRate(node, "link-rate", path, s.linkBps);
     r.ReadTime(node, "link-delay", path, s.linkDelay);
     r.ReadTime(node, "switch-latency", path, s.switchLatency);
@@ -145,7 +135,13 @@ ReadFlows(YamlReader& r,
         {
             r.Error(flow["size"], JoinPath(at, "size"), "a flow carries at least one byte");
         }
-        r.ReadTime(flow, "start", at, spec.start);
+        if (r.ReadTime(flow, "start", at, spec.start) && spec.start >= s.stop)
+        {
+            r.Error(flow["start"],
+                    JoinPath(at, "start"),
+                    "the flow starts at or after the stop time (" +
+                        std::to_string(s.stop.GetPicoSeconds()) + " ps)");
+        }
         if (topologyOk && ok)
         {
             bool hosts =
@@ -192,19 +188,20 @@ ReadPcap(YamlReader& r,
                     "unknown node '" + name + "' (nodes are " + s.shape.DescribeNames() + ")");
             continue;
         }
+        if (std::find(s.pcap.begin(), s.pcap.end(), name) != s.pcap.end())
+        {
+            r.Error(node[i], at, "'" + name + "' is listed twice");
+            continue;
+        }
         s.pcap.push_back(name);
     }
 }
 
 Scenario
-ReadScenario(YamlReader& r, const YAML::Node& root, std::vector<Diagnostic>& diagnostics)
+ReadScenario(YamlReader& r, const YAML::Node& root)
 {
     Scenario s;
     s.file = r.GetFile();
-    if (root.IsNull() && !diagnostics.empty())
-    {
-        return s; // the file could not be read or parsed
-    }
     if (!r.CheckMap(root,
                     "",
                     {"name", "seed", "topology", "transport", "flows", "stop", "output", "pcap"}))
@@ -247,8 +244,8 @@ Scenario
 LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics)
 {
     YamlReader reader(file, diagnostics);
-    YAML::Node root = reader.ParseFile();
-    return ReadScenario(reader, root, diagnostics);
+    std::optional<YAML::Node> root = reader.ParseFile();
+    return root ? ReadScenario(reader, *root) : Scenario{};
 }
 
 Scenario
@@ -257,8 +254,8 @@ ParseScenario(const std::string& text,
               std::vector<Diagnostic>& diagnostics)
 {
     YamlReader reader(file, diagnostics);
-    YAML::Node root = reader.Parse(text);
-    return ReadScenario(reader, root, diagnostics);
+    std::optional<YAML::Node> root = reader.Parse(text);
+    return root ? ReadScenario(reader, *root) : Scenario{};
 }
 
 } // namespace ns3

@@ -54,7 +54,9 @@ Run(const std::string& file, std::string out, bool force)
         return EXIT_INPUT_ERROR;
     }
     RunResult result = RunScenario(scenario, pcapDir);
-    error = folder.WriteFile("summary.json", SummaryJson(scenario, result).dump(2) + "\n");
+    std::string summary =
+        SummaryJson(scenario, result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    error = folder.WriteFile("summary.json", summary + "\n");
     if (error.empty())
     {
         error = folder.Commit();
@@ -97,5 +99,17 @@ main(int argc, char** argv)
     {
         return app.exit(e);
     }
-    return Run(file, out, force);
+    try
+    {
+        return Run(file, out, force);
+    }
+    catch (const std::bad_alloc&)
+    {
+        std::cerr << "nsfab: out of memory building or running the model\n";
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "nsfab: " << e.what() << "\n";
+    }
+    return EXIT_INPUT_ERROR; // the results folder, if any, was removed unwritten
 }

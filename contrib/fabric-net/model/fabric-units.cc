@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -40,9 +41,17 @@ namespace
 {
 using UnitTable = std::vector<std::pair<const char*, long double>>;
 
-/// Split "<number><unit>" and scale by the unit; the result must fit in 64 bits.
+/**
+ * Split "<number><unit>" and scale by the unit; the result must be at most \p max and, when
+ * \p whole, an integer.
+ */
 std::string
-ParseScaled(const std::string& text, const UnitTable& units, const char* what, uint64_t& out)
+ParseScaled(const std::string& text,
+            const UnitTable& units,
+            const char* what,
+            long double max,
+            bool whole,
+            uint64_t& out)
 {
     std::size_t end = 0;
     while (end < text.size() &&
@@ -52,9 +61,10 @@ ParseScaled(const std::string& text, const UnitTable& units, const char* what, u
     }
     std::string number = text.substr(0, end);
     std::string unit = text.substr(end);
-    if (!unit.empty() && unit.front() == ' ')
+    std::size_t unitStart = unit.find_first_not_of(' ');
+    if (unitStart != std::string::npos)
     {
-        unit.erase(0, unit.find_first_not_of(' '));
+        unit.erase(0, unitStart); // "800 Gbps" reads as "800Gbps"
     }
     std::string expected;
     for (const auto& [name, scale] : units)
@@ -79,9 +89,13 @@ ParseScaled(const std::string& text, const UnitTable& units, const char* what, u
         if (unit == name)
         {
             long double scaled = std::round(value * scale);
-            if (scaled >= 18446744073709551615.0L)
+            if (scaled > max)
             {
                 return std::string(what) + " '" + text + "' is too large";
+            }
+            if (whole && scaled != value * scale)
+            {
+                return std::string(what) + " '" + text + "' is not a whole number";
             }
             out = static_cast<uint64_t>(scaled);
             return "";
@@ -105,7 +119,7 @@ ParseDataRate(const std::string& text, uint64_t& bitsPerSecond)
                                  {"Mb/s", 1e6},
                                  {"Gb/s", 1e9},
                                  {"Tb/s", 1e12}};
-    std::string error = ParseScaled(text, units, "data rate", bitsPerSecond);
+    std::string error = ParseScaled(text, units, "data rate", 1e15L, false, bitsPerSecond);
     if (error.empty() && bitsPerSecond == 0)
     {
         return "a data rate must be positive: '" + text + "'";
@@ -118,7 +132,9 @@ ParseTime(const std::string& text, Time& time)
 {
     static const UnitTable units{{"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}};
     uint64_t ps = 0;
-    std::string error = ParseScaled(text, units, "time", ps);
+    // Time holds signed 64-bit picoseconds: about 106 days.
+    std::string error =
+        ParseScaled(text, units, "time", std::numeric_limits<int64_t>::max(), false, ps);
     if (error.empty())
     {
         time = PicoSeconds(ps);
@@ -139,7 +155,7 @@ ParseBytes(const std::string& text, uint64_t& bytes)
                                  {"MiB", 1024.0L * 1024},
                                  {"GiB", 1024.0L * 1024 * 1024},
                                  {"TiB", 1024.0L * 1024 * 1024 * 1024}};
-    return ParseScaled(text, units, "size", bytes);
+    return ParseScaled(text, units, "size", std::numeric_limits<int64_t>::max(), true, bytes);
 }
 
 } // namespace fabric

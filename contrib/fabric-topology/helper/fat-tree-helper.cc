@@ -142,7 +142,7 @@ FatTreeShape::SplitName(const std::string& name, std::string& kind, uint64_t& in
     std::size_t digits = name.find_first_of("0123456789");
     if (digits == std::string::npos || digits == 0 ||
         name.find_first_not_of("0123456789", digits) != std::string::npos ||
-        name.size() - digits > 18)
+        name.size() - digits > 18 || (name[digits] == '0' && name.size() - digits > 1))
     {
         return false;
     }
@@ -201,6 +201,12 @@ FatTreeHelper::SetSwitchAttribute(const std::string& name, const AttributeValue&
 }
 
 void
+FatTreeHelper::SetEcmpSeed(uint32_t seed)
+{
+    m_ecmpSeed = seed;
+}
+
+void
 FatTreeHelper::SetChannelAttribute(const std::string& name, const AttributeValue& value)
 {
     m_channelFactory.Set(name, value);
@@ -239,7 +245,7 @@ FatTreeHelper::Build(const FatTreeShape& shape) const
         Ptr<FatTreeRouting> routing = CreateObject<FatTreeRouting>();
         routing->SetAttribute("DownPorts", UintegerValue(down));
         routing->SetAttribute("UpPorts", UintegerValue(up));
-        routing->SetAttribute("Seed", UintegerValue(node->GetId()));
+        routing->SetAttribute("Seed", UintegerValue(m_ecmpSeed * 0x9E3779B1U + node->GetId()));
         routing->SetPosition(tree.address, tier, leaf, pod);
         sw->SetRouting(routing);
         tree.tiers[tier - 1].push_back(sw);

@@ -21,7 +21,7 @@ struct FatTreeShape
 {
     uint32_t tiers{2};        //!< 2 (leaf-spine) or 3 (leaf, aggregation, core)
     uint32_t radix{8};        //!< ports per switch
-    uint32_t hostsPerLeaf{0}; //!< default radix/2; more than radix/2 oversubscribes the leaves
+    uint32_t hostsPerLeaf{0}; //!< default radix/2; 2-tier: more than radix/2 oversubscribes
     uint32_t leaves{0};       //!< 2-tier only: number of leaves, default radix
 
     /// Every problem with the shape, one per line; empty when it can be built.
@@ -38,7 +38,7 @@ struct FatTreeShape
 
     /**
      * \brief Split a node name such as "leaf3" into its kind and index.
-     * \return false if the name is not a kind followed by a decimal index
+     * \return false if the name is not a kind followed by a decimal index (no leading zeros)
      */
     static bool SplitName(const std::string& name, std::string& kind, uint64_t& index);
 };
@@ -95,6 +95,10 @@ class FatTreeHelper
     /// Attributes of every link (ns3::FabricChannel), e.g. Delay.
     void SetChannelAttribute(const std::string& name, const AttributeValue& value);
 
+    /// Salt every switch's ECMP hash with \p seed (each switch also mixes in its node id), so
+    /// that runs with different seeds see different hash collisions. Default 0.
+    void SetEcmpSeed(uint32_t seed);
+
     /// Build the fat-tree. The shape must be valid (see FatTreeShape::Validate).
     FatTree Build(const FatTreeShape& shape) const;
 
@@ -105,6 +109,7 @@ class FatTreeHelper
     ObjectFactory m_portFactory;
     ObjectFactory m_switchFactory;
     ObjectFactory m_channelFactory;
+    uint32_t m_ecmpSeed{0};
 };
 
 } // namespace ns3

@@ -5,6 +5,7 @@
 
 #include "ns3/fabric-units.h"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -30,6 +31,42 @@ Diagnostic::Format() const
     return os.str();
 }
 
+bool
+IsUtf8(const std::string& text)
+{
+    for (std::size_t i = 0; i < text.size();)
+    {
+        auto byte = static_cast<unsigned char>(text[i]);
+        // Length of the sequence from its lead byte; overlong and surrogate forms are rejected.
+        std::size_t length = byte < 0x80                   ? 1
+                             : byte >= 0xC2 && byte < 0xE0 ? 2
+                             : byte >= 0xE0 && byte < 0xF0 ? 3
+                             : byte >= 0xF0 && byte < 0xF5 ? 4
+                                                           : 0;
+        if (length == 0 || i + length > text.size())
+        {
+            return false;
+        }
+        uint32_t code = length == 1 ? byte : byte & (0x7F >> length);
+        for (std::size_t k = 1; k < length; ++k)
+        {
+            auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80)
+            {
+                return false;
+            }
+            code = (code << 6) | (next & 0x3F);
+        }
+        static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
 std::string
 JoinPath(const std::string& path, const std::string& key)
 {
@@ -42,29 +79,41 @@ YamlReader::YamlReader(std::string file, std::vector<Diagnostic>& diagnostics)
 {
 }
 
-YAML::Node
+std::optional<YAML::Node>
 YamlReader::Parse(const std::string& text)
 {
     try
     {
-        return YAML::Load(text);
+        std::vector<YAML::Node> documents = YAML::LoadAll(text);
+        if (documents.size() > 1)
+        {
+            Error(documents[1], "", "a file holds one YAML document; this is a second one");
+            return std::nullopt;
+        }
+        return documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents[0];
     }
     catch (const YAML::Exception& e)
     {
         m_diagnostics.push_back(
             Diagnostic{m_file, e.mark.line + 1, e.mark.column + 1, "", "YAML syntax: " + e.msg});
-        return YAML::Node(YAML::NodeType::Null);
+        return std::nullopt;
     }
 }
 
-YAML::Node
+std::optional<YAML::Node>
 YamlReader::ParseFile()
 {
+    std::error_code ec;
+    if (std::filesystem::is_directory(m_file, ec))
+    {
+        m_diagnostics.push_back(Diagnostic{m_file, 0, 0, "", "is a directory, not a file"});
+        return std::nullopt;
+    }
     std::ifstream in(m_file);
     if (!in)
     {
         m_diagnostics.push_back(Diagnostic{m_file, 0, 0, "", "cannot open the file"});
-        return YAML::Node(YAML::NodeType::Null);
+        return std::nullopt;
     }
     std::stringstream text;
     text << in.rdbuf();
@@ -155,6 +204,11 @@ YamlReader::ReadString(const YAML::Node& map,
     std::optional<YAML::Node> node = Scalar(map, key, path);
     if (!node)
     {
+        return false;
+    }
+    if (!IsUtf8(node->Scalar()))
+    {
+        Error(*node, JoinPath(path, key), "not valid UTF-8 text");
         return false;
     }
     out = node->Scalar();

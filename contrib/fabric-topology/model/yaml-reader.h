@@ -42,12 +42,11 @@ class YamlReader
   public:
     YamlReader(std::string file, std::vector<Diagnostic>& diagnostics);
 
-    /// Parse \p text; on a syntax error report it and return a null node.
-    YAML::Node Parse(const std::string& text);
+    /// Parse \p text, which must hold one document; on an error report it and return nothing.
+    std::optional<YAML::Node> Parse(const std::string& text);
 
-    /// Read and parse the file given at construction; on failure (reported) a null node, which
-    /// callers should not check further.
-    YAML::Node ParseFile();
+    /// Read and parse the file given at construction; on an error report it and return nothing.
+    std::optional<YAML::Node> ParseFile();
 
     void Error(const YAML::Node& at, const std::string& path, const std::string& message);
 
@@ -97,6 +96,9 @@ class YamlReader
     std::string m_file;
     std::vector<Diagnostic>& m_diagnostics;
 };
+
+/// True when \p text is well-formed UTF-8 (results files are JSON, which must be).
+bool IsUtf8(const std::string& text);
 
 /// "path.key" (or "key" at the root).
 std::string JoinPath(const std::string& path, const std::string& key);
