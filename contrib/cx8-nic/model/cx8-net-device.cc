@@ -92,18 +92,24 @@ Cx8NetDevice::DoDequeue()
     {
         return control;
     }
-    if (m_ready.empty())
+    // Round robin over the queue pairs with data, passing over those whose class is paused.
+    for (std::size_t tries = m_ready.size(); tries > 0; --tries)
     {
-        return nullptr;
+        RdmaQueuePair* qp = m_ready.front();
+        m_ready.pop_front();
+        if (IsPaused(PriorityOfDscp(qp->GetDscp())))
+        {
+            m_ready.push_back(qp);
+            continue;
+        }
+        Ptr<Packet> packet = qp->NextPacket(m_payloadMtu);
+        if (qp->HasDataToSend())
+        {
+            m_ready.push_back(qp);
+        }
+        return packet;
     }
-    RdmaQueuePair* qp = m_ready.front();
-    m_ready.pop_front();
-    Ptr<Packet> packet = qp->NextPacket(m_payloadMtu);
-    if (qp->HasDataToSend())
-    {
-        m_ready.push_back(qp);
-    }
-    return packet;
+    return nullptr;
 }
 
 void

@@ -44,13 +44,16 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
 }
 
 void
-FabricChannel::Transmit(const FabricNetDevice* src, Ptr<Packet> packet, Time txTime) const
+FabricChannel::Transmit(const FabricNetDevice* src,
+                        Ptr<Packet> packet,
+                        Time txTime,
+                        bool macControl) const
 {
     std::size_t far = PeekPointer(m_ends[0]) == src ? 1 : 0;
     FabricNetDevice* dst = PeekPointer(m_ends[far]);
     NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
     Simulator::ScheduleWithContext(m_nodeIds[far],
-                                   txTime + m_delay + dst->GetRxDelay(),
+                                   txTime + m_delay + (macControl ? Time(0) : dst->GetRxDelay()),
                                    &FabricNetDevice::Receive,
                                    dst,
                                    packet);

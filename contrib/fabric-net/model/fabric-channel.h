@@ -39,8 +39,13 @@ class FabricChannel : public Channel
     /**
      * \brief Carry \p packet from \p src to the other end.
      * \param txTime serialization time of the frame at the sender
+     * \param macControl a MAC control frame (PFC), which the far MAC acts on as it arrives,
+     *        without the far port's ingress delay
      */
-    void Transmit(const FabricNetDevice* src, Ptr<Packet> packet, Time txTime) const;
+    void Transmit(const FabricNetDevice* src,
+                  Ptr<Packet> packet,
+                  Time txTime,
+                  bool macControl) const;
 
     Time GetDelay() const
     {

@@ -5,6 +5,7 @@
 
 #include "fabric-channel.h"
 #include "fabric-units.h"
+#include "pfc-header.h"
 
 #include "ns3/abort.h"
 #include "ns3/assert.h"
@@ -49,7 +50,16 @@ FabricNetDevice::GetTypeId()
             .AddTraceSource("MacRx",
                             "A frame has been received",
                             MakeTraceSourceAccessor(&FabricNetDevice::m_rxTrace),
-                            "ns3::Packet::TracedCallback");
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("PfcTx",
+                            "A PFC frame is queued for the peer: (priority, quanta), once per "
+                            "enabled priority",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_pfcTxTrace),
+                            "ns3::FabricNetDevice::PfcTracedCallback")
+            .AddTraceSource("PfcRx",
+                            "A PFC frame arrived: (priority, quanta), once per enabled priority",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_pfcRxTrace),
+                            "ns3::FabricNetDevice::PfcTracedCallback");
     return tid;
 }
 
@@ -91,11 +101,12 @@ FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
 Ptr<Packet>
 FabricNetDevice::DequeueStrictPriority()
 {
-    if (m_nonEmpty == 0)
+    uint32_t eligible = m_nonEmpty & ~m_paused;
+    if (eligible == 0)
     {
         return nullptr;
     }
-    uint32_t prio = 31 - __builtin_clz(m_nonEmpty);
+    uint32_t prio = 31 - __builtin_clz(eligible);
     PacketFifo& queue = m_queues[prio];
     Ptr<Packet> packet = queue.Pop();
     m_queueBytes[prio] -= packet->GetSize();
@@ -119,7 +130,8 @@ FabricNetDevice::TryTransmit()
     {
         return;
     }
-    Ptr<Packet> packet = DoDequeue();
+    bool control = !m_macControl.IsEmpty();
+    Ptr<Packet> packet = control ? m_macControl.Pop() : DoDequeue();
     if (!packet)
     {
         return;
@@ -130,7 +142,7 @@ FabricNetDevice::TryTransmit()
     ++m_txFrames;
     m_txBytes += packet->GetSize();
     m_txTrace(packet);
-    m_channel->Transmit(this, packet, txTime);
+    m_channel->Transmit(this, packet, txTime, control);
     Simulator::Schedule(txTime, &FabricNetDevice::TransmitComplete, this);
 }
 
@@ -148,7 +160,76 @@ FabricNetDevice::Receive(Ptr<Packet> packet)
     m_rxTrace(packet);
     RoceHeader header;
     packet->PeekHeader(header);
+    if (header.GetEtherType() == PfcHeader::ETHERTYPE_MAC_CONTROL)
+    {
+        ReceivePfc(packet);
+        return;
+    }
     DoReceive(packet, header);
+}
+
+void
+FabricNetDevice::SendPfc(uint32_t priority, uint16_t quanta)
+{
+    NS_ABORT_MSG_IF(priority >= NUM_PRIORITIES, "FabricNetDevice: no priority " << priority);
+    PfcHeader header;
+    header.SetSource(m_address);
+    header.SetQuanta(priority, quanta);
+    Ptr<Packet> frame = Create<Packet>(PfcHeader::PADDING_BYTES);
+    frame->AddHeader(header);
+    m_macControl.Push(frame);
+    ++m_pfcTxFrames;
+    m_pfcTxTrace(priority, quanta);
+    TryTransmit();
+}
+
+Time
+FabricNetDevice::PfcQuantaTime(uint16_t quanta) const
+{
+    unsigned __int128 bits = static_cast<unsigned __int128>(quanta) * PfcHeader::QUANTUM_BITS;
+    uint64_t bps = m_rate.GetBitRate();
+    return PicoSeconds(static_cast<uint64_t>((bits * 1000000000000ULL + bps / 2) / bps));
+}
+
+void
+FabricNetDevice::ReceivePfc(Ptr<Packet> packet)
+{
+    PfcHeader header;
+    packet->PeekHeader(header);
+    if (!header.IsPfc())
+    {
+        return; // another MAC control opcode (802.3x PAUSE): not used in these fabrics
+    }
+    ++m_pfcRxFrames;
+    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
+    {
+        if (!header.IsEnabled(prio))
+        {
+            continue;
+        }
+        uint16_t quanta = header.GetQuanta(prio);
+        m_pfcRxTrace(prio, quanta);
+        m_resumeEvents[prio].Cancel();
+        if (quanta == 0)
+        {
+            m_paused &= ~(1U << prio);
+        }
+        else
+        {
+            // A new pause replaces the running one (a refresh extends it).
+            m_paused |= 1U << prio;
+            m_resumeEvents[prio] =
+                Simulator::Schedule(PfcQuantaTime(quanta), &FabricNetDevice::Resume, this, prio);
+        }
+    }
+    TryTransmit();
+}
+
+void
+FabricNetDevice::Resume(uint32_t priority)
+{
+    m_paused &= ~(1U << priority);
+    TryTransmit();
 }
 
 void
@@ -171,6 +252,11 @@ FabricNetDevice::DoDispose()
         queue.Clear();
     }
     m_nonEmpty = 0;
+    m_macControl.Clear();
+    for (auto& event : m_resumeEvents)
+    {
+        event.Cancel();
+    }
     NetDevice::DoDispose();
 }
 

@@ -60,6 +60,36 @@ class FabricNetDevice : public NetDevice
     /// Deliver a frame that has fully arrived (called by the channel).
     void Receive(Ptr<Packet> packet);
 
+    /**
+     * \brief Send an IEEE 802.1Qbb PFC frame to the peer: pause \p priority for \p quanta
+     *        (512 bit times each at the port rate), or resume it with 0 quanta.
+     *
+     * MAC control frames leave next, ahead of every egress queue, and are never paused.
+     */
+    void SendPfc(uint32_t priority, uint16_t quanta);
+
+    /// True while the peer's PFC keeps \p priority from being sent.
+    bool IsPaused(uint32_t priority) const
+    {
+        return (m_paused >> priority) & 1;
+    }
+
+    /// How long \p quanta pause quanta last at this port's rate.
+    Time PfcQuantaTime(uint16_t quanta) const;
+
+    uint64_t GetPfcTxFrames() const
+    {
+        return m_pfcTxFrames;
+    }
+
+    uint64_t GetPfcRxFrames() const
+    {
+        return m_pfcRxFrames;
+    }
+
+    /// Signature of the PfcTx and PfcRx trace sources.
+    using PfcTracedCallback = void (*)(uint32_t priority, uint16_t quanta);
+
     uint64_t GetBitRate() const
     {
         return m_rate.GetBitRate();
@@ -150,6 +180,9 @@ class FabricNetDevice : public NetDevice
 
   private:
     void TransmitComplete();
+    /// Act on a received PFC frame (MAC control frames end at the port).
+    void ReceivePfc(Ptr<Packet> packet);
+    void Resume(uint32_t priority);
 
     Ptr<Node> m_node;
     Ptr<FabricChannel> m_channel;
@@ -165,6 +198,13 @@ class FabricNetDevice : public NetDevice
     std::array<uint64_t, NUM_PRIORITIES> m_queueBytes{};
     /// Bit p set while egress queue p is not empty: dequeue finds the top one in one step.
     uint32_t m_nonEmpty{0};
+    /// Bit p set while the peer pauses priority p.
+    uint32_t m_paused{0};
+    std::array<EventId, NUM_PRIORITIES> m_resumeEvents;
+    /// PFC frames waiting to go out ahead of the egress queues.
+    PacketFifo m_macControl;
+    uint64_t m_pfcTxFrames{0};
+    uint64_t m_pfcRxFrames{0};
 
     uint64_t m_txFrames{0};
     uint64_t m_txBytes{0};
@@ -172,6 +212,8 @@ class FabricNetDevice : public NetDevice
 
     TracedCallback<Ptr<const Packet>> m_txTrace;
     TracedCallback<Ptr<const Packet>> m_rxTrace;
+    TracedCallback<uint32_t, uint16_t> m_pfcTxTrace;
+    TracedCallback<uint32_t, uint16_t> m_pfcRxTrace;
 };
 
 } // namespace ns3

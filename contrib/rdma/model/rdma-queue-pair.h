@@ -82,6 +82,11 @@ class RdmaQueuePair : public Object
         return m_qpn;
     }
 
+    uint8_t GetDscp() const
+    {
+        return m_dscp;
+    }
+
     uint8_t GetAckDscp() const
     {
         return m_ackDscp;
