@@ -87,6 +87,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     helper.SetSwitchAttribute("PipelineLatency", TimeValue(s.switchLatency));
     helper.SetChannelAttribute("Delay", TimeValue(s.linkDelay));
     helper.SetEcmpSeed(s.seed);
+    helper.SetLoadBalancer(s.loadBalancer);
     FatTree tree = helper.Build(s.shape);
 
     RunResult result;

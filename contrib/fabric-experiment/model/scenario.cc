@@ -25,7 +25,8 @@ ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Sce
                      "leaves",
                      "link-rate",
                      "link-delay",
-                     "switch-latency"}))
+                     "switch-latency",
+                     "load-balancing"}))
     {
         return false;
     }
@@ -49,6 +50,29 @@ ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Sce
     r.ReadDataRate(node, "link-rate", path, s.linkBps);
     r.ReadTime(node, "link-delay", path, s.linkDelay);
     r.ReadTime(node, "switch-latency", path, s.switchLatency);
+    std::string balancing;
+    if (r.ReadString(node, "load-balancing", path, balancing))
+    {
+        static const std::pair<const char*, const char*> names[] = {
+            {"ecmp", "ns3::EcmpLoadBalancer"},
+            {"spray", "ns3::SprayLoadBalancer"},
+            {"adaptive", "ns3::AdaptiveLoadBalancer"},
+            {"flowlet", "ns3::FlowletLoadBalancer"}};
+        auto known = std::find_if(std::begin(names), std::end(names), [&](const auto& n) {
+            return balancing == n.first;
+        });
+        if (known == std::end(names))
+        {
+            r.Error(node["load-balancing"],
+                    JoinPath(path, "load-balancing"),
+                    "unknown load balancing '" + balancing +
+                        "' (valid: ecmp, spray, adaptive, flowlet)");
+        }
+        else
+        {
+            s.loadBalancer = known->second;
+        }
+    }
     if (!shapeOk)
     {
         return false;

@@ -40,6 +40,8 @@ struct Scenario
     uint64_t linkBps{800000000000ULL};
     Time linkDelay{NanoSeconds(10)};
     Time switchLatency{NanoSeconds(500)};
+    /// TypeId of the switches' uplink load balancer.
+    std::string loadBalancer{"ns3::EcmpLoadBalancer"};
 
     uint32_t mtu{4096};
     uint32_t ackInterval{1};

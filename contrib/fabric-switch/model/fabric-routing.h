@@ -4,11 +4,13 @@
 #ifndef FABRIC_ROUTING_H
 #define FABRIC_ROUTING_H
 
+#include "ns3/fabric-net-device.h"
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace ns3
 {
@@ -30,11 +32,20 @@ class FabricRouting : public Object
     /// Egress port for a frame that arrived on \p inPort, or NO_ROUTE.
     virtual uint32_t Route(const RoceHeader& header, uint32_t inPort) = 0;
 
+    /// The switch's ports (owned by the switch), for policies that look at queue occupancy.
+    void SetPorts(const std::vector<Ptr<FabricNetDevice>>* ports)
+    {
+        m_ports = ports;
+    }
+
     /**
      * \brief A 32-bit hash of a frame's 5-tuple (IPv4 addresses, UDP ports, protocol UDP),
      *        salted by \p seed so that switches in successive tiers do not all choose alike.
      */
     static uint32_t FlowHash(const RoceHeader& header, uint32_t seed);
+
+  protected:
+    const std::vector<Ptr<FabricNetDevice>>* m_ports{nullptr};
 };
 
 } // namespace ns3

@@ -29,7 +29,7 @@ FabricSwitch::GetTypeId()
             .AddAttribute("Routing",
                           "The routing / load-balancing plugin",
                           PointerValue(),
-                          MakePointerAccessor(&FabricSwitch::m_routing),
+                          MakePointerAccessor(&FabricSwitch::SetRouting, &FabricSwitch::GetRouting),
                           MakePointerChecker<FabricRouting>())
             .AddTraceSource("Drop",
                             "A frame was dropped: (packet, ingress port)",
@@ -64,12 +64,13 @@ void
 FabricSwitch::SetRouting(Ptr<FabricRouting> routing)
 {
     m_routing = routing;
+    m_routing->SetPorts(&m_ports);
 }
 
 void
 FabricSwitch::Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceHeader& header)
 {
-    NS_ABORT_MSG_IF(!m_routing, "FabricSwitch: no routing plugin set");
+    NS_ABORT_MSG_IF(!m_routing, "FabricSwitch: no routing plugin set (SetRouting)");
     // Ports are the node's only devices, so the interface index is the port number.
     uint32_t inPort = port->GetIfIndex();
     uint32_t out = header.IsRoce() ? m_routing->Route(header, inPort) : FabricRouting::NO_ROUTE;

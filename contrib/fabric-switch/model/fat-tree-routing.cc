@@ -3,6 +3,7 @@
  */
 #include "fat-tree-routing.h"
 
+#include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
 namespace ns3
@@ -27,11 +28,11 @@ FatTreeRouting::GetTypeId()
                                           UintegerValue(0),
                                           MakeUintegerAccessor(&FatTreeRouting::m_upPorts),
                                           MakeUintegerChecker<uint32_t>())
-                            .AddAttribute("Seed",
-                                          "Salt of the ECMP hash; give each switch its own",
-                                          UintegerValue(0),
-                                          MakeUintegerAccessor(&FatTreeRouting::m_seed),
-                                          MakeUintegerChecker<uint32_t>());
+                            .AddAttribute("LoadBalancer",
+                                          "Chooses among the uplinks",
+                                          PointerValue(CreateObject<EcmpLoadBalancer>()),
+                                          MakePointerAccessor(&FatTreeRouting::m_balancer),
+                                          MakePointerChecker<LoadBalancer>());
     return tid;
 }
 
@@ -71,7 +72,14 @@ FatTreeRouting::Route(const RoceHeader& header, uint32_t inPort)
     {
         return NO_ROUTE;
     }
-    return m_downPorts + FlowHash(header, m_seed) % m_upPorts;
+    return m_balancer->Choose(header, m_downPorts, m_upPorts, *m_ports);
+}
+
+void
+FatTreeRouting::DoDispose()
+{
+    m_balancer = nullptr;
+    FabricRouting::DoDispose();
 }
 
 } // namespace ns3

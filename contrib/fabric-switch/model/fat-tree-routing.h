@@ -6,6 +6,7 @@
 
 #include "fabric-routing.h"
 #include "fat-tree-address.h"
+#include "load-balancer.h"
 
 namespace ns3
 {
@@ -18,9 +19,10 @@ namespace ns3
  * own position (a leaf checks leaf and pod, an aggregation switch the pod, a core switch
  * nothing). Such a destination leaves on down port = the address's field t-1 (host port at a
  * leaf, leaf at a spine/aggregation switch, pod at a core switch). Planes are separate fabrics,
- * so the plane field never needs checking. Anything else goes up on
- * uplink FlowHash % uplinks. Ports [0, DownPorts) face down, the next UpPorts face up. The state
- * is a handful of integers, whatever the size of the fabric.
+ * so the plane field never needs checking. Anything else goes up, on the uplink the
+ * LoadBalancer plugin chooses (ECMP by default). Ports [0, DownPorts) face down, the next
+ * UpPorts face up. The state is a handful of integers (and the load balancer's fixed-size
+ * state), whatever the size of the fabric.
  */
 class FatTreeRouting : public FabricRouting
 {
@@ -38,13 +40,16 @@ class FatTreeRouting : public FabricRouting
 
     uint32_t Route(const RoceHeader& header, uint32_t inPort) override;
 
+  protected:
+    void DoDispose() override;
+
   private:
     FatTreeAddress m_layout;
     uint32_t m_tier{1};
     uint32_t m_position[FatTreeAddress::NUM_FIELDS]{};
     uint32_t m_downPorts{0};
     uint32_t m_upPorts{0};
-    uint32_t m_seed{0};
+    Ptr<LoadBalancer> m_balancer;
 };
 
 } // namespace ns3

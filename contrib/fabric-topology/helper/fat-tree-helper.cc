@@ -6,6 +6,7 @@
 #include "ns3/fabric-channel.h"
 #include "ns3/fat-tree-routing.h"
 #include "ns3/node.h"
+#include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
 #include <sstream>
@@ -180,6 +181,7 @@ FatTreeHelper::FatTreeHelper()
     m_portFactory.SetTypeId("ns3::FabricNetDevice");
     m_switchFactory.SetTypeId("ns3::FabricSwitch");
     m_channelFactory.SetTypeId("ns3::FabricChannel");
+    m_balancerFactory.SetTypeId("ns3::EcmpLoadBalancer");
 }
 
 void
@@ -198,6 +200,18 @@ void
 FatTreeHelper::SetSwitchAttribute(const std::string& name, const AttributeValue& value)
 {
     m_switchFactory.Set(name, value);
+}
+
+void
+FatTreeHelper::SetLoadBalancer(const std::string& typeId)
+{
+    m_balancerFactory.SetTypeId(typeId);
+}
+
+void
+FatTreeHelper::SetLoadBalancerAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_balancerFactory.Set(name, value);
 }
 
 void
@@ -245,7 +259,9 @@ FatTreeHelper::Build(const FatTreeShape& shape) const
         Ptr<FatTreeRouting> routing = CreateObject<FatTreeRouting>();
         routing->SetAttribute("DownPorts", UintegerValue(down));
         routing->SetAttribute("UpPorts", UintegerValue(up));
-        routing->SetAttribute("Seed", UintegerValue(m_ecmpSeed * 0x9E3779B1U + node->GetId()));
+        Ptr<LoadBalancer> balancer = m_balancerFactory.Create<LoadBalancer>();
+        balancer->SetAttribute("Seed", UintegerValue(m_ecmpSeed * 0x9E3779B1U + node->GetId()));
+        routing->SetAttribute("LoadBalancer", PointerValue(balancer));
         routing->SetPosition(tree.address, tier, leaf, pod);
         sw->SetRouting(routing);
         tree.tiers[tier - 1].push_back(sw);

@@ -95,6 +95,11 @@ class FatTreeHelper
     /// Attributes of every link (ns3::FabricChannel), e.g. Delay.
     void SetChannelAttribute(const std::string& name, const AttributeValue& value);
 
+    /// The load balancer every switch uses among its uplinks (a TypeId name, default
+    /// ns3::EcmpLoadBalancer) and its attributes.
+    void SetLoadBalancer(const std::string& typeId);
+    void SetLoadBalancerAttribute(const std::string& name, const AttributeValue& value);
+
     /// Salt every switch's ECMP hash with \p seed (each switch also mixes in its node id), so
     /// that runs with different seeds see different hash collisions. Default 0.
     void SetEcmpSeed(uint32_t seed);
@@ -109,6 +114,7 @@ class FatTreeHelper
     ObjectFactory m_portFactory;
     ObjectFactory m_switchFactory;
     ObjectFactory m_channelFactory;
+    ObjectFactory m_balancerFactory;
     uint32_t m_ecmpSeed{0};
 };
 
