@@ -160,8 +160,8 @@ TEST_F(FabricTest, PermutationThroughputByLoadBalancer)
     double spray = PermutationShare("ns3::SprayLoadBalancer", 1);
     double adaptive = PermutationShare("ns3::AdaptiveLoadBalancer", 1);
     double flowlet = PermutationShare("ns3::FlowletLoadBalancer", 1);
-    std::cout << "permutation share of ideal: ecmp " << ecmp << " spray " << spray
-              << " adaptive " << adaptive << " flowlet " << flowlet << "\n";
+    std::cout << "permutation share of ideal: ecmp " << ecmp << " spray " << spray << " adaptive "
+              << adaptive << " flowlet " << flowlet << "\n";
     EXPECT_LT(ecmp, 0.85);
     EXPECT_GE(spray, 0.90);
     EXPECT_LE(spray, 1.0);
