@@ -186,9 +186,7 @@ FabricNetDevice::SendPfc(uint32_t priority, uint16_t quanta)
 Time
 FabricNetDevice::PfcQuantaTime(uint16_t quanta) const
 {
-    unsigned __int128 bits = static_cast<unsigned __int128>(quanta) * PfcHeader::QUANTUM_BITS;
-    uint64_t bps = m_rate.GetBitRate();
-    return PicoSeconds(static_cast<uint64_t>((bits * 1000000000000ULL + bps / 2) / bps));
+    return fabric::BitsTime(uint64_t(quanta) * PfcHeader::QUANTUM_BITS, m_rate.GetBitRate());
 }
 
 void

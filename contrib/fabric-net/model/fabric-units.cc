@@ -23,12 +23,19 @@ WireBytes(uint32_t packetBytes)
 }
 
 Time
+BitsTime(uint64_t bits, uint64_t bitsPerSecond)
+{
+    // 128-bit intermediate: bits * 1e12 overflows 64 bits beyond 18 Mbit.
+    unsigned __int128 ps =
+        (static_cast<unsigned __int128>(bits) * 1000000000000ULL + bitsPerSecond / 2) /
+        bitsPerSecond;
+    return PicoSeconds(static_cast<uint64_t>(ps));
+}
+
+Time
 WireTime(uint32_t packetBytes, uint64_t bitsPerSecond)
 {
-    // 128-bit intermediate: bytes * 8e12 overflows 64 bits for jumbo frames at low rates.
-    unsigned __int128 bits = static_cast<unsigned __int128>(WireBytes(packetBytes)) * 8;
-    unsigned __int128 ps = (bits * 1000000000000ULL + bitsPerSecond / 2) / bitsPerSecond;
-    return PicoSeconds(static_cast<uint64_t>(ps));
+    return BitsTime(uint64_t(WireBytes(packetBytes)) * 8, bitsPerSecond);
 }
 
 Time

@@ -31,6 +31,9 @@ constexpr uint32_t MIN_FRAME_BYTES = 64;
  */
 Time WireTime(uint32_t packetBytes, uint64_t bitsPerSecond);
 
+/// Time to send \p bits at \p bitsPerSecond, rounded to the picosecond.
+Time BitsTime(uint64_t bits, uint64_t bitsPerSecond);
+
 /// Wire bytes (preamble, IFG, FCS and minimum-frame padding included) of a packet.
 uint32_t WireBytes(uint32_t packetBytes);
 
