@@ -37,6 +37,9 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
     const Time simTime(simTimeStr);
 
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    const long rssBeforeKib = usage.ru_maxrss;
     FatTreeHelper helper;
     helper.SetNicAttribute("DataRate", StringValue(rate));
     helper.SetSwitchPortAttribute("DataRate", StringValue(rate));
@@ -44,6 +47,17 @@ main(int argc, char* argv[])
     FatTreeShape shape{3, k, 0, 0};
     NS_ABORT_MSG_IF(!shape.Validate().empty(), shape.Validate());
     FatTree tree = helper.Build(shape);
+
+    getrusage(RUSAGE_SELF, &usage);
+    const double builtBytes = (usage.ru_maxrss - rssBeforeKib) * 1024.0;
+    uint64_t ports = tree.GetNHosts();
+    for (const auto& tier : tree.tiers)
+    {
+        for (const auto& sw : tier)
+        {
+            ports += sw->GetNPorts();
+        }
+    }
 
     const uint32_t hosts = tree.GetNHosts();
     for (uint32_t i = 0; i < hosts; ++i)
@@ -65,12 +79,15 @@ main(int argc, char* argv[])
             hops += DynamicCast<FabricNetDevice>((*node)->GetDevice(d))->GetTxFrames();
         }
     }
-    struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
-    std::printf("model=ns3-fabric k=%u hosts=%u sim_time_us=%g packet_hops=%llu events=%llu "
+    // Memory of the built fabric (nodes, ports, links, routing) per port, NIC ports included.
+    std::printf("model=ns3-fabric k=%u hosts=%u ports=%llu build_bytes_per_port=%.0f "
+                "sim_time_us=%g packet_hops=%llu events=%llu "
                 "wall_s=%.3f hops_per_s=%.0f peak_rss_mib=%.0f\n",
                 k,
                 hosts,
+                static_cast<unsigned long long>(ports),
+                builtBytes / ports,
                 simTime.ToDouble(Time::US),
                 static_cast<unsigned long long>(hops),
                 static_cast<unsigned long long>(Simulator::GetEventCount()),
