@@ -9,11 +9,40 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <cstdio>
 #include <gtest/gtest.h>
+#include <string>
+#include <sys/wait.h>
 #include <vector>
 
 namespace nsfab_test
 {
+
+/// What a shell command printed on its standard output, and its exit status.
+struct CommandOutput
+{
+    int status;
+    std::string output;
+};
+
+inline CommandOutput
+RunCommand(const std::string& command)
+{
+    CommandOutput result{-1, ""};
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+    {
+        return result;
+    }
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof(buffer), pipe))
+    {
+        result.output.append(buffer, n);
+    }
+    int status = pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
 
 /// Fixture that leaves no simulator state behind for the next test.
 class FabricTest : public ::testing::Test

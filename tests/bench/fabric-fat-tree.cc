@@ -9,7 +9,6 @@
 #include "ns3/command-line.h"
 #include "ns3/fabric-simulator.h"
 #include "ns3/fat-tree-helper.h"
-#include "ns3/node-list.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -50,14 +49,7 @@ main(int argc, char* argv[])
 
     getrusage(RUSAGE_SELF, &usage);
     const double builtBytes = (usage.ru_maxrss - rssBeforeKib) * 1024.0;
-    uint64_t ports = tree.GetNHosts();
-    for (const auto& tier : tree.tiers)
-    {
-        for (const auto& sw : tier)
-        {
-            ports += sw->GetNPorts();
-        }
-    }
+    const uint64_t ports = tree.GetNPorts();
 
     const uint32_t hosts = tree.GetNHosts();
     for (uint32_t i = 0; i < hosts; ++i)
@@ -71,14 +63,7 @@ main(int argc, char* argv[])
     Simulator::Run();
     double wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    uint64_t hops = 0;
-    for (auto node = NodeList::Begin(); node != NodeList::End(); ++node)
-    {
-        for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
-        {
-            hops += DynamicCast<FabricNetDevice>((*node)->GetDevice(d))->GetTxFrames();
-        }
-    }
+    const uint64_t hops = tree.GetTxFrames();
     getrusage(RUSAGE_SELF, &usage);
     // Memory of the built fabric (nodes, ports, links, routing) per port, NIC ports included.
     std::printf("model=ns3-fabric k=%u hosts=%u ports=%llu build_bytes_per_port=%.0f "

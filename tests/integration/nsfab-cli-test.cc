@@ -1,36 +1,24 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include <cstdio>
+#include "fabric-test.h"
+
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
 namespace
 {
-struct Outcome
-{
-    int status;
-    std::string output; // stdout and stderr
-};
+using Outcome = nsfab_test::CommandOutput;
 
+/// Run nsfab; the output holds both its standard output and its errors.
 Outcome
 Nsfab(const std::string& args)
 {
-    std::string command = std::string(NSFAB_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string out;
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof(buffer), pipe))
-    {
-        out.append(buffer, n);
-    }
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " " + args + " 2>&1");
 }
 
 class NsfabCli : public ::testing::Test

@@ -6,7 +6,6 @@
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -15,25 +14,6 @@ using namespace nsfab_test;
 
 namespace
 {
-/// Output of a shell command (stderr discarded).
-std::string
-Capture(const std::string& command)
-{
-    std::string out;
-    FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-    if (!pipe)
-    {
-        return out;
-    }
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof(buffer), pipe))
-    {
-        out.append(buffer, n);
-    }
-    pclose(pipe);
-    return out;
-}
-
 struct Frame
 {
     std::string protocols;
@@ -48,9 +28,11 @@ std::vector<Frame>
 Decode(const std::string& pcap)
 {
     std::istringstream lines(
-        Capture("tshark -o ip.check_checksum:TRUE -r '" + pcap +
-                "' -T fields -E separator=/t -e frame.protocols -e infiniband.bth.opcode"
-                " -e infiniband.bth.psn -e infiniband.aeth.syndrome -e ip.checksum.status"));
+        RunCommand("tshark -o ip.check_checksum:TRUE -r '" + pcap +
+                   "' -T fields -E separator=/t -e frame.protocols -e infiniband.bth.opcode"
+                   " -e infiniband.bth.psn -e infiniband.aeth.syndrome -e ip.checksum.status"
+                   " 2>/dev/null")
+            .output);
     std::vector<Frame> frames;
     for (std::string line; std::getline(lines, line);)
     {

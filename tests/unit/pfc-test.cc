@@ -9,7 +9,6 @@
 #include "ns3/packet.h"
 #include "ns3/pfc-header.h"
 
-#include <cstdio>
 #include <filesystem>
 
 using namespace ns3;
@@ -200,20 +199,11 @@ TEST_F(FabricTest, TsharkDecodesPfcFrames)
         Simulator::Destroy();
     } // the last reference to the capture goes with the devices: the file is complete
 
-    std::string out;
-    FILE* pipe = popen(("tshark -r '" + pcap +
-                        "' -T fields -E separator=, -e eth.dst -e eth.src -e macc.opcode"
-                        " -e macc.cbfc.enbv -e macc.cbfc.pause_time.c3"
-                        " -e macc.cbfc.pause_time.c5 2>/dev/null")
-                           .c_str(),
-                       "r");
-    ASSERT_NE(pipe, nullptr);
-    char buffer[1024];
-    while (std::size_t n = fread(buffer, 1, sizeof(buffer), pipe))
-    {
-        out.append(buffer, n);
-    }
-    pclose(pipe);
+    std::string out = RunCommand("tshark -r '" + pcap +
+                                 "' -T fields -E separator=, -e eth.dst -e eth.src -e macc.opcode"
+                                 " -e macc.cbfc.enbv -e macc.cbfc.pause_time.c3"
+                                 " -e macc.cbfc.pause_time.c5 2>/dev/null")
+                          .output;
     std::filesystem::remove(pcap);
     EXPECT_EQ(out,
               "01:80:c2:00:00:01,02:00:0a:00:00:07,0x0101,0x0008,1234,0\n"

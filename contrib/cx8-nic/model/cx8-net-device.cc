@@ -4,7 +4,6 @@
 #include "cx8-net-device.h"
 
 #include "ns3/abort.h"
-#include "ns3/mac48-address.h"
 #include "ns3/packet.h"
 #include "ns3/uinteger.h"
 
@@ -41,15 +40,7 @@ void
 Cx8NetDevice::SetFabricAddress(uint32_t ipv4)
 {
     m_ip = ipv4;
-    uint8_t mac[6] = {0x02,
-                      0x00,
-                      static_cast<uint8_t>(ipv4 >> 24),
-                      static_cast<uint8_t>(ipv4 >> 16),
-                      static_cast<uint8_t>(ipv4 >> 8),
-                      static_cast<uint8_t>(ipv4)};
-    Mac48Address address;
-    address.CopyFrom(mac);
-    SetAddress(address);
+    SetAddress(FabricMacAddress(ipv4));
 }
 
 void

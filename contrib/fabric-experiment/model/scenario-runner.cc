@@ -6,7 +6,6 @@
 #include "ns3/abort.h"
 #include "ns3/data-rate.h"
 #include "ns3/fabric-pcap.h"
-#include "ns3/node-list.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -19,14 +18,9 @@ namespace ns3
 
 namespace
 {
-struct RunState
-{
-    uint32_t pending;
-};
-
 struct FlowTracker
 {
-    RunState* state;
+    uint32_t* pending; //!< flows not yet complete
     FlowResult* flow;
     bool sent;
     bool received;
@@ -38,7 +32,7 @@ FinishFlow(FlowTracker* t)
     if (t->sent && t->received)
     {
         t->flow->completed = true;
-        if (--t->state->pending == 0)
+        if (--*t->pending == 0)
         {
             Simulator::Stop();
         }
@@ -60,12 +54,6 @@ OnRecvComplete(FlowTracker* t, const RdmaCompletion& c)
     t->flow->receiverEnd = c.end;
     t->received = true;
     FinishFlow(t);
-}
-
-void
-Post(Ptr<RdmaQueuePair> qp, uint64_t bytes)
-{
-    qp->PostSend(bytes);
 }
 } // namespace
 
@@ -92,12 +80,12 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
 
     RunResult result;
     result.flows.resize(s.flows.size());
-    RunState state{static_cast<uint32_t>(s.flows.size())};
+    uint32_t pending = static_cast<uint32_t>(s.flows.size());
     std::vector<FlowTracker> trackers(s.flows.size());
     for (std::size_t i = 0; i < s.flows.size(); ++i)
     {
         const FlowSpec& spec = s.flows[i];
-        trackers[i] = FlowTracker{&state, &result.flows[i], false, false};
+        trackers[i] = FlowTracker{&pending, &result.flows[i], false, false};
         result.flows[i].start = spec.start;
         auto [sender, receiver] =
             RdmaHelper::Connect(tree.nics[spec.srcHost], tree.nics[spec.dstHost]);
@@ -105,7 +93,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
                                            MakeBoundCallback(&OnSendComplete, &trackers[i]));
         receiver->TraceConnectWithoutContext("RecvComplete",
                                              MakeBoundCallback(&OnRecvComplete, &trackers[i]));
-        Simulator::Schedule(spec.start, &Post, sender, spec.bytes);
+        Simulator::Schedule(spec.start, &RdmaQueuePair::PostSend, sender, spec.bytes);
     }
     for (const auto& name : s.pcap)
     {
@@ -125,17 +113,8 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     result.simTime = Simulator::Now();
     result.events = Simulator::GetEventCount();
 
-    for (const auto& nic : tree.nics)
-    {
-        result.nicFrames += nic->GetTxFrames();
-    }
-    for (auto node = NodeList::Begin(); node != NodeList::End(); ++node)
-    {
-        for (uint32_t d = 0; d < (*node)->GetNDevices(); ++d)
-        {
-            result.packetHops += DynamicCast<FabricNetDevice>((*node)->GetDevice(d))->GetTxFrames();
-        }
-    }
+    result.nicFrames = tree.GetNicTxFrames();
+    result.packetHops = tree.GetTxFrames();
     Simulator::Destroy();
     return result;
 }

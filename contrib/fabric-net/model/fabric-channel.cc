@@ -49,7 +49,7 @@ FabricChannel::Transmit(const FabricNetDevice* src,
                         Time txTime,
                         bool macControl) const
 {
-    std::size_t far = PeekPointer(m_ends[0]) == src ? 1 : 0;
+    std::size_t far = FarEnd(src);
     FabricNetDevice* dst = PeekPointer(m_ends[far]);
     NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
     Simulator::ScheduleWithContext(m_nodeIds[far],
@@ -62,7 +62,7 @@ FabricChannel::Transmit(const FabricNetDevice* src,
 Ptr<FabricNetDevice>
 FabricChannel::GetPeer(Ptr<const FabricNetDevice> device) const
 {
-    return m_ends[m_ends[0] == device ? 1 : 0];
+    return m_ends[FarEnd(PeekPointer(device))];
 }
 
 std::size_t

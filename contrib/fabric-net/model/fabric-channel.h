@@ -62,6 +62,12 @@ class FabricChannel : public Channel
     void DoDispose() override;
 
   private:
+    /// Index in m_ends of the end facing \p device.
+    std::size_t FarEnd(const FabricNetDevice* device) const
+    {
+        return PeekPointer(m_ends[0]) == device ? 1 : 0;
+    }
+
     Time m_delay;
     std::array<Ptr<FabricNetDevice>, 2> m_ends;
     /// The ends' node ids, the context of the events that deliver frames to them.

@@ -73,14 +73,18 @@ ParseScaled(const std::string& text,
     {
         unit.erase(0, unitStart); // "800 Gbps" reads as "800Gbps"
     }
-    std::string expected;
-    for (const auto& [name, scale] : units)
-    {
-        if (*name != '\0')
+    // The unit names, for error messages only.
+    auto expected = [&units]() {
+        std::string list;
+        for (const auto& [name, scale] : units)
         {
-            expected += expected.empty() ? name : std::string(", ") + name;
+            if (*name != '\0')
+            {
+                list += list.empty() ? name : std::string(", ") + name;
+            }
         }
-    }
+        return list;
+    };
     if (!text.empty() && text.front() == '-')
     {
         return std::string(what) + " must not be negative: '" + text + "'";
@@ -89,7 +93,7 @@ ParseScaled(const std::string& text,
     long double value = number.empty() ? 0 : std::strtold(number.c_str(), &parsedEnd);
     if (number.empty() || parsedEnd != number.c_str() + number.size())
     {
-        return "'" + text + "' is not a " + what + " (a number and a unit: " + expected + ")";
+        return "'" + text + "' is not a " + what + " (a number and a unit: " + expected() + ")";
     }
     for (const auto& [name, scale] : units)
     {
@@ -109,7 +113,7 @@ ParseScaled(const std::string& text,
         }
     }
     return "'" + text + "': " + (unit.empty() ? "missing unit" : "unknown unit '" + unit + "'") +
-           " for a " + what + " (expected one of " + expected + ")";
+           " for a " + what + " (expected one of " + expected() + ")";
 }
 } // namespace
 

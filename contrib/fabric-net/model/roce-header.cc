@@ -32,6 +32,20 @@ Ipv4Checksum(const uint16_t* words, int count)
 }
 } // namespace
 
+Mac48Address
+FabricMacAddress(uint32_t ipv4)
+{
+    uint8_t bytes[6];
+    Buffer buffer;
+    buffer.AddAtStart(6);
+    Buffer::Iterator it = buffer.Begin();
+    WriteFabricMac(it, ipv4);
+    buffer.CopyData(bytes, 6);
+    Mac48Address address;
+    address.CopyFrom(bytes);
+    return address;
+}
+
 void
 WriteFabricMac(Buffer::Iterator& it, uint32_t ipv4)
 {

@@ -5,6 +5,7 @@
 #define ROCE_HEADER_H
 
 #include "ns3/header.h"
+#include "ns3/mac48-address.h"
 
 #include <cstdint>
 
@@ -230,7 +231,10 @@ class RoceHeader : public Header
     uint32_t m_msn{0};
 };
 
-/// Locally administered MAC address (02:00:<IPv4>) of the NIC or switch port owning \p ipv4.
+/// The locally administered MAC address 02:00:<IPv4> of the NIC owning \p ipv4.
+Mac48Address FabricMacAddress(uint32_t ipv4);
+
+/// Write FabricMacAddress(\p ipv4) (the per-frame form of the same layout).
 void WriteFabricMac(Buffer::Iterator& it, uint32_t ipv4);
 
 } // namespace ns3

@@ -152,6 +152,48 @@ FatTreeShape::SplitName(const std::string& name, std::string& kind, uint64_t& in
     return true;
 }
 
+uint64_t
+FatTree::GetNPorts() const
+{
+    uint64_t ports = nics.size();
+    for (const auto& tier : tiers)
+    {
+        for (const auto& sw : tier)
+        {
+            ports += sw->GetNPorts();
+        }
+    }
+    return ports;
+}
+
+uint64_t
+FatTree::GetNicTxFrames() const
+{
+    uint64_t frames = 0;
+    for (const auto& nic : nics)
+    {
+        frames += nic->GetTxFrames();
+    }
+    return frames;
+}
+
+uint64_t
+FatTree::GetTxFrames() const
+{
+    uint64_t frames = GetNicTxFrames();
+    for (const auto& tier : tiers)
+    {
+        for (const auto& sw : tier)
+        {
+            for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
+            {
+                frames += sw->GetPort(p)->GetTxFrames();
+            }
+        }
+    }
+    return frames;
+}
+
 Ptr<Node>
 FatTree::FindNode(const std::string& name) const
 {

@@ -69,6 +69,15 @@ struct FatTree
         return static_cast<uint32_t>(nics.size());
     }
 
+    /// Ports of the fabric: NICs and every switch port.
+    uint64_t GetNPorts() const;
+
+    /// Frames sent by the NICs (data and acknowledgements).
+    uint64_t GetNicTxFrames() const;
+
+    /// Frames sent by every port: one per link crossed, the packet-hops.
+    uint64_t GetTxFrames() const;
+
     /**
      * \brief Resolve a node name: host<i>, leaf<i>, spine<i>, agg<i> or core<i>.
      * \return the node, or nullptr when no node has that name
