@@ -4,7 +4,9 @@
 #ifndef NSFAB_FABRIC_TEST_H
 #define NSFAB_FABRIC_TEST_H
 
+#include "ns3/fabric-channel.h"
 #include "ns3/fat-tree-helper.h"
+#include "ns3/node.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -42,6 +44,22 @@ RunCommand(const std::string& command)
     int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+/// Two ports, each on a node of its own, joined by one link of propagation delay \p delay.
+inline std::pair<ns3::Ptr<ns3::FabricNetDevice>, ns3::Ptr<ns3::FabricNetDevice>>
+ConnectedPorts(ns3::Time delay)
+{
+    ns3::Ptr<ns3::FabricChannel> link = ns3::CreateObject<ns3::FabricChannel>();
+    link->SetAttribute("Delay", ns3::TimeValue(delay));
+    std::pair<ns3::Ptr<ns3::FabricNetDevice>, ns3::Ptr<ns3::FabricNetDevice>> ends;
+    for (auto* end : {&ends.first, &ends.second})
+    {
+        *end = ns3::CreateObject<ns3::FabricNetDevice>();
+        ns3::CreateObject<ns3::Node>()->AddDevice(*end);
+        (*end)->Attach(link);
+    }
+    return ends;
 }
 
 /// Fixture that leaves no simulator state behind for the next test.

@@ -3,9 +3,7 @@
  */
 #include "fabric-test.h"
 
-#include "ns3/fabric-channel.h"
 #include "ns3/fabric-pcap.h"
-#include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/pfc-header.h"
 
@@ -25,16 +23,7 @@ struct Link
 
     Link()
     {
-        Ptr<Node> na = CreateObject<Node>();
-        Ptr<Node> nb = CreateObject<Node>();
-        a = CreateObject<FabricNetDevice>();
-        b = CreateObject<FabricNetDevice>();
-        na->AddDevice(a);
-        nb->AddDevice(b);
-        Ptr<FabricChannel> link = CreateObject<FabricChannel>();
-        link->SetAttribute("Delay", TimeValue(NanoSeconds(100)));
-        a->Attach(link);
-        b->Attach(link);
+        std::tie(a, b) = ConnectedPorts(NanoSeconds(100));
         a->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&Link::Sent, &sent));
     }
 

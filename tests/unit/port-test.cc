@@ -3,9 +3,7 @@
  */
 #include "fabric-test.h"
 
-#include "ns3/fabric-channel.h"
 #include "ns3/fabric-units.h"
-#include "ns3/node.h"
 #include "ns3/packet.h"
 
 using namespace ns3;
@@ -39,16 +37,7 @@ Frame(uint8_t dscp, uint32_t destination = 0x0A000001)
 
 TEST_F(FabricTest, EgressIsStrictPriorityAndOneFrameAtATime)
 {
-    Ptr<Node> a = CreateObject<Node>();
-    Ptr<Node> b = CreateObject<Node>();
-    Ptr<FabricNetDevice> tx = CreateObject<FabricNetDevice>();
-    Ptr<FabricNetDevice> rx = CreateObject<FabricNetDevice>();
-    a->AddDevice(tx);
-    b->AddDevice(rx);
-    Ptr<FabricChannel> link = CreateObject<FabricChannel>();
-    link->SetAttribute("Delay", TimeValue(NanoSeconds(100)));
-    tx->Attach(link);
-    rx->Attach(link);
+    auto [tx, rx] = nsfab_test::ConnectedPorts(NanoSeconds(100));
     std::vector<Arrival> log;
     rx->SetReceiveHandler(MakeBoundCallback(&Record, &log));
 
