@@ -1,10 +1,13 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-// The fabric data path under a saturating permutation on a 3-tier k-ary fat-tree of Cx8 NICs and
-// fabric switches: host i sends one endless message to host (i + H/2) % H. Prints the same
-// key=value line as the stock ns-3 baseline (stock-p2p-fat-tree.cc) so scripts/bench can compare
-// packet-hops per wall-clock second.
+// The fabric data path under a saturating workload (bench-workload.h: a permutation, or an
+// incast through the shared buffer and PFC) on a 3-tier k-ary fat-tree of Cx8 NICs and fabric
+// switches: each source sends one endless message. Prints the same key=value line as the stock
+// ns-3 baseline (stock-p2p-fat-tree.cc) so scripts/bench can compare packet-hops per
+// wall-clock second.
+
+#include "bench-workload.h"
 
 #include "ns3/command-line.h"
 #include "ns3/fabric-simulator.h"
@@ -28,7 +31,11 @@ main(int argc, char* argv[])
     std::string rate = "800Gbps";
     std::string delay = "50ns";
     std::string simTimeStr = "50us";
+    std::string workload = "permutation";
+    uint32_t senders = 16;
     CommandLine cmd(__FILE__);
+    cmd.AddValue("workload", "permutation or incast", workload);
+    cmd.AddValue("senders", "Incast senders", senders);
     cmd.AddValue("k", "Fat-tree radix (even)", k);
     cmd.AddValue("rate", "Link data rate", rate);
     cmd.AddValue("delay", "Link propagation delay", delay);
@@ -52,9 +59,9 @@ main(int argc, char* argv[])
     const uint64_t ports = tree.GetNPorts();
 
     const uint32_t hosts = tree.GetNHosts();
-    for (uint32_t i = 0; i < hosts; ++i)
+    for (auto [src, dst] : BenchFlows(workload, hosts, senders))
     {
-        auto qps = RdmaHelper::Connect(tree.nics[i], tree.nics[(i + hosts / 2) % hosts]);
+        auto qps = RdmaHelper::Connect(tree.nics[src], tree.nics[dst]);
         qps.first->PostSend(uint64_t(1) << 40); // far more than the run can send
     }
 
@@ -66,19 +73,32 @@ main(int argc, char* argv[])
     const uint64_t hops = tree.GetTxFrames();
     getrusage(RUSAGE_SELF, &usage);
     // Memory of the built fabric (nodes, ports, links, routing) per port, NIC ports included.
-    std::printf("model=ns3-fabric k=%u hosts=%u ports=%llu build_bytes_per_port=%.0f "
-                "sim_time_us=%g packet_hops=%llu events=%llu "
-                "wall_s=%.3f hops_per_s=%.0f peak_rss_mib=%.0f\n",
-                k,
-                hosts,
-                static_cast<unsigned long long>(ports),
-                builtBytes / ports,
-                simTime.ToDouble(Time::US),
-                static_cast<unsigned long long>(hops),
-                static_cast<unsigned long long>(Simulator::GetEventCount()),
-                wallS,
-                wallS > 0 ? hops / wallS : 0.0,
-                usage.ru_maxrss / 1024.0);
+    uint64_t pauses = 0;
+    for (const auto& tier : tree.tiers)
+    {
+        for (const auto& sw : tier)
+        {
+            for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
+            {
+                pauses += sw->GetPort(p)->GetPfcTxFrames();
+            }
+        }
+    }
+    std::printf(
+        "model=ns3-fabric pfc_frames=%llu k=%u hosts=%u ports=%llu build_bytes_per_port=%.0f "
+        "sim_time_us=%g packet_hops=%llu events=%llu "
+        "wall_s=%.3f hops_per_s=%.0f peak_rss_mib=%.0f\n",
+        static_cast<unsigned long long>(pauses),
+        k,
+        hosts,
+        static_cast<unsigned long long>(ports),
+        builtBytes / ports,
+        simTime.ToDouble(Time::US),
+        static_cast<unsigned long long>(hops),
+        static_cast<unsigned long long>(Simulator::GetEventCount()),
+        wallS,
+        wallS > 0 ? hops / wallS : 0.0,
+        usage.ru_maxrss / 1024.0);
     Simulator::Destroy();
     return 0;
 }

@@ -1,13 +1,15 @@
 /*
  * Baseline for the fabric benchmark: a k-ary fat-tree built from stock ns-3
  * point-to-point links, IPv4 global routing with ECMP and saturating UDP
- * permutation traffic. Reports simulator throughput in packet-hops per
- * wall-clock second.
+ * traffic of the same workload (bench-workload.h: permutation or incast).
+ * Reports simulator throughput in packet-hops per wall-clock second.
  *
  * Output (one line on stdout):
  *   model=stock-ns3 k=.. hosts=.. sim_time_us=.. packet_hops=.. events=..
  *   wall_s=.. hops_per_s=.. peak_rss_mib=..
  */
+
+#include "bench-workload.h"
 
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
@@ -49,6 +51,8 @@ main(int argc, char* argv[])
     std::string rate = "800Gbps";
     std::string delay = "50ns";
     std::string simTimeStr = "50us";
+    std::string workload = "permutation";
+    uint32_t senders = 16;
     const uint32_t payload = 4096;
     const uint16_t port = 9;
 
@@ -57,6 +61,8 @@ main(int argc, char* argv[])
     cmd.AddValue("rate", "Link data rate", rate);
     cmd.AddValue("delay", "Link propagation delay", delay);
     cmd.AddValue("simTime", "Simulated duration", simTimeStr);
+    cmd.AddValue("workload", "permutation or incast", workload);
+    cmd.AddValue("senders", "Incast senders", senders);
     cmd.Parse(argc, argv);
 
     NS_ABORT_MSG_IF(k < 2 || k % 2 != 0, "k must be even and >= 2");
@@ -131,13 +137,16 @@ main(int argc, char* argv[])
     const uint32_t frameBytes = payload + 8 + 20 + 2;
     const Time interval = DataRate(rate).CalculateBytesTxTime(frameBytes);
 
-    for (uint32_t i = 0; i < nHosts; ++i)
+    std::vector<bool> serving(nHosts, false);
+    for (auto [i, dst] : BenchFlows(workload, nHosts, senders))
     {
-        uint32_t dst = (i + nHosts / 2) % nHosts;
-
-        UdpServerHelper server(port);
-        ApplicationContainer sa = server.Install(hosts.Get(dst));
-        sa.Start(Seconds(0));
+        if (!serving[dst])
+        {
+            UdpServerHelper server(port);
+            ApplicationContainer sa = server.Install(hosts.Get(dst));
+            sa.Start(Seconds(0));
+            serving[dst] = true;
+        }
 
         UdpClientHelper client(hostAddr[dst], port);
         client.SetAttribute("MaxPackets", UintegerValue(std::numeric_limits<uint32_t>::max()));

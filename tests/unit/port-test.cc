@@ -67,8 +67,14 @@ TEST_F(FabricTest, EgressIsStrictPriorityAndOneFrameAtATime)
 namespace
 {
 void
-CountDrop(std::vector<uint32_t>* ports, Ptr<const Packet>, uint32_t inPort)
+CountDrop(std::vector<uint32_t>* ports,
+          Ptr<const Packet>,
+          uint32_t inPort,
+          uint32_t outPort,
+          uint32_t priority)
 {
+    EXPECT_EQ(outPort, FabricRouting::NO_ROUTE);
+    EXPECT_EQ(priority, 3u); // DSCP 26
     ports->push_back(inPort);
 }
 } // namespace

@@ -4,8 +4,13 @@
 #include "cx8-net-device.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
+#include "ns3/fabric-units.h"
 #include "ns3/packet.h"
+#include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+
+#include <algorithm>
 
 namespace ns3
 {
@@ -30,7 +35,30 @@ Cx8NetDevice::GetTypeId()
                           "Creates the queue pairs (their type and attributes)",
                           ObjectFactoryValue(ObjectFactory("ns3::RdmaQueuePair")),
                           MakeObjectFactoryAccessor(&Cx8NetDevice::m_qpFactory),
-                          MakeObjectFactoryChecker());
+                          MakeObjectFactoryChecker())
+            // PCIe Gen6 x16: 64 GT/s on 16 lanes, 1,024 Gb/s per direction before protocol
+            // overhead; above the port rate, so a healthy host never backs up.
+            .AddAttribute("HostRate",
+                          "Rate at which the host interface takes received frames",
+                          DataRateValue(DataRate("1024Gb/s")),
+                          MakeDataRateAccessor(&Cx8NetDevice::m_hostRate),
+                          MakeDataRateChecker())
+            .AddAttribute("RxBufferSize",
+                          "Bytes of received frames the NIC holds for the host",
+                          UintegerValue(1 << 20),
+                          MakeUintegerAccessor(&Cx8NetDevice::m_rxBufferSize),
+                          MakeUintegerChecker<uint64_t>(1))
+            .AddAttribute("XonOffset",
+                          "How far below the pause point the receive buffer must drain before "
+                          "the NIC resumes its peer",
+                          UintegerValue(2 * 9216),
+                          MakeUintegerAccessor(&Cx8NetDevice::m_xonOffset),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("PfcEnabled",
+                          "Pause the peer when the receive buffer fills",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&Cx8NetDevice::m_pfcEnabled),
+                          MakeBooleanChecker());
     return tid;
 }
 
@@ -106,6 +134,112 @@ Cx8NetDevice::DoDequeue()
 void
 Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
 {
+    if (!header.IsRoce() || header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE)
+    {
+        Deliver(packet, header); // the NIC consumes these itself
+        return;
+    }
+    Time now = Simulator::Now();
+    uint32_t size = packet->GetSize();
+    if (m_rxQueue.IsEmpty() && !m_hostStalled && m_hostFreeAt <= now)
+    {
+        m_hostFreeAt = now + fabric::BitsTime(uint64_t(size) * 8, m_hostRate.GetBitRate());
+        Deliver(packet, header);
+        return;
+    }
+    if (m_rxBytes + size > m_rxBufferSize)
+    {
+        ++m_rxDrops;
+        return;
+    }
+    m_rxQueue.Push(packet);
+    m_rxBytes += size;
+    m_peakRxBytes = std::max(m_peakRxBytes, m_rxBytes);
+    uint32_t prio = PriorityOfDscp(header.GetDscp());
+    if (m_pfcEnabled && m_rxBytes > XoffThreshold() && !((m_rxXoff >> prio) & 1))
+    {
+        m_rxXoff |= 1U << prio;
+        SendPfc(prio, PAUSE_QUANTA);
+        if (!m_rxRefresh.IsRunning())
+        {
+            m_rxRefresh = Simulator::Schedule(PfcQuantaTime(PAUSE_QUANTA) / 2,
+                                              &Cx8NetDevice::RefreshRxPause,
+                                              this);
+        }
+    }
+    ScheduleHostTake();
+}
+
+uint64_t
+Cx8NetDevice::XoffThreshold() const
+{
+    uint64_t headroom = GetPfcHeadroom();
+    return m_rxBufferSize > headroom ? m_rxBufferSize - headroom : 0;
+}
+
+void
+Cx8NetDevice::RefreshRxPause()
+{
+    bool resume = m_rxBytes + m_xonOffset <= XoffThreshold() || m_rxBytes == 0;
+    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
+    {
+        if ((m_rxXoff >> prio) & 1)
+        {
+            SendPfc(prio, resume ? 0 : PAUSE_QUANTA);
+        }
+    }
+    if (resume)
+    {
+        m_rxXoff = 0;
+        return;
+    }
+    m_rxRefresh =
+        Simulator::Schedule(PfcQuantaTime(PAUSE_QUANTA) / 2, &Cx8NetDevice::RefreshRxPause, this);
+}
+
+void
+Cx8NetDevice::SetHostStalled(bool stalled)
+{
+    m_hostStalled = stalled;
+    ScheduleHostTake();
+}
+
+void
+Cx8NetDevice::ScheduleHostTake()
+{
+    if (m_hostStalled || m_rxQueue.IsEmpty() || m_hostEvent.IsRunning())
+    {
+        return;
+    }
+    Time wait = std::max(Time(0), m_hostFreeAt - Simulator::Now());
+    m_hostEvent = Simulator::Schedule(wait, &Cx8NetDevice::HostTake, this);
+}
+
+void
+Cx8NetDevice::HostTake()
+{
+    if (m_hostStalled)
+    {
+        return;
+    }
+    Ptr<Packet> packet = m_rxQueue.Pop();
+    m_rxBytes -= packet->GetSize();
+    m_hostFreeAt = Simulator::Now() +
+                   fabric::BitsTime(uint64_t(packet->GetSize()) * 8, m_hostRate.GetBitRate());
+    if (m_rxXoff != 0 && (m_rxBytes + m_xonOffset <= XoffThreshold() || m_rxBytes == 0))
+    {
+        m_rxRefresh.Cancel();
+        RefreshRxPause(); // resumes every paused priority
+    }
+    RoceHeader header;
+    packet->PeekHeader(header);
+    Deliver(packet, header);
+    ScheduleHostTake();
+}
+
+void
+Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
+{
     Ptr<RdmaQueuePair> qp = header.IsRoce() ? GetQueuePair(header.GetDestQp()) : nullptr;
     if (!qp)
     {
@@ -140,6 +274,9 @@ Cx8NetDevice::DoDispose()
     }
     m_qps.clear();
     m_ready.clear();
+    m_rxQueue.Clear();
+    m_hostEvent.Cancel();
+    m_rxRefresh.Cancel();
     FabricNetDevice::DoDispose();
 }
 

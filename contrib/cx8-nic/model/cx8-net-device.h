@@ -4,6 +4,8 @@
 #ifndef CX8_NET_DEVICE_H
 #define CX8_NET_DEVICE_H
 
+#include "ns3/data-rate.h"
+#include "ns3/event-id.h"
 #include "ns3/fabric-net-device.h"
 #include "ns3/object-factory.h"
 #include "ns3/rdma-queue-pair.h"
@@ -20,8 +22,15 @@ namespace ns3
  *
  * Owns the queue pairs of its host. When the port is free it sends, in this order, queued
  * control frames (ACKs, highest traffic class first), then one data packet from the next queue
- * pair in round-robin order that has data. Received data goes to its queue pair, whose ACK is
- * queued here; received ACKs go to the sending queue pair.
+ * pair in round-robin order that has data. Received ACKs go to the sending queue pair.
+ *
+ * Received data crosses the host interface (PCIe) at HostRate, one frame at a time; a frame
+ * that finds the interface busy or the host stalled waits in a receive buffer of RxBufferSize
+ * bytes, and goes to its queue pair (which queues the ACK here) when the host takes it. When
+ * the buffer fills past its PFC headroom (GetPfcHeadroom()) the NIC pauses the frame's
+ * priority at the switch, refreshes the pause while the buffer stays full and resumes it once
+ * the buffer has drained XonOffset below that point. A stalled host (SetHostStalled()) takes
+ * nothing, so the NIC keeps its switch paused: the PFC storm a switch's watchdog guards against.
  */
 class Cx8NetDevice : public FabricNetDevice
 {
@@ -60,6 +69,27 @@ class Cx8NetDevice : public FabricNetDevice
         return m_payloadMtu;
     }
 
+    /// Stop (true) or restart the host taking received frames, as a hung host would.
+    void SetHostStalled(bool stalled);
+
+    /// Bytes in the receive buffer, waiting for the host.
+    uint64_t GetRxBufferBytes() const
+    {
+        return m_rxBytes;
+    }
+
+    /// Most bytes the receive buffer ever held at once.
+    uint64_t GetPeakRxBufferBytes() const
+    {
+        return m_peakRxBytes;
+    }
+
+    /// Frames dropped because the receive buffer was full.
+    uint64_t GetRxBufferDrops() const
+    {
+        return m_rxDrops;
+    }
+
     /// Frames received for no known queue pair or with an opcode the model does not handle.
     uint64_t GetUnknownQpFrames() const
     {
@@ -74,8 +104,18 @@ class Cx8NetDevice : public FabricNetDevice
   private:
     /// QPNs 0 and 1 are the special management QPs of InfiniBand.
     static constexpr uint32_t FIRST_QPN = 2;
+    /// Quanta of the NIC's pause frames: the most PFC allows.
+    static constexpr uint16_t PAUSE_QUANTA = 0xFFFF;
 
     void QueuePairReady(Ptr<RdmaQueuePair> qp);
+    /// Hand a received frame to its queue pair.
+    void Deliver(Ptr<Packet> packet, const RoceHeader& header);
+    /// The host takes the next waiting frame once its interface is free.
+    void ScheduleHostTake();
+    void HostTake();
+    /// Bytes above which the receive buffer pauses the peer.
+    uint64_t XoffThreshold() const;
+    void RefreshRxPause();
 
     uint32_t m_ip{0};
     uint32_t m_payloadMtu{4096};
@@ -84,6 +124,22 @@ class Cx8NetDevice : public FabricNetDevice
     /// Queue pairs with data to send, in round-robin order.
     std::deque<RdmaQueuePair*> m_ready;
     uint64_t m_unknownQp{0};
+
+    DataRate m_hostRate;
+    uint64_t m_rxBufferSize;
+    uint64_t m_xonOffset;
+    bool m_pfcEnabled;
+    PacketFifo m_rxQueue;
+    uint64_t m_rxBytes{0};
+    uint64_t m_peakRxBytes{0};
+    uint64_t m_rxDrops{0};
+    /// When the host interface finishes taking the last frame.
+    Time m_hostFreeAt;
+    bool m_hostStalled{false};
+    EventId m_hostEvent;
+    /// Priorities this NIC pauses at its peer, one bit each.
+    uint8_t m_rxXoff{0};
+    EventId m_rxRefresh;
 };
 
 } // namespace ns3

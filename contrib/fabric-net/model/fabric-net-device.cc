@@ -14,6 +14,8 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -87,34 +89,43 @@ FabricNetDevice::GetPeer() const
 }
 
 void
-FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority)
+FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority, uint32_t tag)
 {
     NS_ABORT_MSG_IF(priority >= NUM_PRIORITIES, "FabricNetDevice: no priority " << priority);
     NS_ASSERT_MSG(packet->GetSize() <= m_mtu + RoceHeader::ETH_BYTES,
                   "FabricNetDevice: frame larger than the port MTU");
-    m_queues[priority].Push(packet);
+    m_queues[priority].Push(packet, tag);
     m_queueBytes[priority] += packet->GetSize();
+    m_queuedBytes += packet->GetSize();
     m_nonEmpty |= 1U << priority;
     TryTransmit();
 }
 
 Ptr<Packet>
+FabricNetDevice::PopQueue(uint32_t priority, uint32_t& tag)
+{
+    PacketFifo& queue = m_queues[priority];
+    tag = queue.FrontTag();
+    Ptr<Packet> packet = queue.Pop();
+    m_queueBytes[priority] -= packet->GetSize();
+    m_queuedBytes -= packet->GetSize();
+    if (queue.IsEmpty())
+    {
+        m_nonEmpty &= ~(1U << priority);
+    }
+    return packet;
+}
+
+Ptr<Packet>
 FabricNetDevice::DequeueStrictPriority()
 {
-    uint32_t eligible = m_nonEmpty & ~m_paused;
+    uint32_t eligible = GetEligible();
     if (eligible == 0)
     {
         return nullptr;
     }
-    uint32_t prio = 31 - __builtin_clz(eligible);
-    PacketFifo& queue = m_queues[prio];
-    Ptr<Packet> packet = queue.Pop();
-    m_queueBytes[prio] -= packet->GetSize();
-    if (queue.IsEmpty())
-    {
-        m_nonEmpty &= ~(1U << prio);
-    }
-    return packet;
+    uint32_t tag;
+    return PopQueue(31 - __builtin_clz(eligible), tag);
 }
 
 Ptr<Packet>
@@ -189,6 +200,23 @@ FabricNetDevice::PfcQuantaTime(uint16_t quanta) const
     return fabric::BitsTime(uint64_t(quanta) * PfcHeader::QUANTUM_BITS, m_rate.GetBitRate());
 }
 
+uint64_t
+FabricNetDevice::GetPfcHeadroom() const
+{
+    NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: PFC headroom of a port with no link");
+    uint32_t mtu = std::max<uint32_t>(m_mtu, GetPeer()->GetMtu());
+    uint64_t maxFrame = fabric::WireBytes(mtu + RoceHeader::ETH_BYTES);
+    uint64_t pfcFrame = fabric::WireBytes(PfcHeader::SERIALIZED_BYTES + PfcHeader::PADDING_BYTES);
+    Time inFlight = 2 * m_channel->GetDelay() + m_rxDelay;
+    // Bytes arriving at the port rate while the pause travels, rounded up.
+    auto bytesIn = [this](Time t) {
+        unsigned __int128 bits =
+            static_cast<unsigned __int128>(t.GetPicoSeconds()) * m_rate.GetBitRate();
+        return static_cast<uint64_t>((bits + 8000000000000ULL - 1) / 8000000000000ULL);
+    };
+    return bytesIn(inFlight) + 2 * maxFrame + pfcFrame;
+}
+
 void
 FabricNetDevice::ReceivePfc(Ptr<Packet> packet)
 {
@@ -207,25 +235,29 @@ FabricNetDevice::ReceivePfc(Ptr<Packet> packet)
         }
         uint16_t quanta = header.GetQuanta(prio);
         m_pfcRxTrace(prio, quanta);
-        m_resumeEvents[prio].Cancel();
-        if (quanta == 0)
-        {
-            m_paused &= ~(1U << prio);
-        }
-        else
-        {
-            // A new pause replaces the running one (a refresh extends it).
-            m_paused |= 1U << prio;
-            m_resumeEvents[prio] =
-                Simulator::Schedule(PfcQuantaTime(quanta), &FabricNetDevice::Resume, this, prio);
-        }
+        ApplyPause(prio, quanta);
     }
     TryTransmit();
 }
 
 void
+FabricNetDevice::ApplyPause(uint32_t priority, uint16_t quanta)
+{
+    m_resumeEvents[priority].Cancel();
+    if (quanta == 0)
+    {
+        m_paused &= ~(1U << priority);
+        return;
+    }
+    m_paused |= 1U << priority;
+    m_resumeEvents[priority] =
+        Simulator::Schedule(PfcQuantaTime(quanta), &FabricNetDevice::Resume, this, priority);
+}
+
+void
 FabricNetDevice::Resume(uint32_t priority)
 {
+    m_resumeEvents[priority].Cancel();
     m_paused &= ~(1U << priority);
     TryTransmit();
 }

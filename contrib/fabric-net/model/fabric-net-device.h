@@ -48,8 +48,9 @@ class FabricNetDevice : public NetDevice
     void Attach(Ptr<FabricChannel> channel);
     void SetReceiveHandler(ReceiveHandler handler);
 
-    /// Queue \p packet for transmission at \p priority (0 lowest, 7 highest).
-    void Enqueue(Ptr<Packet> packet, uint32_t priority);
+    /// Queue \p packet for transmission at \p priority (0 lowest, 7 highest), with a \p tag
+    /// for the port's owner that comes back when the packet leaves (see PopQueue()).
+    void Enqueue(Ptr<Packet> packet, uint32_t priority, uint32_t tag = 0);
 
     /// The traffic class of a DSCP value: its three high bits, until a switch maps it otherwise.
     static uint32_t PriorityOfDscp(uint8_t dscp)
@@ -76,6 +77,19 @@ class FabricNetDevice : public NetDevice
 
     /// How long \p quanta pause quanta last at this port's rate.
     Time PfcQuantaTime(uint16_t quanta) const;
+
+    /**
+     * \brief Bytes that can still arrive at this port after it decides to pause its peer: the
+     *        PFC headroom a lossless priority needs here.
+     *
+     * The delay budget of IEEE 802.1Qbb, for this link: the frame this port is sending when
+     * the decision falls (the PFC frame waits for it), the PFC frame itself, the propagation
+     * to the peer, the frame the peer is sending when the pause lands, the propagation back,
+     * and the frames already in this port's ingress pipeline (RxDelay). Frames count at their
+     * largest size (the larger MTU of the two ends) and with wire overhead, so the budget is
+     * never short. Requires an attached link.
+     */
+    uint64_t GetPfcHeadroom() const;
 
     uint64_t GetPfcTxFrames() const
     {
@@ -111,6 +125,18 @@ class FabricNetDevice : public NetDevice
     uint64_t GetQueueBytes(uint32_t priority) const
     {
         return m_queueBytes[priority];
+    }
+
+    /// Size of the packet at the head of egress queue \p priority. Requires a non-empty queue.
+    uint32_t GetHeadSize(uint32_t priority) const
+    {
+        return m_queues[priority].Front()->GetSize();
+    }
+
+    /// Bytes queued at every priority: the egress load of the port.
+    uint64_t GetQueuedBytes() const
+    {
+        return m_queuedBytes;
     }
 
     uint64_t GetTxFrames() const
@@ -178,11 +204,29 @@ class FabricNetDevice : public NetDevice
     /// Take the head of the highest non-empty egress queue, or nullptr.
     Ptr<Packet> DequeueStrictPriority();
 
+    /// Priorities with packets queued and not paused, one bit each.
+    uint32_t GetEligible() const
+    {
+        return m_nonEmpty & ~m_paused;
+    }
+
+    /// Remove the head of egress queue \p priority (non-empty) and give back its \p tag.
+    Ptr<Packet> PopQueue(uint32_t priority, uint32_t& tag);
+
+    /**
+     * \brief Act on the PFC entry for one priority: pause it for \p quanta or, with 0, resume.
+     *
+     * A new pause replaces the running one, so a refresh extends it.
+     */
+    virtual void ApplyPause(uint32_t priority, uint16_t quanta);
+
+    /// End the pause of \p priority now and send what it held back.
+    void Resume(uint32_t priority);
+
   private:
     void TransmitComplete();
     /// Act on a received PFC frame (MAC control frames end at the port).
     void ReceivePfc(Ptr<Packet> packet);
-    void Resume(uint32_t priority);
 
     Ptr<Node> m_node;
     Ptr<FabricChannel> m_channel;
@@ -196,6 +240,7 @@ class FabricNetDevice : public NetDevice
 
     std::array<PacketFifo, NUM_PRIORITIES> m_queues;
     std::array<uint64_t, NUM_PRIORITIES> m_queueBytes{};
+    uint64_t m_queuedBytes{0};
     /// Bit p set while egress queue p is not empty: dequeue finds the top one in one step.
     uint32_t m_nonEmpty{0};
     /// Bit p set while the peer pauses priority p.

@@ -18,7 +18,9 @@ namespace ns3
  * \brief An unbounded FIFO of packets in a ring that grows by doubling.
  *
  * Fabrics have millions of egress queues, nearly all empty at any time: an empty PacketFifo is
- * 32 bytes and allocates nothing (a std::deque allocates over 500 bytes up front).
+ * 32 bytes and allocates nothing (a std::deque allocates over 500 bytes up front). Each packet
+ * carries a 32-bit tag for its queue's owner (a switch keeps the ingress port there, so that a
+ * departing packet frees the buffer it was charged to).
  */
 class PacketFifo
 {
@@ -33,20 +35,34 @@ class PacketFifo
         return m_size;
     }
 
-    void Push(Ptr<Packet> packet)
+    void Push(Ptr<Packet> packet, uint32_t tag = 0)
     {
         if (m_size == m_slots.size())
         {
             Grow();
         }
-        m_slots[(m_head + m_size) & (m_slots.size() - 1)] = std::move(packet);
+        Slot& slot = m_slots[(m_head + m_size) & (m_slots.size() - 1)];
+        slot.packet = std::move(packet);
+        slot.tag = tag;
         ++m_size;
+    }
+
+    /// The oldest packet, left in place. Requires !IsEmpty().
+    const Ptr<Packet>& Front() const
+    {
+        return m_slots[m_head].packet;
+    }
+
+    /// Tag of the oldest packet. Requires !IsEmpty().
+    uint32_t FrontTag() const
+    {
+        return m_slots[m_head].tag;
     }
 
     /// Remove and return the oldest packet. Requires !IsEmpty().
     Ptr<Packet> Pop()
     {
-        Ptr<Packet> packet = std::move(m_slots[m_head]);
+        Ptr<Packet> packet = std::move(m_slots[m_head].packet);
         m_head = (m_head + 1) & (m_slots.size() - 1);
         --m_size;
         return packet;
@@ -64,7 +80,7 @@ class PacketFifo
     /// Double the ring (a power of two, so indices wrap with a mask), oldest packet first.
     void Grow()
     {
-        std::vector<Ptr<Packet>> slots(m_slots.empty() ? 4 : 2 * m_slots.size());
+        std::vector<Slot> slots(m_slots.empty() ? 4 : 2 * m_slots.size());
         for (uint32_t i = 0; i < m_size; ++i)
         {
             slots[i] = std::move(m_slots[(m_head + i) & (m_slots.size() - 1)]);
@@ -73,7 +89,13 @@ class PacketFifo
         m_head = 0;
     }
 
-    std::vector<Ptr<Packet>> m_slots;
+    struct Slot
+    {
+        Ptr<Packet> packet;
+        uint32_t tag;
+    };
+
+    std::vector<Slot> m_slots;
     uint32_t m_head{0};
     uint32_t m_size{0};
 };

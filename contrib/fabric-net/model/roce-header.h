@@ -49,6 +49,7 @@ class RoceHeader : public Header
     static constexpr uint32_t ICRC_BYTES = 4;
     /// IPv4 ECN codepoints (RFC 3168).
     static constexpr uint8_t ECN_NOT_ECT = 0;
+    static constexpr uint8_t ECN_ECT1 = 1;
     static constexpr uint8_t ECN_ECT0 = 2;
     static constexpr uint8_t ECN_CE = 3;
     /// AETH syndrome of a positive ACK with the "invalid credit count" code (IBTA 9.7.5.1.1).

@@ -4,7 +4,8 @@
 #ifndef FABRIC_ROUTING_H
 #define FABRIC_ROUTING_H
 
-#include "ns3/fabric-net-device.h"
+#include "fabric-switch-port.h"
+
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
 
@@ -33,7 +34,7 @@ class FabricRouting : public Object
     virtual uint32_t Route(const RoceHeader& header, uint32_t inPort) = 0;
 
     /// The switch's ports (owned by the switch), for policies that look at queue occupancy.
-    void SetPorts(const std::vector<Ptr<FabricNetDevice>>* ports)
+    void SetPorts(const std::vector<Ptr<FabricSwitchPort>>* ports)
     {
         m_ports = ports;
     }
@@ -45,7 +46,7 @@ class FabricRouting : public Object
     static uint32_t FlowHash(const RoceHeader& header, uint32_t seed);
 
   protected:
-    const std::vector<Ptr<FabricNetDevice>>* m_ports{nullptr};
+    const std::vector<Ptr<FabricSwitchPort>>* m_ports{nullptr};
 };
 
 } // namespace ns3

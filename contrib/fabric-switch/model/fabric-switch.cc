@@ -31,16 +31,52 @@ FabricSwitch::GetTypeId()
                           PointerValue(),
                           MakePointerAccessor(&FabricSwitch::SetRouting, &FabricSwitch::GetRouting),
                           MakePointerChecker<FabricRouting>())
+            .AddAttribute("Mmu",
+                          "The shared-buffer memory-management unit (default: a SharedBufferMmu)",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricSwitch::m_mmu),
+                          MakePointerChecker<SharedBufferMmu>())
+            .AddAttribute("EcnMarker",
+                          "The ECN marking plugin (null: no marking)",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricSwitch::m_ecn),
+                          MakePointerChecker<EcnMarker>())
+            .AddAttribute("Scheduler",
+                          "The egress scheduling plugin (default: a StrictPriorityScheduler)",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricSwitch::m_scheduler),
+                          MakePointerChecker<EgressScheduler>())
             .AddTraceSource("Drop",
-                            "A frame was dropped: (packet, ingress port)",
+                            "A frame was dropped: (packet, ingress port, egress port, priority)",
                             MakeTraceSourceAccessor(&FabricSwitch::m_dropTrace),
                             "ns3::FabricSwitch::DropTracedCallback");
     return tid;
 }
 
-FabricSwitch::FabricSwitch() = default;
+FabricSwitch::FabricSwitch()
+{
+    for (uint8_t dscp = 0; dscp < m_dscpToPriority.size(); ++dscp)
+    {
+        m_dscpToPriority[dscp] = FabricNetDevice::PriorityOfDscp(dscp);
+    }
+}
 
 FabricSwitch::~FabricSwitch() = default;
+
+void
+FabricSwitch::NotifyConstructionCompleted()
+{
+    // The attributes' initial values are null; a switch always has an MMU and a scheduler.
+    if (!m_mmu)
+    {
+        m_mmu = CreateObject<SharedBufferMmu>();
+    }
+    if (!m_scheduler)
+    {
+        m_scheduler = CreateObject<StrictPriorityScheduler>();
+    }
+    Object::NotifyConstructionCompleted();
+}
 
 void
 FabricSwitch::Install(Ptr<Node> node)
@@ -50,14 +86,16 @@ FabricSwitch::Install(Ptr<Node> node)
 }
 
 void
-FabricSwitch::AddPort(Ptr<FabricNetDevice> port)
+FabricSwitch::AddPort(Ptr<FabricSwitchPort> port)
 {
     NS_ABORT_MSG_IF(port->GetNode() != m_node, "FabricSwitch::AddPort: port is on another node");
     NS_ABORT_MSG_IF(port->GetIfIndex() != m_ports.size(),
                     "FabricSwitch::AddPort: the switch's node must hold only its ports, in order");
     port->SetRxDelay(m_pipelineLatency);
     port->SetReceiveHandler(MakeCallback(&FabricSwitch::Receive, this));
+    port->SetSwitch(this);
     m_ports.push_back(port);
+    m_drops.emplace_back();
 }
 
 void
@@ -68,19 +106,73 @@ FabricSwitch::SetRouting(Ptr<FabricRouting> routing)
 }
 
 void
+FabricSwitch::SetDscpPriority(uint8_t dscp, uint32_t priority)
+{
+    NS_ABORT_MSG_IF(dscp >= m_dscpToPriority.size(), "FabricSwitch: DSCP " << +dscp << " > 63");
+    NS_ABORT_MSG_IF(priority >= NUM_PRIORITIES, "FabricSwitch: no priority " << priority);
+    m_dscpToPriority[dscp] = static_cast<uint8_t>(priority);
+}
+
+int64_t
+FabricSwitch::AssignStreams(int64_t stream)
+{
+    return m_ecn ? m_ecn->AssignStreams(stream) : 0;
+}
+
+void
+FabricSwitch::DoInitialize()
+{
+    // Links are attached by now, so the MMU can size each port's PFC headroom from its own.
+    m_mmu->Setup(&m_ports);
+    m_scheduler->SetNPorts(GetNPorts());
+    Object::DoInitialize();
+}
+
+void
 FabricSwitch::Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceHeader& header)
 {
     NS_ABORT_MSG_IF(!m_routing, "FabricSwitch: no routing plugin set (SetRouting)");
     // Ports are the node's only devices, so the interface index is the port number.
     uint32_t inPort = port->GetIfIndex();
     uint32_t out = header.IsRoce() ? m_routing->Route(header, inPort) : FabricRouting::NO_ROUTE;
+    uint32_t prio = m_dscpToPriority[header.GetDscp()];
     if (out >= m_ports.size())
     {
         ++m_noRouteDrops;
-        m_dropTrace(packet, inPort);
+        m_dropTrace(packet, inPort, FabricRouting::NO_ROUTE, prio);
         return;
     }
-    m_ports[out]->Enqueue(packet, FabricNetDevice::PriorityOfDscp(header.GetDscp()));
+    FabricSwitchPort& egress = *m_ports[out];
+    uint64_t queued = egress.GetQueueBytes(prio);
+    if (egress.IsDiscarding(prio) || !m_mmu->Admit(inPort, prio, packet->GetSize(), queued))
+    {
+        Drop(packet, inPort, out, prio);
+        return;
+    }
+    uint8_t ecn = header.GetEcn();
+    if (m_ecn && (ecn == RoceHeader::ECN_ECT0 || ecn == RoceHeader::ECN_ECT1) &&
+        m_ecn->ShouldMark(prio, queued))
+    {
+        MarkCe(packet);
+        ++m_ecnMarks;
+    }
+    egress.Enqueue(packet, prio, inPort);
+}
+
+void
+FabricSwitch::MarkCe(Ptr<Packet> packet)
+{
+    RoceHeader header;
+    packet->RemoveHeader(header);
+    header.SetEcn(RoceHeader::ECN_CE);
+    packet->AddHeader(header);
+}
+
+void
+FabricSwitch::Drop(Ptr<const Packet> packet, uint32_t inPort, uint32_t outPort, uint32_t priority)
+{
+    ++m_drops[outPort][priority];
+    m_dropTrace(packet, inPort, outPort, priority);
 }
 
 void
@@ -89,6 +181,9 @@ FabricSwitch::DoDispose()
     m_node = nullptr;
     m_ports.clear();
     m_routing = nullptr;
+    m_mmu = nullptr;
+    m_ecn = nullptr;
+    m_scheduler = nullptr;
     Object::DoDispose();
 }
 

@@ -38,20 +38,18 @@ LoadBalancer::Hash(const RoceHeader& header) const
 }
 
 uint32_t
-LoadBalancer::LeastLoaded(const RoceHeader& header,
-                          uint32_t first,
+LoadBalancer::LeastLoaded(uint32_t first,
                           uint32_t count,
                           uint32_t start,
-                          const std::vector<Ptr<FabricNetDevice>>& ports)
+                          const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
-    uint32_t prio = FabricNetDevice::PriorityOfDscp(header.GetDscp());
     uint32_t best = first + start % count;
     uint64_t bestLoad = UINT64_MAX;
     for (uint32_t i = 0; i < count; ++i)
     {
         uint32_t port = first + (start + i) % count;
         const FabricNetDevice& dev = *ports[port];
-        uint64_t load = dev.GetQueueBytes(prio) + (dev.IsBusy() ? 1 : 0);
+        uint64_t load = dev.GetQueuedBytes() + (dev.IsBusy() ? 1 : 0);
         if (load < bestLoad)
         {
             best = port;
@@ -75,7 +73,7 @@ uint32_t
 EcmpLoadBalancer::Choose(const RoceHeader& header,
                          uint32_t first,
                          uint32_t count,
-                         const std::vector<Ptr<FabricNetDevice>>& ports)
+                         const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
     return first + Hash(header) % count;
 }
@@ -94,7 +92,7 @@ uint32_t
 SprayLoadBalancer::Choose(const RoceHeader& header,
                           uint32_t first,
                           uint32_t count,
-                          const std::vector<Ptr<FabricNetDevice>>& ports)
+                          const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
     return first + m_next++ % count;
 }
@@ -113,10 +111,10 @@ uint32_t
 AdaptiveLoadBalancer::Choose(const RoceHeader& header,
                              uint32_t first,
                              uint32_t count,
-                             const std::vector<Ptr<FabricNetDevice>>& ports)
+                             const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
     // Rotating the tie-break keeps idle ports evenly used.
-    return LeastLoaded(header, first, count, m_next++, ports);
+    return LeastLoaded(first, count, m_next++, ports);
 }
 
 TypeId
@@ -144,7 +142,7 @@ uint32_t
 FlowletLoadBalancer::Choose(const RoceHeader& header,
                             uint32_t first,
                             uint32_t count,
-                            const std::vector<Ptr<FabricNetDevice>>& ports)
+                            const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
     if (m_table.empty())
     {
@@ -157,7 +155,7 @@ FlowletLoadBalancer::Choose(const RoceHeader& header,
                    flowlet.port < first + count;
     if (!current)
     {
-        flowlet.port = LeastLoaded(header, first, count, hash, ports);
+        flowlet.port = LeastLoaded(first, count, hash, ports);
         flowlet.used = true;
     }
     flowlet.last = now;

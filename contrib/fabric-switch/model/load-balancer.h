@@ -4,7 +4,8 @@
 #ifndef LOAD_BALANCER_H
 #define LOAD_BALANCER_H
 
-#include "ns3/fabric-net-device.h"
+#include "fabric-switch-port.h"
+
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
@@ -33,19 +34,18 @@ class LoadBalancer : public Object
     virtual uint32_t Choose(const RoceHeader& header,
                             uint32_t first,
                             uint32_t count,
-                            const std::vector<Ptr<FabricNetDevice>>& ports) = 0;
+                            const std::vector<Ptr<FabricSwitchPort>>& ports) = 0;
 
   protected:
     /// 32-bit hash of the frame's 5-tuple salted with the Seed attribute.
     uint32_t Hash(const RoceHeader& header) const;
 
-    /// The candidate whose egress queue for the frame's class holds the fewest bytes (a busy
-    /// port counts one byte more than an idle one); ties go to the first after \p start.
-    static uint32_t LeastLoaded(const RoceHeader& header,
-                                uint32_t first,
+    /// The candidate port with the fewest bytes queued at all priorities (a busy port counts
+    /// one byte more than an idle one); ties go to the first after \p start.
+    static uint32_t LeastLoaded(uint32_t first,
                                 uint32_t count,
                                 uint32_t start,
-                                const std::vector<Ptr<FabricNetDevice>>& ports);
+                                const std::vector<Ptr<FabricSwitchPort>>& ports);
 
   private:
     uint32_t m_seed{0};
@@ -59,7 +59,7 @@ class EcmpLoadBalancer : public LoadBalancer
     uint32_t Choose(const RoceHeader& header,
                     uint32_t first,
                     uint32_t count,
-                    const std::vector<Ptr<FabricNetDevice>>& ports) override;
+                    const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 };
 
 /// Packet spraying: successive frames take successive ports, round robin.
@@ -70,7 +70,7 @@ class SprayLoadBalancer : public LoadBalancer
     uint32_t Choose(const RoceHeader& header,
                     uint32_t first,
                     uint32_t count,
-                    const std::vector<Ptr<FabricNetDevice>>& ports) override;
+                    const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 
   private:
     uint32_t m_next{0};
@@ -84,7 +84,7 @@ class AdaptiveLoadBalancer : public LoadBalancer
     uint32_t Choose(const RoceHeader& header,
                     uint32_t first,
                     uint32_t count,
-                    const std::vector<Ptr<FabricNetDevice>>& ports) override;
+                    const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 
   private:
     uint32_t m_next{0};
@@ -102,7 +102,7 @@ class FlowletLoadBalancer : public LoadBalancer
     uint32_t Choose(const RoceHeader& header,
                     uint32_t first,
                     uint32_t count,
-                    const std::vector<Ptr<FabricNetDevice>>& ports) override;
+                    const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 
   private:
     struct Flowlet

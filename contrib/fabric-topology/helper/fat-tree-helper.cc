@@ -194,6 +194,20 @@ FatTree::GetTxFrames() const
     return frames;
 }
 
+int64_t
+FatTree::AssignStreams(int64_t stream) const
+{
+    int64_t used = 0;
+    for (const auto& tier : tiers)
+    {
+        for (const auto& sw : tier)
+        {
+            used += sw->AssignStreams(stream + used);
+        }
+    }
+    return used;
+}
+
 Ptr<Node>
 FatTree::FindNode(const std::string& name) const
 {
@@ -220,10 +234,47 @@ FatTree::FindNode(const std::string& name) const
 FatTreeHelper::FatTreeHelper()
 {
     m_nicFactory.SetTypeId("ns3::Cx8NetDevice");
-    m_portFactory.SetTypeId("ns3::FabricNetDevice");
+    m_portFactory.SetTypeId("ns3::FabricSwitchPort");
     m_switchFactory.SetTypeId("ns3::FabricSwitch");
     m_channelFactory.SetTypeId("ns3::FabricChannel");
     m_balancerFactory.SetTypeId("ns3::EcmpLoadBalancer");
+    m_mmuFactory.SetTypeId("ns3::SharedBufferMmu");
+    m_ecnFactory.SetTypeId("ns3::RedEcnMarker");
+    m_schedulerFactory.SetTypeId("ns3::StrictPriorityScheduler");
+}
+
+void
+FatTreeHelper::SetMmuAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_mmuFactory.Set(name, value);
+}
+
+void
+FatTreeHelper::SetEcnMarker(const std::string& typeId)
+{
+    m_ecnMarking = !typeId.empty();
+    if (m_ecnMarking)
+    {
+        m_ecnFactory.SetTypeId(typeId);
+    }
+}
+
+void
+FatTreeHelper::SetEcnMarkerAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_ecnFactory.Set(name, value);
+}
+
+void
+FatTreeHelper::SetScheduler(const std::string& typeId)
+{
+    m_schedulerFactory.SetTypeId(typeId);
+}
+
+void
+FatTreeHelper::SetSchedulerAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_schedulerFactory.Set(name, value);
 }
 
 void
@@ -291,10 +342,16 @@ FatTreeHelper::Build(const FatTreeShape& shape) const
     auto makeSwitch = [&](uint32_t tier, uint32_t down, uint32_t up, uint32_t leaf, uint32_t pod) {
         Ptr<Node> node = CreateObject<Node>();
         Ptr<FabricSwitch> sw = m_switchFactory.Create<FabricSwitch>();
+        sw->SetAttribute("Mmu", PointerValue(m_mmuFactory.Create<SharedBufferMmu>()));
+        sw->SetAttribute("Scheduler", PointerValue(m_schedulerFactory.Create<EgressScheduler>()));
+        if (m_ecnMarking)
+        {
+            sw->SetAttribute("EcnMarker", PointerValue(m_ecnFactory.Create<EcnMarker>()));
+        }
         sw->Install(node);
         for (uint32_t p = 0; p < down + up; ++p)
         {
-            Ptr<FabricNetDevice> port = m_portFactory.Create<FabricNetDevice>();
+            Ptr<FabricSwitchPort> port = m_portFactory.Create<FabricSwitchPort>();
             node->AddDevice(port);
             sw->AddPort(port);
         }

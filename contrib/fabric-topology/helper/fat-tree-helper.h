@@ -78,6 +78,9 @@ struct FatTree
     /// Frames sent by every port: one per link crossed, the packet-hops.
     uint64_t GetTxFrames() const;
 
+    /// Fix the random streams of every switch, from \p stream on; returns how many were used.
+    int64_t AssignStreams(int64_t stream) const;
+
     /**
      * \brief Resolve a node name: host<i>, leaf<i>, spine<i>, agg<i> or core<i>.
      * \return the node, or nullptr when no node has that name
@@ -97,7 +100,7 @@ class FatTreeHelper
 
     /// Attributes of every NIC (ns3::Cx8NetDevice), e.g. DataRate, PayloadMtu.
     void SetNicAttribute(const std::string& name, const AttributeValue& value);
-    /// Attributes of every switch port (ns3::FabricNetDevice), e.g. DataRate.
+    /// Attributes of every switch port (ns3::FabricSwitchPort), e.g. DataRate, PfcWatchdog.
     void SetSwitchPortAttribute(const std::string& name, const AttributeValue& value);
     /// Attributes of every switch (ns3::FabricSwitch), e.g. PipelineLatency.
     void SetSwitchAttribute(const std::string& name, const AttributeValue& value);
@@ -108,6 +111,19 @@ class FatTreeHelper
     /// ns3::EcmpLoadBalancer) and its attributes.
     void SetLoadBalancer(const std::string& typeId);
     void SetLoadBalancerAttribute(const std::string& name, const AttributeValue& value);
+
+    /// Attributes of every switch's MMU (ns3::SharedBufferMmu), e.g. BufferSize, PfcEnabled.
+    void SetMmuAttribute(const std::string& name, const AttributeValue& value);
+
+    /// The ECN marking plugin of every switch (a TypeId name, default ns3::RedEcnMarker; an
+    /// empty name turns marking off) and its attributes.
+    void SetEcnMarker(const std::string& typeId);
+    void SetEcnMarkerAttribute(const std::string& name, const AttributeValue& value);
+
+    /// The egress scheduler of every switch (a TypeId name, default
+    /// ns3::StrictPriorityScheduler) and its attributes.
+    void SetScheduler(const std::string& typeId);
+    void SetSchedulerAttribute(const std::string& name, const AttributeValue& value);
 
     /// Salt every switch's ECMP hash with \p seed (each switch also mixes in its node id), so
     /// that runs with different seeds see different hash collisions. Default 0.
@@ -124,6 +140,10 @@ class FatTreeHelper
     ObjectFactory m_switchFactory;
     ObjectFactory m_channelFactory;
     ObjectFactory m_balancerFactory;
+    ObjectFactory m_mmuFactory;
+    ObjectFactory m_ecnFactory;
+    ObjectFactory m_schedulerFactory;
+    bool m_ecnMarking{true};
     uint32_t m_ecmpSeed{0};
 };
 

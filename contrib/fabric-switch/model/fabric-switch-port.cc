@@ -1,0 +1,144 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "fabric-switch-port.h"
+
+#include "fabric-switch.h"
+
+#include "ns3/enum.h"
+#include "ns3/simulator.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(FabricSwitchPort);
+
+TypeId
+FabricSwitchPort::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::FabricSwitchPort")
+            .SetParent<FabricNetDevice>()
+            .SetGroupName("FabricSwitch")
+            .AddConstructor<FabricSwitchPort>()
+            .AddAttribute("PfcWatchdog",
+                          "What the PFC watchdog does with a stormed priority",
+                          EnumValue(WATCHDOG_DROP),
+                          MakeEnumAccessor(&FabricSwitchPort::m_watchdog),
+                          MakeEnumChecker(WATCHDOG_OFF,
+                                          "Off",
+                                          WATCHDOG_DROP,
+                                          "Drop",
+                                          WATCHDOG_FORWARD,
+                                          "Forward"))
+            // SONiC's PFC watchdog defaults: 200 ms detection and restoration.
+            .AddAttribute("WatchdogDetection",
+                          "How long a priority stays paused without a break before it is "
+                          "declared stormed",
+                          TimeValue(MilliSeconds(200)),
+                          MakeTimeAccessor(&FabricSwitchPort::m_detection),
+                          MakeTimeChecker(PicoSeconds(1)))
+            .AddAttribute("WatchdogRestoration",
+                          "How long the peer must send no pause for a stormed priority before "
+                          "the storm ends",
+                          TimeValue(MilliSeconds(200)),
+                          MakeTimeAccessor(&FabricSwitchPort::m_restoration),
+                          MakeTimeChecker(PicoSeconds(1)))
+            .AddTraceSource("PfcStorm",
+                            "The watchdog declared a priority stormed (true) or restored it "
+                            "(false)",
+                            MakeTraceSourceAccessor(&FabricSwitchPort::m_stormTrace),
+                            "ns3::FabricSwitchPort::StormTracedCallback");
+    return tid;
+}
+
+FabricSwitchPort::FabricSwitchPort() = default;
+
+Ptr<Packet>
+FabricSwitchPort::DoDequeue()
+{
+    if (!m_switch)
+    {
+        return DequeueStrictPriority(); // a port on no switch has no scheduler and no buffer
+    }
+    uint32_t eligible = GetEligible();
+    if (eligible == 0)
+    {
+        return nullptr;
+    }
+    uint32_t prio = m_switch->SelectPriority(GetIfIndex(), eligible, *this);
+    uint32_t inPort;
+    Ptr<Packet> packet = PopQueue(prio, inPort);
+    m_switch->Release(inPort, prio, packet->GetSize());
+    return packet;
+}
+
+void
+FabricSwitchPort::ApplyPause(uint32_t priority, uint16_t quanta)
+{
+    if (IsStormed(priority))
+    {
+        // The storm's pauses are ignored; they only keep it from ending.
+        if (quanta != 0)
+        {
+            m_watchdogTime[priority] = Simulator::Now();
+        }
+        return;
+    }
+    bool wasPaused = IsPaused(priority);
+    FabricNetDevice::ApplyPause(priority, quanta);
+    if (m_watchdog != WATCHDOG_OFF && !wasPaused && IsPaused(priority))
+    {
+        Time now = Simulator::Now();
+        m_watchdogTime[priority] = now;
+        Simulator::Schedule(m_detection, &FabricSwitchPort::CheckStorm, this, priority, now);
+    }
+}
+
+void
+FabricSwitchPort::CheckStorm(uint32_t priority, Time pausedSince)
+{
+    // Stale when the pause has ended (or ended and begun again) since this check was set.
+    if (!IsPaused(priority) || m_watchdogTime[priority] != pausedSince || IsStormed(priority))
+    {
+        return;
+    }
+    m_stormed |= 1U << priority;
+    ++m_storms;
+    m_watchdogTime[priority] = Simulator::Now();
+    m_stormTrace(priority, true);
+    if (m_watchdog == WATCHDOG_DROP)
+    {
+        while (GetQueueBytes(priority) > 0)
+        {
+            uint32_t inPort;
+            Ptr<Packet> packet = PopQueue(priority, inPort);
+            m_switch->Release(inPort, priority, packet->GetSize());
+            m_switch->Drop(packet, inPort, GetIfIndex(), priority);
+        }
+    }
+    Resume(priority);
+    Simulator::Schedule(m_restoration, &FabricSwitchPort::CheckRestore, this, priority);
+}
+
+void
+FabricSwitchPort::CheckRestore(uint32_t priority)
+{
+    Time quiet = Simulator::Now() - m_watchdogTime[priority];
+    if (quiet < m_restoration)
+    {
+        Simulator::Schedule(m_restoration - quiet, &FabricSwitchPort::CheckRestore, this, priority);
+        return;
+    }
+    m_stormed &= ~(1U << priority);
+    m_stormTrace(priority, false);
+}
+
+void
+FabricSwitchPort::DoDispose()
+{
+    m_switch = nullptr;
+    FabricNetDevice::DoDispose();
+}
+
+} // namespace ns3
