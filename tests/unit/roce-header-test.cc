@@ -132,3 +132,69 @@ TEST(RoceHeader, PsnAndQpnAreTruncatedTo24Bits)
     EXPECT_EQ(h.GetPsn(), 0x234567u);
     EXPECT_EQ(h.GetDestQp(), 0x000001u);
 }
+
+TEST(RoceHeader, IntHopsTravelBehindTheBthAndCountInTheLengths)
+{
+    RoceHeader h = DataHeader();
+    h.EnableInt();
+    Ptr<Packet> p = Create<Packet>(h.SetPayload(1000));
+    p->AddHeader(h);
+    // 54 bytes of headers + the 4-byte INT header; the BTH's reserved byte flags it.
+    ASSERT_EQ(p->GetSize(), 54u + 4 + 1000 + 4);
+    EXPECT_EQ(Bytes(p)[14 + 20 + 8 + 4], 0x01);
+
+    // Two switches each take the header off, push their hop and put it back.
+    const uint64_t rates[] = {800000000000ULL, 400000000000ULL};
+    for (int hop = 0; hop < 2; ++hop)
+    {
+        RoceHeader sw;
+        p->RemoveHeader(sw);
+        ASSERT_TRUE(
+            sw.PushIntHop(rates[hop], 6400 * (hop + 1), 64 * 1000 + hop, NanoSeconds(1000 + hop)));
+        p->AddHeader(sw);
+    }
+    ASSERT_EQ(p->GetSize(), 54u + 4 + 2 * 8 + 1000 + 4);
+    RoceHeader back;
+    p->PeekHeader(back);
+    ASSERT_TRUE(back.HasInt());
+    EXPECT_FALSE(back.IsIntEcho());
+    ASSERT_EQ(back.GetIntHops(), 2u);
+    EXPECT_EQ(back.GetPayload(), 1000u); // the IPv4 length grew with the hops
+    IntHop first = back.GetIntHop(0);
+    IntHop second = back.GetIntHop(1);
+    EXPECT_EQ(first.bitRate, 800000000000ULL);
+    EXPECT_EQ(second.bitRate, 400000000000ULL);
+    EXPECT_EQ(first.queueBytes, 6400u);
+    EXPECT_EQ(second.queueBytes, 12800u);
+    EXPECT_EQ(first.txUnits, 1000u); // 64-byte units, the odd byte truncated
+    EXPECT_EQ(first.timeNs, 1000u);
+    EXPECT_EQ(IntHop::TimeDelta(first, second), 1u);
+
+    // An acknowledgement echoes the hops; a full frame takes no more.
+    RoceHeader ack;
+    ack.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    ack.EchoInt(back);
+    Ptr<Packet> a = Create<Packet>(ack.SetPayload(0));
+    a->AddHeader(ack);
+    RoceHeader ackBack;
+    a->PeekHeader(ackBack);
+    EXPECT_TRUE(ackBack.IsIntEcho());
+    ASSERT_EQ(ackBack.GetIntHops(), 2u);
+    EXPECT_EQ(ackBack.GetIntHop(1).queueBytes, 12800u);
+    for (uint32_t i = 2; i < RoceHeader::INT_MAX_HOPS; ++i)
+    {
+        EXPECT_TRUE(back.PushIntHop(rates[0], 0, 0, Time(0)));
+    }
+    EXPECT_FALSE(back.PushIntHop(rates[0], 0, 0, Time(0)));
+}
+
+TEST(IntHop, DeltasSurviveTheWrapOfTheirFields)
+{
+    RoceHeader h;
+    h.EnableInt();
+    // Transmitted bytes and time cross their 2^20 wrap between the two samples.
+    h.PushIntHop(800000000000ULL, 0, (uint64_t(1) << 26) - 640, NanoSeconds((1 << 20) - 5));
+    h.PushIntHop(800000000000ULL, 0, (uint64_t(1) << 26) + 1280, NanoSeconds((1 << 20) + 20));
+    EXPECT_EQ(IntHop::TxBytesDelta(h.GetIntHop(0), h.GetIntHop(1)), 1920u);
+    EXPECT_EQ(IntHop::TimeDelta(h.GetIntHop(0), h.GetIntHop(1)), 25u);
+}

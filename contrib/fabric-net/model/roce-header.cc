@@ -6,6 +6,8 @@
 #include "ns3/abort.h"
 #include "ns3/ipv4-address.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -75,7 +77,75 @@ RoceHeader::GetInstanceTypeId() const
 uint32_t
 RoceHeader::TransportBytes() const
 {
-    return UDP_BYTES + BTH_BYTES + (HasAeth() ? AETH_BYTES : 0);
+    return UDP_BYTES + BTH_BYTES + (HasAeth() ? AETH_BYTES : 0) +
+           (m_int ? INT_HEADER_BYTES + m_intHops * INT_HOP_BYTES : 0);
+}
+
+namespace
+{
+/// Link rates an INT hop can name; the code is the index (0: a rate not in the table).
+constexpr uint64_t INT_RATES[] = {0,
+                                  10000000000ULL,
+                                  25000000000ULL,
+                                  40000000000ULL,
+                                  50000000000ULL,
+                                  100000000000ULL,
+                                  200000000000ULL,
+                                  400000000000ULL,
+                                  800000000000ULL,
+                                  1600000000000ULL};
+constexpr uint64_t INT_FIELD_MASK = IntHop::WRAP - 1;
+} // namespace
+
+void
+RoceHeader::EnableInt()
+{
+    m_int = true;
+    m_intEcho = false;
+    m_intHops = 0;
+}
+
+void
+RoceHeader::EchoInt(const RoceHeader& hops)
+{
+    m_int = hops.m_int;
+    m_intEcho = true;
+    m_intHops = hops.m_intHops;
+    m_intWords = hops.m_intWords;
+}
+
+bool
+RoceHeader::PushIntHop(uint64_t bitRate, uint64_t queueBytes, uint64_t txBytes, Time now)
+{
+    if (m_intHops == INT_MAX_HOPS)
+    {
+        return false;
+    }
+    uint64_t code = 0;
+    for (uint64_t c = 1; c < sizeof(INT_RATES) / sizeof(INT_RATES[0]); ++c)
+    {
+        code = INT_RATES[c] == bitRate ? c : code;
+    }
+    uint64_t queue = std::min<uint64_t>(queueBytes / IntHop::UNIT_BYTES, INT_FIELD_MASK);
+    uint64_t tx = (txBytes / IntHop::UNIT_BYTES) & INT_FIELD_MASK;
+    uint64_t ns = static_cast<uint64_t>(now.GetNanoSeconds()) & INT_FIELD_MASK;
+    m_intWords[m_intHops++] = (code << 60) | (queue << 40) | (tx << 20) | ns;
+    m_ipTotalLength += INT_HOP_BYTES;
+    return true;
+}
+
+IntHop
+RoceHeader::GetIntHop(uint32_t i) const
+{
+    NS_ABORT_MSG_IF(i >= m_intHops, "RoceHeader: no INT hop " << i);
+    uint64_t word = m_intWords[i];
+    IntHop hop;
+    uint64_t code = word >> 60;
+    hop.bitRate = code < sizeof(INT_RATES) / sizeof(INT_RATES[0]) ? INT_RATES[code] : 0;
+    hop.queueBytes = ((word >> 40) & INT_FIELD_MASK) * IntHop::UNIT_BYTES;
+    hop.txUnits = static_cast<uint32_t>((word >> 20) & INT_FIELD_MASK);
+    hop.timeNs = static_cast<uint32_t>(word & INT_FIELD_MASK);
+    return hop;
 }
 
 uint32_t
@@ -141,11 +211,21 @@ RoceHeader::Serialize(Buffer::Iterator start) const
     it.WriteU8(m_opcode);
     it.WriteU8(static_cast<uint8_t>(m_padCount << 4));
     it.WriteHtonU16(0xFFFF);
-    it.WriteHtonU32(m_destQp);
+    it.WriteHtonU32((m_int ? 1U << 24 : 0U) | m_destQp);
     it.WriteHtonU32((m_ackReq ? 0x80000000U : 0U) | m_psn);
     if (HasAeth())
     {
         it.WriteHtonU32((static_cast<uint32_t>(m_syndrome) << 24) | m_msn);
+    }
+    if (m_int)
+    {
+        it.WriteU8(m_intHops);
+        it.WriteU8(m_intEcho ? 1 : 0);
+        it.WriteHtonU16(0);
+        for (uint32_t i = 0; i < m_intHops; ++i)
+        {
+            it.WriteHtonU64(m_intWords[i]);
+        }
     }
 }
 
@@ -175,7 +255,8 @@ RoceHeader::Deserialize(Buffer::Iterator start)
     it.Next(4); // UDP length, checksum
     m_opcode = it.ReadU8();
     m_padCount = (it.ReadU8() >> 4) & 0x3;
-    it.Next(3); // P_Key, reserved
+    it.Next(2); // P_Key
+    m_int = (it.ReadU8() & 1) != 0;
     m_destQp = it.ReadNtohU16() << 8;
     m_destQp |= it.ReadU8();
     uint32_t word = it.ReadNtohU32();
@@ -186,6 +267,16 @@ RoceHeader::Deserialize(Buffer::Iterator start)
         word = it.ReadNtohU32();
         m_syndrome = static_cast<uint8_t>(word >> 24);
         m_msn = word & 0xFFFFFF;
+    }
+    if (m_int)
+    {
+        m_intHops = std::min<uint8_t>(it.ReadU8(), INT_MAX_HOPS);
+        m_intEcho = (it.ReadU8() & 1) != 0;
+        it.Next(2);
+        for (uint32_t i = 0; i < m_intHops; ++i)
+        {
+            m_intWords[i] = it.ReadNtohU64();
+        }
     }
     return GetSerializedSize();
 }

@@ -6,11 +6,45 @@
 
 #include "ns3/header.h"
 #include "ns3/mac48-address.h"
+#include "ns3/nstime.h"
 
+#include <array>
 #include <cstdint>
 
 namespace ns3
 {
+
+/**
+ * \ingroup fabric-net
+ * \brief One hop's in-band telemetry for HPCC: the state of the egress port a frame left by.
+ *
+ * On the wire a hop is 8 bytes: link-rate code (4 bits), queue length (20 bits, 64-byte units,
+ * saturating), transmitted bytes (20 bits, 64-byte units, wrapping) and timestamp (20 bits,
+ * nanoseconds, wrapping). The wrapping fields are meant for differences between two samples of
+ * the same port taken less than 64 MiB of traffic and 1 ms apart (IntTxBytesDelta, IntTimeDelta).
+ */
+struct IntHop
+{
+    uint64_t bitRate{0};    //!< port rate (one of the Ethernet rates 10G .. 1.6T)
+    uint64_t queueBytes{0}; //!< bytes queued at the frame's priority, a multiple of 64
+    uint32_t txUnits{0};    //!< bytes the port had sent / 64, modulo 2^20
+    uint32_t timeNs{0};     //!< when the frame left, nanoseconds modulo 2^20
+
+    static constexpr uint32_t UNIT_BYTES = 64;
+    static constexpr uint32_t WRAP = 1U << 20;
+
+    /// Bytes the port sent between samples \p earlier and \p later.
+    static uint64_t TxBytesDelta(const IntHop& earlier, const IntHop& later)
+    {
+        return uint64_t((later.txUnits - earlier.txUnits) & (WRAP - 1)) * UNIT_BYTES;
+    }
+
+    /// Nanoseconds between samples \p earlier and \p later.
+    static uint32_t TimeDelta(const IntHop& earlier, const IntHop& later)
+    {
+        return (later.timeNs - earlier.timeNs) & (WRAP - 1);
+    }
+};
 
 /**
  * \ingroup fabric-net
@@ -24,6 +58,12 @@ namespace ns3
  *
  * Frames whose EtherType is not IPv4 (PFC pause frames) deserialize only their Ethernet header:
  * IsRoce() is then false and GetEtherType() tells what they are.
+ *
+ * In-band telemetry (for HPCC) rides behind the BTH (and AETH), flagged by the lowest reserved
+ * bit of the BTH's fourth byte: a 4-byte INT header (hop count, flags) and 8 bytes per hop
+ * (IntHop), at most INT_MAX_HOPS. A data frame collects hops; an acknowledgement echoes them
+ * (IsIntEcho) and collects none. Wireshark still decodes the frame as RoCE (the INT bytes show
+ * as the start of the payload).
  */
 class RoceHeader : public Header
 {
@@ -47,6 +87,10 @@ class RoceHeader : public Header
     static constexpr uint32_t BTH_BYTES = 12;
     static constexpr uint32_t AETH_BYTES = 4;
     static constexpr uint32_t ICRC_BYTES = 4;
+    static constexpr uint32_t INT_HEADER_BYTES = 4;
+    static constexpr uint32_t INT_HOP_BYTES = 8;
+    /// Hops the telemetry holds: a 3-tier fat-tree path has at most 5 switches.
+    static constexpr uint32_t INT_MAX_HOPS = 5;
     /// IPv4 ECN codepoints (RFC 3168).
     static constexpr uint8_t ECN_NOT_ECT = 0;
     static constexpr uint8_t ECN_ECT1 = 1;
@@ -211,6 +255,44 @@ class RoceHeader : public Header
     /// Application payload bytes of the frame (as parsed from the IPv4 length and pad count).
     uint32_t GetPayload() const;
 
+    /**
+     * \name In-band telemetry
+     * Enabling or pushing changes the header's size: set it before SetPayload() on a new frame;
+     * a switch pushing a hop grows the frame by INT_HOP_BYTES (and its IPv4 and UDP lengths).
+     * @{
+     */
+    /// Ask the switches on the path to record their egress state in this frame.
+    void EnableInt();
+
+    /// Carry \p hops back to their sender (an acknowledgement echoing a data frame's hops).
+    void EchoInt(const RoceHeader& hops);
+
+    bool HasInt() const
+    {
+        return m_int;
+    }
+
+    /// True when the telemetry is an echo, which switches leave alone.
+    bool IsIntEcho() const
+    {
+        return m_intEcho;
+    }
+
+    uint32_t GetIntHops() const
+    {
+        return m_intHops;
+    }
+
+    /// Hop \p i (0 is the first switch of the path), decoded.
+    IntHop GetIntHop(uint32_t i) const;
+
+    /**
+     * \brief Append a hop, encoded at the wire's precision, growing the IPv4 length.
+     * \return false (nothing changes) when the frame already holds INT_MAX_HOPS hops
+     */
+    bool PushIntHop(uint64_t bitRate, uint64_t queueBytes, uint64_t txBytes, Time now);
+    /** @} */
+
   private:
     uint32_t TransportBytes() const;
 
@@ -230,6 +312,10 @@ class RoceHeader : public Header
     uint32_t m_psn{0};
     uint8_t m_syndrome{AETH_ACK};
     uint32_t m_msn{0};
+    bool m_int{false};
+    bool m_intEcho{false};
+    uint8_t m_intHops{0};
+    std::array<uint64_t, INT_MAX_HOPS> m_intWords{};
 };
 
 /// The locally administered MAC address 02:00:<IPv4> of the NIC owning \p ipv4.

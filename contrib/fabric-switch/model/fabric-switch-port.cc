@@ -67,9 +67,24 @@ FabricSwitchPort::DoDequeue()
         return nullptr;
     }
     uint32_t prio = m_switch->SelectPriority(GetIfIndex(), eligible, *this);
-    uint32_t inPort;
-    Ptr<Packet> packet = PopQueue(prio, inPort);
-    m_switch->Release(inPort, prio, packet->GetSize());
+    uint32_t tag;
+    Ptr<Packet> packet = PopAndRelease(prio, tag);
+    if (tag & FabricSwitch::INT_TAG)
+    {
+        // HPCC's per-hop record of this port, taken as the frame leaves it.
+        RoceHeader header;
+        packet->RemoveHeader(header);
+        header.PushIntHop(GetBitRate(), GetQueueBytes(prio), GetTxBytes(), Simulator::Now());
+        packet->AddHeader(header);
+    }
+    return packet;
+}
+
+Ptr<Packet>
+FabricSwitchPort::PopAndRelease(uint32_t priority, uint32_t& tag)
+{
+    Ptr<Packet> packet = PopQueue(priority, tag);
+    m_switch->Release(tag & ~FabricSwitch::INT_TAG, priority, packet->GetSize());
     return packet;
 }
 
@@ -111,10 +126,9 @@ FabricSwitchPort::CheckStorm(uint32_t priority, Time pausedSince)
     {
         while (GetQueueBytes(priority) > 0)
         {
-            uint32_t inPort;
-            Ptr<Packet> packet = PopQueue(priority, inPort);
-            m_switch->Release(inPort, priority, packet->GetSize());
-            m_switch->Drop(packet, inPort, GetIfIndex(), priority);
+            uint32_t tag;
+            Ptr<Packet> packet = PopAndRelease(priority, tag);
+            m_switch->Drop(packet, tag & ~FabricSwitch::INT_TAG, GetIfIndex(), priority);
         }
     }
     Resume(priority);

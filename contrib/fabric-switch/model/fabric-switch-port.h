@@ -73,6 +73,8 @@ class FabricSwitchPort : public FabricNetDevice
     void ApplyPause(uint32_t priority, uint16_t quanta) override;
 
   private:
+    /// Take the head of egress queue \p priority and free its buffer; \p tag as queued.
+    Ptr<Packet> PopAndRelease(uint32_t priority, uint32_t& tag);
     void CheckStorm(uint32_t priority, Time pausedSince);
     void CheckRestore(uint32_t priority);
 

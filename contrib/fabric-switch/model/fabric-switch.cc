@@ -4,6 +4,7 @@
 #include "fabric-switch.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
 
@@ -26,6 +27,12 @@ FabricSwitch::GetTypeId()
                           TimeValue(NanoSeconds(500)),
                           MakeTimeAccessor(&FabricSwitch::m_pipelineLatency),
                           MakeTimeChecker(Time(0)))
+            .AddAttribute("IntEnabled",
+                          "Append in-band telemetry (queue, transmitted bytes, time, rate of the "
+                          "egress port) to frames that ask for it, as HPCC needs",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&FabricSwitch::m_intEnabled),
+                          MakeBooleanChecker())
             .AddAttribute("Routing",
                           "The routing / load-balancing plugin",
                           PointerValue(),
@@ -156,7 +163,8 @@ FabricSwitch::Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceH
         MarkCe(packet);
         ++m_ecnMarks;
     }
-    egress.Enqueue(packet, prio, inPort);
+    bool collect = m_intEnabled && header.HasInt() && !header.IsIntEcho();
+    egress.Enqueue(packet, prio, inPort | (collect ? INT_TAG : 0));
 }
 
 void

@@ -31,13 +31,17 @@ class Node;
  * Its ports are FabricSwitchPorts on the node, numbered in the order AddPort() is called. A
  * frame that has fully arrived waits the pipeline latency; then the routing plugin picks its
  * egress port, the DSCP map its priority, the MMU admits it (or drops it), the ECN marker may
- * set CE, and it joins the egress queue, served by the scheduler plugin. No IP stack: the
- * headers are parsed once.
+ * set CE, and it joins the egress queue, served by the scheduler plugin. A frame that asks for
+ * in-band telemetry gets the egress port's state appended as it leaves (IntEnabled). No IP
+ * stack: the headers are parsed once per hop.
  */
 class FabricSwitch : public Object
 {
   public:
     static constexpr uint32_t NUM_PRIORITIES = FabricNetDevice::NUM_PRIORITIES;
+    /// Egress-queue tag bit of a frame that collects in-band telemetry; the other bits hold
+    /// its ingress port.
+    static constexpr uint32_t INT_TAG = 1U << 31;
 
     /// Signature of the Drop trace source: the frame, its ingress and egress ports (the egress
     /// is NO_ROUTE when it had none) and its priority.
@@ -154,6 +158,7 @@ class FabricSwitch : public Object
     Ptr<EcnMarker> m_ecn;
     Ptr<EgressScheduler> m_scheduler;
     Time m_pipelineLatency;
+    bool m_intEnabled;
     std::array<uint8_t, 64> m_dscpToPriority;
     uint64_t m_noRouteDrops{0};
     uint64_t m_ecnMarks{0};

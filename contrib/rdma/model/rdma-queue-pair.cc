@@ -4,6 +4,7 @@
 #include "rdma-queue-pair.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -38,6 +39,12 @@ RdmaQueuePair::GetTypeId()
                           UintegerValue(48),
                           MakeUintegerAccessor(&RdmaQueuePair::m_ackDscp),
                           MakeUintegerChecker<uint8_t>(0, 63))
+            .AddAttribute("IntRequest",
+                          "Ask the switches to record in-band telemetry in every data packet; "
+                          "the receiver echoes it in its acknowledgements (for HPCC)",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&RdmaQueuePair::m_intRequest),
+                          MakeBooleanChecker())
             .AddTraceSource("SendComplete",
                             "A posted message has been acknowledged in full",
                             MakeTraceSourceAccessor(&RdmaQueuePair::m_sendCompleteTrace),
@@ -45,7 +52,11 @@ RdmaQueuePair::GetTypeId()
             .AddTraceSource("RecvComplete",
                             "A message has been received in full",
                             MakeTraceSourceAccessor(&RdmaQueuePair::m_recvCompleteTrace),
-                            "ns3::RdmaQueuePair::CompletionTracedCallback");
+                            "ns3::RdmaQueuePair::CompletionTracedCallback")
+            .AddTraceSource("IntEcho",
+                            "An acknowledgement brought back the in-band telemetry of the path",
+                            MakeTraceSourceAccessor(&RdmaQueuePair::m_intEchoTrace),
+                            "ns3::RdmaQueuePair::IntEchoTracedCallback");
     return tid;
 }
 
@@ -108,6 +119,10 @@ RdmaQueuePair::NextPacket(uint32_t mtu)
 
     RoceHeader header = HeaderToPeer(m_dscp);
     header.SetEcn(RoceHeader::ECN_ECT0);
+    if (m_intRequest)
+    {
+        header.EnableInt();
+    }
     header.SetOpcode(first ? (last ? RoceHeader::RC_SEND_ONLY : RoceHeader::RC_SEND_FIRST)
                            : (last ? RoceHeader::RC_SEND_LAST : RoceHeader::RC_SEND_MIDDLE));
     header.SetAckReq(last);
@@ -146,6 +161,10 @@ RdmaQueuePair::ReceiveAck(const RoceHeader& header)
         return; // duplicate or stale
     }
     m_sndUna = acked + 1;
+    if (header.IsIntEcho())
+    {
+        m_intEchoTrace(header);
+    }
     while (!m_sendQueue.empty() && m_nextToSegment > 0 && m_sendQueue.front().lastPsn < m_sndUna)
     {
         const WorkRequest& wr = m_sendQueue.front();
@@ -166,7 +185,7 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
             ++m_outOfOrder;
             return nullptr;
         }
-        return BuildAck(); // duplicate: re-acknowledge what we have
+        return BuildAck(header); // duplicate: re-acknowledge what we have
     }
     ++m_ePsn;
     uint8_t opcode = header.GetOpcode();
@@ -186,17 +205,21 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
     }
     if (messageEnd || header.GetAckReq() || m_unacked >= m_ackInterval)
     {
-        return BuildAck();
+        return BuildAck(header);
     }
     return nullptr;
 }
 
 Ptr<Packet>
-RdmaQueuePair::BuildAck()
+RdmaQueuePair::BuildAck(const RoceHeader& received)
 {
     m_unacked = 0;
     RoceHeader header = HeaderToPeer(m_ackDscp);
     header.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    if (received.HasInt())
+    {
+        header.EchoInt(received);
+    }
     header.SetPsn(static_cast<uint32_t>(m_ePsn - 1));
     header.SetSyndrome(RoceHeader::AETH_ACK);
     header.SetMsn(static_cast<uint32_t>(m_msn));

@@ -41,6 +41,8 @@ class RdmaQueuePair : public Object
 {
   public:
     using CompletionTracedCallback = void (*)(const RdmaCompletion& completion);
+    /// Signature of the IntEcho trace source: the acknowledgement, whose hops are the path's.
+    using IntEchoTracedCallback = void (*)(const RoceHeader& ack);
 
     static TypeId GetTypeId();
     RdmaQueuePair();
@@ -120,7 +122,8 @@ class RdmaQueuePair : public Object
 
     /// Headers of a packet to the peer queue pair: addresses, entropy port, DSCP, QPN.
     RoceHeader HeaderToPeer(uint8_t dscp) const;
-    Ptr<Packet> BuildAck();
+    /// The acknowledgement of everything received so far, echoing \p received's telemetry.
+    Ptr<Packet> BuildAck(const RoceHeader& received);
 
     // Configuration
     uint32_t m_qpn{0};
@@ -130,6 +133,7 @@ class RdmaQueuePair : public Object
     uint16_t m_sourcePort{0};
     uint8_t m_dscp{26};
     uint8_t m_ackDscp{48};
+    bool m_intRequest{false};
     uint32_t m_ackInterval{1};
     Callback<void, Ptr<RdmaQueuePair>> m_ready;
 
@@ -151,6 +155,7 @@ class RdmaQueuePair : public Object
 
     TracedCallback<const RdmaCompletion&> m_sendCompleteTrace;
     TracedCallback<const RdmaCompletion&> m_recvCompleteTrace;
+    TracedCallback<const RoceHeader&> m_intEchoTrace;
 };
 
 } // namespace ns3
