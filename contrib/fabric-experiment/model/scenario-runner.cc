@@ -77,6 +77,8 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     helper.SetEcmpSeed(s.seed);
     helper.SetLoadBalancer(s.loadBalancer);
     FatTree tree = helper.Build(s.shape);
+    // Fixed streams: the switches' random draws (ECN marking) depend only on the seed.
+    tree.AssignStreams(0);
 
     RunResult result;
     result.flows.resize(s.flows.size());

@@ -6,6 +6,7 @@
 #include "ns3/abort.h"
 #include "ns3/assert.h"
 #include "ns3/boolean.h"
+#include "ns3/channel.h"
 #include "ns3/double.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -115,8 +116,9 @@ SharedBufferMmu::Setup(const std::vector<Ptr<FabricSwitchPort>>* ports)
     uint64_t carved = 0;
     for (std::size_t i = 0; i < ports->size(); ++i)
     {
+        // A port without a link receives nothing and needs no headroom.
         uint64_t headroom = 0;
-        if (losslessCount > 0)
+        if (losslessCount > 0 && (*ports)[i]->GetChannel())
         {
             headroom = m_headroomAttr > 0 ? m_headroomAttr : (*ports)[i]->GetPfcHeadroom();
         }
