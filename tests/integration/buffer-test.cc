@@ -6,6 +6,7 @@
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/fabric-pcap.h"
+#include "ns3/fabric-units.h"
 #include "ns3/packet.h"
 
 #include <filesystem>
@@ -66,14 +67,39 @@ LogPfc(std::vector<std::pair<uint32_t, uint16_t>>* log, uint32_t priority, uint1
 }
 
 /// A radix-8 leaf-spine (32 hosts, 4 per leaf) with a switch buffer of \p bufferBytes.
+/// Ports carry at most the 4154-byte data frames (IPv4 MTU 4140), so the PFC headroom each
+/// link gets is as tight as its frames allow.
 FatTreeHelper
 SmallBufferFabric(uint64_t bufferBytes, bool pfc)
 {
     FatTreeHelper helper;
     helper.SetMmuAttribute("BufferSize", UintegerValue(bufferBytes));
     helper.SetMmuAttribute("PfcEnabled", BooleanValue(pfc));
+    helper.SetNicAttribute("Mtu", UintegerValue(4140));
+    helper.SetSwitchPortAttribute("Mtu", UintegerValue(4140));
     return helper;
 }
+
+/// Every microsecond until the simulation stops, the bytes queued at a switch's ports: the
+/// buffer held, counted apart from the MMU's own books.
+struct BufferWatch
+{
+    Ptr<FabricSwitch> sw;
+    uint64_t peakQueued{0};
+    uint32_t mismatches{0};
+
+    void Sample()
+    {
+        uint64_t queued = 0;
+        for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
+        {
+            queued += sw->GetPort(p)->GetQueuedBytes();
+        }
+        peakQueued = std::max(peakQueued, queued);
+        mismatches += queued != sw->GetMmu()->GetUsedBytes() ? 1 : 0;
+        Simulator::Schedule(MicroSeconds(1), &BufferWatch::Sample, this); // until Stop
+    }
+};
 } // namespace
 
 TEST_F(FabricTest, IncastWithPfcLosesNothingAndKeepsTheBottleneckBusy)
@@ -94,12 +120,15 @@ TEST_F(FabricTest, IncastWithPfcLosesNothingAndKeepsTheBottleneckBusy)
     uint64_t ce = 0;
     tree.nics[RECEIVER]->TraceConnectWithoutContext("MacRx",
                                                     MakeBoundCallback(&CountFrame, &received, &ce));
+    BufferWatch watch{leaf0};
+    Simulator::Schedule(MicroSeconds(1), &BufferWatch::Sample, &watch);
 
     std::vector<Completion> done(SENDERS);
     for (uint32_t s = 0; s < SENDERS; ++s)
     {
         StartMessage(tree, 1 + s, RECEIVER, MESSAGE, &done[s]);
     }
+    Simulator::Stop(MicroSeconds(300));
     Simulator::Run();
 
     Time last;
@@ -116,15 +145,24 @@ TEST_F(FabricTest, IncastWithPfcLosesNothingAndKeepsTheBottleneckBusy)
         leafPauses += leaf0->GetPort(p)->GetPfcTxFrames();
     }
     EXPECT_GT(leafPauses, 0u) << "no pause frames at the congested leaf";
+    // The bytes queued at leaf0 match the MMU's books at every sample and never exceed the
+    // buffer; every switch's own peak stays within it too.
+    EXPECT_EQ(watch.mismatches, 0u);
+    EXPECT_GT(watch.peakQueued, buffer / 2);
+    EXPECT_LE(watch.peakQueued, buffer);
+    uint64_t headroomUsed = 0;
     for (const auto& sw : Switches(tree))
     {
         Ptr<SharedBufferMmu> mmu = sw->GetMmu();
         EXPECT_LE(mmu->GetPeakUsedBytes(), buffer);
         for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
         {
-            EXPECT_LE(mmu->GetPeakHeadroomBytes(p, 3), mmu->GetHeadroom(p));
+            headroomUsed = std::max(headroomUsed, mmu->GetPeakHeadroomBytes(p, 3));
         }
     }
+    // Frames in flight when a pause was sent landed in the headroom, and it was enough: no
+    // drops (above).
+    EXPECT_GT(headroomUsed, 0u);
     // PFC moves the queue back to the senders but must not starve the bottleneck: all 16 MiB
     // cross host0's link in the time its frames take on the wire, plus the first frame's path
     // (under 3 us) and 2 % for pause/resume gaps.
@@ -228,3 +266,48 @@ TEST_P(DynamicThresholdTest, LoneQueueTakesAlphaOverOnePlusAlphaOfTheBuffer)
 }
 
 INSTANTIATE_TEST_SUITE_P(Alphas, DynamicThresholdTest, ::testing::Values(0.5, 1.0, 2.0));
+
+namespace
+{
+struct WireLog
+{
+    Time busyUntil;
+    uint32_t overlaps{0};
+    uint64_t frames{0};
+};
+
+void
+CheckOneAtATime(WireLog* log, uint64_t bitRate, Ptr<const Packet> packet)
+{
+    Time now = Simulator::Now();
+    log->overlaps += now < log->busyUntil ? 1 : 0;
+    log->busyUntil = now + fabric::WireTime(packet->GetSize(), bitRate);
+    ++log->frames;
+}
+} // namespace
+
+TEST_F(FabricTest, PortSendsOneFrameAtATimeWhenItsOwnDequeueSendsXon)
+{
+    // host0 sends to itself (its frames leave leaf0 by the port they came in on) during a
+    // 16:1 incast into host0: freeing a hairpinned frame's buffer may send XON on the very port
+    // choosing its next frame. The pause frame must wait for that frame, not overlap it.
+    FatTree tree = SmallBufferFabric(2 << 20, true).Build(FatTreeShape{2, 8, 0, 0});
+    Ptr<FabricSwitchPort> port = tree.tiers[0][0]->GetPort(RECEIVER);
+    WireLog log;
+    port->TraceConnectWithoutContext("MacTx",
+                                     MakeBoundCallback(&CheckOneAtATime, &log, port->GetBitRate()));
+    std::vector<Completion> done(SENDERS + 1);
+    StartMessage(tree, RECEIVER, RECEIVER, 4 * MESSAGE, &done[SENDERS]);
+    for (uint32_t s = 0; s < SENDERS; ++s)
+    {
+        StartMessage(tree, 1 + s, RECEIVER, MESSAGE, &done[s]);
+    }
+    Simulator::Stop(MicroSeconds(400));
+    Simulator::Run();
+    EXPECT_GT(port->GetPfcTxFrames(), 0u);
+    EXPECT_EQ(log.overlaps, 0u) << "of " << log.frames << " frames";
+    for (const auto& c : done)
+    {
+        EXPECT_TRUE(c.receivedDone);
+    }
+}

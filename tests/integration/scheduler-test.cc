@@ -27,13 +27,20 @@ RunRace(const std::string& scheduler)
     FatTreeHelper helper;
     helper.SetScheduler(scheduler);
     FatTree tree = helper.Build(FatTreeShape{2, 8, 0, 0});
+    // Each sender's queue pairs are born with their class, so every frame carries it.
+    for (auto [host, dscp] : {std::pair<uint32_t, uint8_t>{1, 8}, {2, 16}})
+    {
+        ObjectFactory qps("ns3::RdmaQueuePair");
+        qps.Set("Dscp", UintegerValue(dscp));
+        tree.nics[host]->SetAttribute("QueuePairFactory", ObjectFactoryValue(qps));
+    }
     if (auto dwrr = DynamicCast<DwrrScheduler>(tree.tiers[0][0]->GetScheduler()))
     {
         dwrr->SetWeight(1, 3);
     }
     Race race;
-    StartMessage(tree, 1, 0, 1 << 20, &race.low)->SetAttribute("Dscp", UintegerValue(8));
-    StartMessage(tree, 2, 0, 1 << 20, &race.high)->SetAttribute("Dscp", UintegerValue(16));
+    StartMessage(tree, 1, 0, 1 << 20, &race.low);
+    StartMessage(tree, 2, 0, 1 << 20, &race.high);
     Simulator::Run();
     EXPECT_TRUE(race.low.receivedDone && race.high.receivedDone);
     return race;
@@ -61,4 +68,36 @@ TEST_F(FabricTest, DwrrSharesTheLinkByWeight)
     EXPECT_NEAR(race.high.received.end.GetSeconds(),
                 2 * MESSAGE_WIRE.GetSeconds(),
                 SLACK.GetSeconds());
+}
+
+TEST_F(FabricTest, DwrrServesWeightedRoundsFrameByFrame)
+{
+    // Classes 1 (weight 3) and 2 (weight 1) both backlogged with equal frames, one frame of
+    // quantum: each round sends three frames of class 1, then one of class 2.
+    auto [port, peer] = ConnectedPorts(NanoSeconds(10));
+    for (int i = 0; i < 10; ++i)
+    {
+        for (uint32_t prio : {1u, 2u})
+        {
+            RoceHeader h;
+            Ptr<Packet> p = Create<Packet>(h.SetPayload(4096));
+            p->AddHeader(h);
+            port->Enqueue(p, prio); // the first starts on the wire, the rest wait
+        }
+    }
+    Ptr<DwrrScheduler> dwrr = CreateObject<DwrrScheduler>();
+    dwrr->SetAttribute("Quantum", UintegerValue(4154));
+    dwrr->SetWeight(1, 3);
+    dwrr->SetNPorts(1);
+    std::string order;
+    for (int i = 0; i < 8; ++i)
+    {
+        order += std::to_string(dwrr->Select(0, (1U << 1) | (1U << 2), *port));
+    }
+    EXPECT_EQ(order, "11121112");
+
+    // A weight whose quantum product passes 32 bits neither wraps nor stalls the round.
+    dwrr->SetAttribute("Quantum", UintegerValue(4096));
+    dwrr->SetWeight(1, 1U << 20);
+    EXPECT_EQ(dwrr->Select(0, 1U << 1, *port), 1u);
 }

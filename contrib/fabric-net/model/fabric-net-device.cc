@@ -141,14 +141,17 @@ FabricNetDevice::TryTransmit()
     {
         return;
     }
+    // Busy from here: DoDequeue may queue a PFC frame on this port (a switch freeing buffer
+    // sends XON), which must wait for the frame chosen now instead of starting beside it.
+    m_busy = true;
     bool control = !m_macControl.IsEmpty();
     Ptr<Packet> packet = control ? m_macControl.Pop() : DoDequeue();
     if (!packet)
     {
+        m_busy = false;
         return;
     }
     NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
-    m_busy = true;
     Time txTime = fabric::WireTime(packet->GetSize(), m_rate.GetBitRate());
     ++m_txFrames;
     m_txBytes += packet->GetSize();
@@ -214,7 +217,7 @@ FabricNetDevice::GetPfcHeadroom() const
             static_cast<unsigned __int128>(t.GetPicoSeconds()) * m_rate.GetBitRate();
         return static_cast<uint64_t>((bits + 8000000000000ULL - 1) / 8000000000000ULL);
     };
-    return bytesIn(inFlight) + 2 * maxFrame + pfcFrame;
+    return bytesIn(inFlight) + 3 * maxFrame + pfcFrame;
 }
 
 void

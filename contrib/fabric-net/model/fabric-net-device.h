@@ -75,19 +75,25 @@ class FabricNetDevice : public NetDevice
         return (m_paused >> priority) & 1;
     }
 
+    /// The priorities the peer's PFC holds, one bit each.
+    uint32_t GetPausedMask() const
+    {
+        return m_paused;
+    }
+
     /// How long \p quanta pause quanta last at this port's rate.
     Time PfcQuantaTime(uint16_t quanta) const;
 
     /**
-     * \brief Bytes that can still arrive at this port after it decides to pause its peer: the
-     *        PFC headroom a lossless priority needs here.
+     * \brief Bytes that can still arrive at this port once a frame has crossed its pause
+     *        threshold: the PFC headroom a lossless priority needs here.
      *
-     * The delay budget of IEEE 802.1Qbb, for this link: the frame this port is sending when
-     * the decision falls (the PFC frame waits for it), the PFC frame itself, the propagation
-     * to the peer, the frame the peer is sending when the pause lands, the propagation back,
-     * and the frames already in this port's ingress pipeline (RxDelay). Frames count at their
-     * largest size (the larger MTU of the two ends) and with wire overhead, so the budget is
-     * never short. Requires an attached link.
+     * The delay budget of IEEE 802.1Qbb, for this link: the frame that crossed the threshold,
+     * the frame this port is sending when the decision falls (the PFC frame waits for it), the
+     * PFC frame itself, the propagation to the peer, the frame the peer is sending when the
+     * pause lands, the propagation back, and the frames already in this port's ingress
+     * pipeline (RxDelay). Frames count at their largest size (the larger MTU of the two ends)
+     * and with wire overhead, so the budget is never short. Requires an attached link.
      */
     uint64_t GetPfcHeadroom() const;
 

@@ -59,8 +59,8 @@ struct IntHop
  * Frames whose EtherType is not IPv4 (PFC pause frames) deserialize only their Ethernet header:
  * IsRoce() is then false and GetEtherType() tells what they are.
  *
- * In-band telemetry (for HPCC) rides behind the BTH (and AETH), flagged by the lowest reserved
- * bit of the BTH's fourth byte: a 4-byte INT header (hop count, flags) and 8 bytes per hop
+ * In-band telemetry (for HPCC) rides behind the BTH (and AETH), flagged by the lowest bit of
+ * the BTH's reserved fifth byte: a 4-byte INT header (hop count, flags) and 8 bytes per hop
  * (IntHop), at most INT_MAX_HOPS. A data frame collects hops; an acknowledgement echoes them
  * (IsIntEcho) and collects none. Wireshark still decodes the frame as RoCE (the INT bytes show
  * as the start of the payload).

@@ -111,7 +111,7 @@ DwrrScheduler::Select(uint32_t port, uint32_t eligible, const FabricNetDevice& d
         state.current = (q + 1) % FabricNetDevice::NUM_PRIORITIES;
         if ((eligible >> state.current) & 1)
         {
-            state.deficit[state.current] += m_quantum * m_weights[state.current];
+            state.deficit[state.current] += uint64_t(m_quantum) * m_weights[state.current];
         }
     }
 }

@@ -78,7 +78,7 @@ class DwrrScheduler : public EgressScheduler
   private:
     struct PortState
     {
-        std::array<uint32_t, FabricNetDevice::NUM_PRIORITIES> deficit{};
+        std::array<uint64_t, FabricNetDevice::NUM_PRIORITIES> deficit{};
         uint8_t current{0};
     };
 

@@ -8,6 +8,8 @@
 #include "ns3/enum.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -102,27 +104,59 @@ FabricSwitchPort::ApplyPause(uint32_t priority, uint16_t quanta)
     }
     bool wasPaused = IsPaused(priority);
     FabricNetDevice::ApplyPause(priority, quanta);
-    if (m_watchdog != WATCHDOG_OFF && !wasPaused && IsPaused(priority))
+    if (m_watchdog == WATCHDOG_OFF)
     {
-        Time now = Simulator::Now();
-        m_watchdogTime[priority] = now;
-        Simulator::Schedule(m_detection, &FabricSwitchPort::CheckStorm, this, priority, now);
+        return;
+    }
+    if (!wasPaused && IsPaused(priority))
+    {
+        m_watchdogTime[priority] = Simulator::Now();
+        if (!m_stormCheck.IsRunning())
+        {
+            m_stormCheck = Simulator::Schedule(m_detection, &FabricSwitchPort::CheckStorms, this);
+        }
+    }
+    else if (GetPausedMask() == 0)
+    {
+        m_stormCheck.Cancel(); // nothing left to watch (a pause that expires is seen later)
     }
 }
 
 void
-FabricSwitchPort::CheckStorm(uint32_t priority, Time pausedSince)
+FabricSwitchPort::CheckStorms()
 {
-    // Stale when the pause has ended (or ended and begun again) since this check was set.
-    if (!IsPaused(priority) || m_watchdogTime[priority] != pausedSince || IsStormed(priority))
+    Time now = Simulator::Now();
+    Time next = Time::Max();
+    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
     {
-        return;
+        if (!IsPaused(prio) || IsStormed(prio))
+        {
+            continue;
+        }
+        Time due = m_watchdogTime[prio] + m_detection;
+        if (due <= now)
+        {
+            StartStorm(prio);
+        }
+        else
+        {
+            next = std::min(next, due);
+        }
     }
+    if (next != Time::Max())
+    {
+        m_stormCheck = Simulator::Schedule(next - now, &FabricSwitchPort::CheckStorms, this);
+    }
+}
+
+void
+FabricSwitchPort::StartStorm(uint32_t priority)
+{
     m_stormed |= 1U << priority;
     ++m_storms;
     m_watchdogTime[priority] = Simulator::Now();
     m_stormTrace(priority, true);
-    if (m_watchdog == WATCHDOG_DROP)
+    if (m_watchdog == WATCHDOG_DROP && m_switch)
     {
         while (GetQueueBytes(priority) > 0)
         {
@@ -152,6 +186,7 @@ void
 FabricSwitchPort::DoDispose()
 {
     m_switch = nullptr;
+    m_stormCheck.Cancel();
     FabricNetDevice::DoDispose();
 }
 

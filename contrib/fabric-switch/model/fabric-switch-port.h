@@ -4,6 +4,7 @@
 #ifndef FABRIC_SWITCH_PORT_H
 #define FABRIC_SWITCH_PORT_H
 
+#include "ns3/event-id.h"
 #include "ns3/fabric-net-device.h"
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
@@ -75,7 +76,10 @@ class FabricSwitchPort : public FabricNetDevice
   private:
     /// Take the head of egress queue \p priority and free its buffer; \p tag as queued.
     Ptr<Packet> PopAndRelease(uint32_t priority, uint32_t& tag);
-    void CheckStorm(uint32_t priority, Time pausedSince);
+    /// Declare stormed every priority paused for the detection time; check again at the next
+    /// time one could be.
+    void CheckStorms();
+    void StartStorm(uint32_t priority);
     void CheckRestore(uint32_t priority);
 
     FabricSwitch* m_switch{nullptr};
@@ -86,6 +90,8 @@ class FabricSwitchPort : public FabricNetDevice
     uint8_t m_stormed{0};
     /// Per priority: when the current pause began or, while stormed, the last pause received.
     std::array<Time, NUM_PRIORITIES> m_watchdogTime;
+    /// The next storm check: one per port, whatever the number of paused priorities.
+    EventId m_stormCheck;
     uint64_t m_storms{0};
     TracedCallback<uint32_t, bool> m_stormTrace;
 };

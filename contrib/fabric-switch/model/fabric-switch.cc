@@ -41,18 +41,19 @@ FabricSwitch::GetTypeId()
             .AddAttribute("Mmu",
                           "The shared-buffer memory-management unit (default: a SharedBufferMmu)",
                           PointerValue(),
-                          MakePointerAccessor(&FabricSwitch::m_mmu),
+                          MakePointerAccessor(&FabricSwitch::SetMmu, &FabricSwitch::GetMmu),
                           MakePointerChecker<SharedBufferMmu>())
             .AddAttribute("EcnMarker",
                           "The ECN marking plugin (null: no marking)",
                           PointerValue(),
                           MakePointerAccessor(&FabricSwitch::m_ecn),
                           MakePointerChecker<EcnMarker>())
-            .AddAttribute("Scheduler",
-                          "The egress scheduling plugin (default: a StrictPriorityScheduler)",
-                          PointerValue(),
-                          MakePointerAccessor(&FabricSwitch::m_scheduler),
-                          MakePointerChecker<EgressScheduler>())
+            .AddAttribute(
+                "Scheduler",
+                "The egress scheduling plugin (default: a StrictPriorityScheduler)",
+                PointerValue(),
+                MakePointerAccessor(&FabricSwitch::SetScheduler, &FabricSwitch::GetScheduler),
+                MakePointerChecker<EgressScheduler>())
             .AddTraceSource("Drop",
                             "A frame was dropped: (packet, ingress port, egress port, priority)",
                             MakeTraceSourceAccessor(&FabricSwitch::m_dropTrace),
@@ -127,6 +128,26 @@ FabricSwitch::AssignStreams(int64_t stream)
 }
 
 void
+FabricSwitch::SetMmu(Ptr<SharedBufferMmu> mmu)
+{
+    m_mmu = mmu;
+    if (m_mmu && IsInitialized())
+    {
+        m_mmu->Setup(&m_ports);
+    }
+}
+
+void
+FabricSwitch::SetScheduler(Ptr<EgressScheduler> scheduler)
+{
+    m_scheduler = scheduler;
+    if (m_scheduler && IsInitialized())
+    {
+        m_scheduler->SetNPorts(GetNPorts());
+    }
+}
+
+void
 FabricSwitch::DoInitialize()
 {
     // Links are attached by now, so the MMU can size each port's PFC headroom from its own.
@@ -189,6 +210,7 @@ FabricSwitch::DoDispose()
     m_node = nullptr;
     m_ports.clear();
     m_routing = nullptr;
+    m_mmu->Dispose(); // its PFC refresh events end with the switch
     m_mmu = nullptr;
     m_ecn = nullptr;
     m_scheduler = nullptr;

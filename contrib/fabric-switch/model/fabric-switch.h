@@ -79,10 +79,16 @@ class FabricSwitch : public Object
         return m_routing;
     }
 
+    /// Replace the MMU; a switch already running sets it up for its ports at once.
+    void SetMmu(Ptr<SharedBufferMmu> mmu);
+
     Ptr<SharedBufferMmu> GetMmu() const
     {
         return m_mmu;
     }
+
+    /// Replace the egress scheduler; a switch already running sizes it at once.
+    void SetScheduler(Ptr<EgressScheduler> scheduler);
 
     Ptr<EgressScheduler> GetScheduler() const
     {

@@ -31,7 +31,7 @@ SharedBufferMmu::GetTypeId()
                           "Bytes of packet buffer of the whole switch",
                           UintegerValue(128ULL << 20),
                           MakeUintegerAccessor(&SharedBufferMmu::m_bufferSize),
-                          MakeUintegerChecker<uint64_t>(1))
+                          MakeUintegerChecker<uint64_t>(1, UINT32_MAX))
             .AddAttribute("ReservedBytes",
                           "Minimum guaranteed to each ingress port and priority, outside the "
                           "shared pool",
@@ -135,7 +135,9 @@ SharedBufferMmu::Setup(const std::vector<Ptr<FabricSwitchPort>>* ports)
 uint64_t
 SharedBufferMmu::GetThreshold(uint32_t priority) const
 {
-    return static_cast<uint64_t>(m_alpha[priority] * double(m_sharedSize - m_sharedUsed));
+    // No queue can use more than the whole pool, so a huge alpha means "no threshold".
+    double free = double(m_sharedSize - m_sharedUsed);
+    return static_cast<uint64_t>(std::min(m_alpha[priority] * free, double(m_sharedSize)));
 }
 
 uint64_t

@@ -38,6 +38,7 @@ namespace ns3
  * is dropped. Buffer use can never exceed BufferSize: each region is bounded.
  *
  * State is O(ports): a few counters per port and priority and one refresh event per port.
+ * A different admission or PFC policy subclasses it and overrides Admit() and Release().
  */
 class SharedBufferMmu : public Object
 {
@@ -71,10 +72,10 @@ class SharedBufferMmu : public Object
      *        egress queue that holds \p egressBytes. May send XOFF.
      * \return false if the frame must be dropped (nothing is charged then)
      */
-    bool Admit(uint32_t inPort, uint32_t priority, uint32_t bytes, uint64_t egressBytes);
+    virtual bool Admit(uint32_t inPort, uint32_t priority, uint32_t bytes, uint64_t egressBytes);
 
     /// Free what Admit() charged for a frame that leaves or is discarded. May send XON.
-    void Release(uint32_t inPort, uint32_t priority, uint32_t bytes);
+    virtual void Release(uint32_t inPort, uint32_t priority, uint32_t bytes);
 
     uint64_t GetBufferSize() const
     {
