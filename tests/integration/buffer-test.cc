@@ -203,7 +203,7 @@ TEST_F(FabricTest, IncastWithPfcLosesNothingAndKeepsTheBottleneckBusy)
     EXPECT_EQ(pfcSent.back().second, 0);       // XON last
 }
 
-TEST_F(FabricTest, IncastWithoutPfcDropsAndCountsTheDrops)
+TEST_F(FabricTest, IncastWithoutPfcDropsCountsAndRecovers)
 {
     const uint64_t buffer = 1 << 20;
     FatTree tree = SmallBufferFabric(buffer, false).Build(FatTreeShape{2, 8, 0, 0});
@@ -211,19 +211,29 @@ TEST_F(FabricTest, IncastWithoutPfcDropsAndCountsTheDrops)
     uint64_t ce = 0;
     tree.nics[RECEIVER]->TraceConnectWithoutContext("MacRx",
                                                     MakeBoundCallback(&CountFrame, &received, &ce));
+    uint64_t sent = 0;
+    uint64_t ignored = 0;
     std::vector<Completion> done(SENDERS);
     for (uint32_t s = 0; s < SENDERS; ++s)
     {
+        tree.nics[1 + s]->TraceConnectWithoutContext(
+            "MacTx",
+            MakeBoundCallback(&CountFrame, &sent, &ignored));
         StartMessage(tree, 1 + s, RECEIVER, MESSAGE, &done[s]);
     }
     Simulator::Run();
 
-    uint64_t sent = SENDERS * MESSAGE / 4096;
     uint64_t drops = Drops(tree, 3);
     EXPECT_GT(drops, 0u);
-    // Frames are not retransmitted yet: each one sent was either received or dropped once.
+    // Each data frame sent (first or again) was either received or dropped once.
     EXPECT_EQ(received + drops, sent);
+    EXPECT_GT(sent, SENDERS * MESSAGE / 4096) << "drops but nothing resent";
     EXPECT_GT(tree.tiers[0][0]->GetDrops(RECEIVER, 3), 0u) << "none dropped at the bottleneck";
+    // The transport resends what was dropped: every message completes.
+    for (const auto& c : done)
+    {
+        EXPECT_TRUE(c.sentDone && c.receivedDone);
+    }
     uint64_t pauses = 0;
     for (const auto& sw : Switches(tree))
     {

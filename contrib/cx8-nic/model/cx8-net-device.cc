@@ -83,7 +83,7 @@ Ptr<RdmaQueuePair>
 Cx8NetDevice::CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort)
 {
     Ptr<RdmaQueuePair> qp = m_qpFactory.Create<RdmaQueuePair>();
-    qp->Setup(GetNextQpn(), m_ip, remoteIp, remoteQpn, sourcePort);
+    qp->Setup(GetNextQpn(), m_ip, remoteIp, remoteQpn, sourcePort, m_payloadMtu, GetBitRate());
     qp->SetReadyCallback(MakeCallback(&Cx8NetDevice::QueuePairReady, this));
     m_qps.push_back(qp);
     return qp;
@@ -99,7 +99,11 @@ Cx8NetDevice::GetQueuePair(uint32_t qpn) const
 void
 Cx8NetDevice::QueuePairReady(Ptr<RdmaQueuePair> qp)
 {
-    m_ready.push_back(PeekPointer(qp));
+    if (!qp->IsScheduled() && qp->HasDataToSend())
+    {
+        qp->SetScheduled(true);
+        m_ready.push_back(PeekPointer(qp));
+    }
     TryTransmit();
 }
 
@@ -111,22 +115,46 @@ Cx8NetDevice::DoDequeue()
     {
         return control;
     }
-    // Round robin over the queue pairs with data, passing over those whose class is paused.
+    // Round robin over the queue pairs with data, passing over those whose class is paused,
+    // whose window is full (an ACK brings them back) or whose rate limiter holds them.
+    Time now = Simulator::Now();
+    Time wake = Time::Max();
     for (std::size_t tries = m_ready.size(); tries > 0; --tries)
     {
         RdmaQueuePair* qp = m_ready.front();
         m_ready.pop_front();
-        if (IsPaused(PriorityOfDscp(qp->GetDscp())))
+        if (!qp->HasDataToSend())
+        {
+            qp->SetScheduled(false);
+            continue;
+        }
+        if (IsPaused(PriorityOfDscp(qp->GetDscp())) || !qp->IsWindowOpen())
         {
             m_ready.push_back(qp);
             continue;
         }
-        Ptr<Packet> packet = qp->NextPacket(m_payloadMtu);
+        if (qp->GetNextSendTime() > now)
+        {
+            wake = std::min(wake, qp->GetNextSendTime());
+            m_ready.push_back(qp);
+            continue;
+        }
+        Ptr<Packet> packet = qp->NextPacket();
         if (qp->HasDataToSend())
         {
             m_ready.push_back(qp);
         }
+        else
+        {
+            qp->SetScheduled(false);
+        }
         return packet;
+    }
+    if (wake != Time::Max() && (!m_wakeup.IsRunning() || wake < m_wakeupAt))
+    {
+        m_wakeup.Cancel();
+        m_wakeupAt = wake;
+        m_wakeup = Simulator::Schedule(wake - now, &Cx8NetDevice::TryTransmit, this);
     }
     return nullptr;
 }
@@ -134,7 +162,8 @@ Cx8NetDevice::DoDequeue()
 void
 Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
 {
-    if (!header.IsRoce() || header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE)
+    if (!header.IsRoce() || header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE ||
+        header.GetOpcode() == RoceHeader::CNP)
     {
         Deliver(packet, header); // the NIC consumes these itself
         return;
@@ -251,10 +280,17 @@ Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
     case RoceHeader::RC_ACKNOWLEDGE:
         qp->ReceiveAck(header);
         break;
+    case RoceHeader::CNP:
+        qp->ReceiveCnp();
+        break;
     case RoceHeader::RC_SEND_FIRST:
     case RoceHeader::RC_SEND_MIDDLE:
     case RoceHeader::RC_SEND_LAST:
     case RoceHeader::RC_SEND_ONLY:
+        if (Ptr<Packet> cnp = qp->TakeCnp(header))
+        {
+            Enqueue(cnp, PriorityOfDscp(qp->GetCnpDscp()));
+        }
         if (Ptr<Packet> ack = qp->ReceiveData(header))
         {
             Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
@@ -277,6 +313,7 @@ Cx8NetDevice::DoDispose()
     m_rxQueue.Clear();
     m_hostEvent.Cancel();
     m_rxRefresh.Cancel();
+    m_wakeup.Cancel();
     FabricNetDevice::DoDispose();
 }
 

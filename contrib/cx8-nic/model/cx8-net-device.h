@@ -137,6 +137,9 @@ class Cx8NetDevice : public FabricNetDevice
     Time m_hostFreeAt;
     bool m_hostStalled{false};
     EventId m_hostEvent;
+    /// When the rate limiters next let a queue pair send, if nothing else wakes the port.
+    EventId m_wakeup;
+    Time m_wakeupAt;
     /// Priorities this NIC pauses at its peer, one bit each.
     uint8_t m_rxXoff{0};
     EventId m_rxRefresh;

@@ -9,8 +9,10 @@
 
 #include "ns3/abort.h"
 #include "ns3/assert.h"
+#include "ns3/error-model.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
@@ -45,6 +47,16 @@ FabricNetDevice::GetTypeId()
                           TimeValue(Time(0)),
                           MakeTimeAccessor(&FabricNetDevice::m_rxDelay),
                           MakeTimeChecker(Time(0)))
+            .AddAttribute("ReceiveErrorModel",
+                          "Decides which arriving frames are corrupted and lost (none: every "
+                          "frame arrives)",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricNetDevice::m_receiveErrorModel),
+                          MakePointerChecker<ErrorModel>())
+            .AddTraceSource("PhyRxDrop",
+                            "A frame arrived corrupted (ReceiveErrorModel) and was lost",
+                            MakeTraceSourceAccessor(&FabricNetDevice::m_phyRxDropTrace),
+                            "ns3::Packet::TracedCallback")
             .AddTraceSource("MacTx",
                             "A frame starts transmission",
                             MakeTraceSourceAccessor(&FabricNetDevice::m_txTrace),
@@ -170,6 +182,12 @@ FabricNetDevice::TransmitComplete()
 void
 FabricNetDevice::Receive(Ptr<Packet> packet)
 {
+    if (m_receiveErrorModel && m_receiveErrorModel->IsCorrupt(packet))
+    {
+        ++m_rxErrors;
+        m_phyRxDropTrace(packet);
+        return;
+    }
     ++m_rxFrames;
     m_rxTrace(packet);
     RoceHeader header;
@@ -280,6 +298,7 @@ FabricNetDevice::DoDispose()
     m_node = nullptr;
     m_channel = nullptr;
     m_handler = ReceiveHandler();
+    m_receiveErrorModel = nullptr;
     for (auto& queue : m_queues)
     {
         queue.Clear();

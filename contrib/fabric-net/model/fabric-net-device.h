@@ -18,6 +18,7 @@
 namespace ns3
 {
 
+class ErrorModel;
 class FabricChannel;
 
 /**
@@ -161,6 +162,12 @@ class FabricNetDevice : public NetDevice
         return m_rxFrames;
     }
 
+    /// Frames lost to the ReceiveErrorModel.
+    uint64_t GetRxErrors() const
+    {
+        return m_rxErrors;
+    }
+
     bool IsBusy() const
     {
         return m_busy;
@@ -260,6 +267,9 @@ class FabricNetDevice : public NetDevice
     uint64_t m_txFrames{0};
     uint64_t m_txBytes{0};
     uint64_t m_rxFrames{0};
+    uint64_t m_rxErrors{0};
+    Ptr<ErrorModel> m_receiveErrorModel;
+    TracedCallback<Ptr<const Packet>> m_phyRxDropTrace;
 
     TracedCallback<Ptr<const Packet>> m_txTrace;
     TracedCallback<Ptr<const Packet>> m_rxTrace;

@@ -98,6 +98,8 @@ class RoceHeader : public Header
     static constexpr uint8_t ECN_CE = 3;
     /// AETH syndrome of a positive ACK with the "invalid credit count" code (IBTA 9.7.5.1.1).
     static constexpr uint8_t AETH_ACK = 0x1F;
+    /// AETH syndrome of a NAK for a PSN sequence error (IBTA 9.7.5.2.4): the PSN is missing.
+    static constexpr uint8_t AETH_NAK_PSN_SEQUENCE = 0x60;
 
     RoceHeader();
 

@@ -5,6 +5,8 @@
 
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
+#include "ns3/fabric-units.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -35,9 +37,14 @@ RdmaQueuePair::GetTypeId()
                           MakeUintegerAccessor(&RdmaQueuePair::m_dscp),
                           MakeUintegerChecker<uint8_t>(0, 63))
             .AddAttribute("AckDscp",
-                          "DSCP of acknowledgements (48: traffic class 6, ahead of data)",
+                          "DSCP of acknowledgements and NAKs (48: traffic class 6, ahead of data)",
                           UintegerValue(48),
                           MakeUintegerAccessor(&RdmaQueuePair::m_ackDscp),
+                          MakeUintegerChecker<uint8_t>(0, 63))
+            .AddAttribute("CnpDscp",
+                          "DSCP of congestion notification packets",
+                          UintegerValue(48),
+                          MakeUintegerAccessor(&RdmaQueuePair::m_cnpDscp),
                           MakeUintegerChecker<uint8_t>(0, 63))
             .AddAttribute("IntRequest",
                           "Ask the switches to record in-band telemetry in every data packet; "
@@ -45,6 +52,37 @@ RdmaQueuePair::GetTypeId()
                           BooleanValue(false),
                           MakeBooleanAccessor(&RdmaQueuePair::m_intRequest),
                           MakeBooleanChecker())
+            .AddAttribute("OutOfOrderPlacement",
+                          "Place packets that arrive ahead of the expected PSN instead of "
+                          "dropping and NAKing them (ConnectX-8 direct data placement)",
+                          BooleanValue(true),
+                          MakeBooleanAccessor(&RdmaQueuePair::m_placement),
+                          MakeBooleanChecker())
+            .AddAttribute(
+                "LossRecovery",
+                "How lost packets are resent",
+                EnumValue(GO_BACK_N),
+                MakeEnumAccessor(&RdmaQueuePair::m_recovery),
+                MakeEnumChecker(GO_BACK_N, "GoBackN", SELECTIVE_REPEAT, "SelectiveRepeat"))
+            // IBTA local ACK timeout 4.096 us * 2^10, a common setting; it doubles on each
+            // expiry without progress, up to 64 times.
+            .AddAttribute("RetransmitTimeout",
+                          "Time without progress after which unacknowledged packets are resent",
+                          TimeValue(NanoSeconds(4096 << 10)),
+                          MakeTimeAccessor(&RdmaQueuePair::m_rtoBase),
+                          MakeTimeChecker(PicoSeconds(1)))
+            // DCQCN's notification point sends at most one CNP per 50 us per flow (Zhu et al.,
+            // SIGCOMM 2015).
+            .AddAttribute("CnpInterval",
+                          "Shortest time between two CNPs this receiver sends",
+                          TimeValue(MicroSeconds(50)),
+                          MakeTimeAccessor(&RdmaQueuePair::m_cnpInterval),
+                          MakeTimeChecker(Time(0)))
+            .AddAttribute("CongestionControl",
+                          "Creates the congestion control (its type and attributes)",
+                          ObjectFactoryValue(ObjectFactory("ns3::NoCongestionControl")),
+                          MakeObjectFactoryAccessor(&RdmaQueuePair::m_ccFactory),
+                          MakeObjectFactoryChecker())
             .AddTraceSource("SendComplete",
                             "A posted message has been acknowledged in full",
                             MakeTraceSourceAccessor(&RdmaQueuePair::m_sendCompleteTrace),
@@ -56,7 +94,11 @@ RdmaQueuePair::GetTypeId()
             .AddTraceSource("IntEcho",
                             "An acknowledgement brought back the in-band telemetry of the path",
                             MakeTraceSourceAccessor(&RdmaQueuePair::m_intEchoTrace),
-                            "ns3::RdmaQueuePair::IntEchoTracedCallback");
+                            "ns3::RdmaQueuePair::IntEchoTracedCallback")
+            .AddTraceSource("Retransmit",
+                            "A data packet is sent again: (PSN, payload bytes)",
+                            MakeTraceSourceAccessor(&RdmaQueuePair::m_retransmitTrace),
+                            "ns3::RdmaQueuePair::RetransmitTracedCallback");
     return tid;
 }
 
@@ -67,13 +109,20 @@ RdmaQueuePair::Setup(uint32_t qpn,
                      uint32_t localIp,
                      uint32_t remoteIp,
                      uint32_t remoteQpn,
-                     uint16_t sourcePort)
+                     uint16_t sourcePort,
+                     uint32_t mtu,
+                     uint64_t lineRate)
 {
+    NS_ABORT_MSG_IF(mtu == 0, "RdmaQueuePair: MTU of 0");
     m_qpn = qpn;
     m_localIp = localIp;
     m_remoteIp = remoteIp;
     m_remoteQpn = remoteQpn;
     m_sourcePort = sourcePort;
+    m_mtu = mtu;
+    m_rto = m_rtoBase;
+    m_cc = m_ccFactory.Create<CongestionControl>();
+    m_cc->Init(lineRate, mtu);
 }
 
 void
@@ -82,18 +131,35 @@ RdmaQueuePair::SetReadyCallback(Callback<void, Ptr<RdmaQueuePair>> ready)
     m_ready = ready;
 }
 
+void
+RdmaQueuePair::NotifyReady()
+{
+    if (!m_ready.IsNull())
+    {
+        m_ready(this);
+    }
+}
+
 uint64_t
 RdmaQueuePair::PostSend(uint64_t bytes)
 {
     NS_ABORT_MSG_IF(bytes == 0, "RdmaQueuePair::PostSend: a message has at least one byte");
-    bool wasIdle = !HasDataToSend();
     uint64_t id = m_nextWrId++;
-    m_sendQueue.push_back(WorkRequest{id, bytes, Simulator::Now(), 0});
-    if (wasIdle && !m_ready.IsNull())
-    {
-        m_ready(this);
-    }
+    uint64_t packets = (bytes + m_mtu - 1) / m_mtu;
+    m_sendQueue.push_back(
+        WorkRequest{id, bytes, Simulator::Now(), m_nextPostPsn, m_nextPostPsn + packets - 1});
+    m_nextPostPsn += packets;
+    NotifyReady();
     return id;
+}
+
+bool
+RdmaQueuePair::IsWindowOpen() const
+{
+    uint64_t window = m_cc->GetWindow();
+    // A resend fills a hole; it does not add to what is in flight.
+    return window == CongestionControl::NO_WINDOW || !m_retransmit.empty() ||
+           (m_sndNxt - m_sndUna) * m_mtu < window;
 }
 
 RoceHeader
@@ -108,15 +174,40 @@ RdmaQueuePair::HeaderToPeer(uint8_t dscp) const
     return header;
 }
 
-Ptr<Packet>
-RdmaQueuePair::NextPacket(uint32_t mtu)
+const RdmaQueuePair::WorkRequest&
+RdmaQueuePair::RequestOf(uint64_t psn) const
 {
-    WorkRequest& wr = m_sendQueue[m_nextToSegment];
-    uint32_t segment = static_cast<uint32_t>(std::min<uint64_t>(mtu, wr.bytes - m_segmentOffset));
-    bool first = m_segmentOffset == 0;
-    m_segmentOffset += segment;
-    bool last = m_segmentOffset == wr.bytes;
+    auto it = std::lower_bound(m_sendQueue.begin(),
+                               m_sendQueue.end(),
+                               psn,
+                               [](const WorkRequest& wr, uint64_t p) { return wr.lastPsn < p; });
+    NS_ABORT_MSG_IF(it == m_sendQueue.end() || psn < it->firstPsn,
+                    "RdmaQueuePair: PSN " << psn << " belongs to no outstanding message");
+    return *it;
+}
 
+Ptr<Packet>
+RdmaQueuePair::NextPacket()
+{
+    uint64_t psn;
+    if (!m_retransmit.empty())
+    {
+        psn = m_retransmit.front();
+        m_retransmit.pop_front();
+    }
+    else
+    {
+        psn = m_sndNxt++;
+    }
+    bool resend = psn < m_sndMax;
+    bool idle = m_sndUna >= m_sndMax;
+    m_sndMax = std::max(m_sndMax, psn + 1);
+
+    const WorkRequest& wr = RequestOf(psn);
+    uint64_t offset = (psn - wr.firstPsn) * m_mtu;
+    uint32_t segment = static_cast<uint32_t>(std::min<uint64_t>(m_mtu, wr.bytes - offset));
+    bool first = psn == wr.firstPsn;
+    bool last = psn == wr.lastPsn;
     RoceHeader header = HeaderToPeer(m_dscp);
     header.SetEcn(RoceHeader::ECN_ECT0);
     if (m_intRequest)
@@ -126,17 +217,23 @@ RdmaQueuePair::NextPacket(uint32_t mtu)
     header.SetOpcode(first ? (last ? RoceHeader::RC_SEND_ONLY : RoceHeader::RC_SEND_FIRST)
                            : (last ? RoceHeader::RC_SEND_LAST : RoceHeader::RC_SEND_MIDDLE));
     header.SetAckReq(last);
-    header.SetPsn(static_cast<uint32_t>(m_sndNxt));
+    header.SetPsn(static_cast<uint32_t>(psn));
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(segment));
     packet->AddHeader(header);
 
-    if (last)
+    if (resend)
     {
-        wr.lastPsn = m_sndNxt;
-        m_segmentOffset = 0;
-        ++m_nextToSegment;
+        ++m_retxPackets;
+        m_retxBytes += segment;
+        m_retransmitTrace(psn, segment);
     }
-    ++m_sndNxt;
+    uint32_t wire = fabric::WireBytes(packet->GetSize());
+    m_nextSendTime = Simulator::Now() + fabric::BitsTime(uint64_t(wire) * 8, m_cc->GetRate());
+    m_cc->OnSend(wire);
+    if (idle)
+    {
+        ArmTimer();
+    }
     return packet;
 }
 
@@ -151,80 +248,241 @@ RdmaQueuePair::Unwrap(uint32_t psn24, uint64_t reference)
 void
 RdmaQueuePair::ReceiveAck(const RoceHeader& header)
 {
-    if (header.GetSyndrome() >> 5 != 0)
+    uint8_t kind = header.GetSyndrome() >> 5;
+    uint64_t psn = Unwrap(header.GetPsn(), m_sndUna);
+    if (kind == 0)
     {
-        return; // a NAK or RNR NAK: recovery is not modelled yet
+        // ACK: everything up to psn is in.
+        if (psn + 1 <= m_sndUna || psn >= m_sndMax)
+        {
+            return; // duplicate or stale
+        }
+        if (header.IsIntEcho())
+        {
+            m_intEchoTrace(header);
+        }
+        Acknowledged(psn + 1, header);
     }
-    uint64_t acked = Unwrap(header.GetPsn(), m_sndUna);
-    if (acked < m_sndUna || acked >= m_sndNxt)
+    else if (kind == 3)
     {
-        return; // duplicate or stale
+        // NAK (PSN sequence error): everything before psn is in, psn is missing.
+        if (psn < m_sndUna || psn >= m_sndMax)
+        {
+            return;
+        }
+        if (psn > m_sndUna)
+        {
+            Acknowledged(psn, header);
+        }
+        if (psn == m_lastNakPsn)
+        {
+            return;
+        }
+        m_lastNakPsn = psn;
+        if (m_recovery == GO_BACK_N)
+        {
+            m_sndNxt = std::min(m_sndNxt, psn);
+        }
+        else
+        {
+            m_retransmit.push_back(psn);
+        }
+        NotifyReady();
     }
-    m_sndUna = acked + 1;
-    if (header.IsIntEcho())
+    // RNR NAKs (kind 1) do not occur: receivers here always have a buffer.
+}
+
+void
+RdmaQueuePair::Acknowledged(uint64_t una, const RoceHeader& ack)
+{
+    // Payload bytes of the PSNs [m_sndUna, una), message by message.
+    uint64_t acked = 0;
+    for (const WorkRequest& wr : m_sendQueue)
     {
-        m_intEchoTrace(header);
+        if (wr.firstPsn >= una)
+        {
+            break;
+        }
+        uint64_t lo = std::max(wr.firstPsn, m_sndUna) - wr.firstPsn;
+        uint64_t hi = std::min(wr.lastPsn + 1, una) - wr.firstPsn;
+        if (hi > lo)
+        {
+            acked += std::min(wr.bytes, hi * m_mtu) - std::min(wr.bytes, lo * m_mtu);
+        }
     }
-    while (!m_sendQueue.empty() && m_nextToSegment > 0 && m_sendQueue.front().lastPsn < m_sndUna)
+    m_sndUna = una;
+    m_sndNxt = std::max(m_sndNxt, una);
+    while (!m_retransmit.empty() && m_retransmit.front() < una)
+    {
+        m_retransmit.pop_front();
+    }
+    while (!m_sendQueue.empty() && m_sendQueue.front().lastPsn < una)
     {
         const WorkRequest& wr = m_sendQueue.front();
         m_sendCompleteTrace(RdmaCompletion{m_qpn, wr.id, wr.bytes, wr.posted, Simulator::Now()});
         m_sendQueue.pop_front();
-        --m_nextToSegment;
     }
+    m_cc->OnAck(ack, acked);
+    // Progress: the timer restarts from its base value (with nothing in flight, its pending
+    // event finds nothing to do).
+    m_rto = m_rtoBase;
+    if (m_sndUna < m_sndMax)
+    {
+        ArmTimer();
+    }
+    NotifyReady();
+}
+
+void
+RdmaQueuePair::ArmTimer()
+{
+    // One pending event per queue pair: progress only moves the deadline, and the event, when
+    // it comes, sleeps again until the deadline (no event is cancelled per ACK).
+    m_rtoDeadline = Simulator::Now() + m_rto;
+    if (!m_rtoEvent.IsRunning())
+    {
+        m_rtoEvent = Simulator::Schedule(m_rto, &RdmaQueuePair::Timeout, this);
+    }
+}
+
+void
+RdmaQueuePair::Timeout()
+{
+    if (m_sndUna >= m_sndMax)
+    {
+        return;
+    }
+    Time now = Simulator::Now();
+    if (now < m_rtoDeadline)
+    {
+        m_rtoEvent = Simulator::Schedule(m_rtoDeadline - now, &RdmaQueuePair::Timeout, this);
+        return;
+    }
+    ++m_timeouts;
+    m_cc->OnTimeout();
+    m_retransmit.clear();
+    if (m_recovery == GO_BACK_N)
+    {
+        m_sndNxt = m_sndUna;
+    }
+    else
+    {
+        m_retransmit.push_back(m_sndUna);
+    }
+    m_lastNakPsn = UINT64_MAX;
+    m_rto = std::min(2 * m_rto, 64 * m_rtoBase);
+    ArmTimer();
+    NotifyReady();
+}
+
+void
+RdmaQueuePair::ReceiveCnp()
+{
+    ++m_cnpsReceived;
+    m_cc->OnCnp();
+}
+
+bool
+RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival)
+{
+    if (opcode == RoceHeader::RC_SEND_FIRST || opcode == RoceHeader::RC_SEND_ONLY)
+    {
+        m_rxMsgStart = arrival;
+        m_rxMsgBytes = 0;
+    }
+    m_rxMsgBytes += payload;
+    ++m_ePsn;
+    ++m_unacked;
+    if (opcode == RoceHeader::RC_SEND_LAST || opcode == RoceHeader::RC_SEND_ONLY)
+    {
+        ++m_msn;
+        m_recvCompleteTrace(
+            RdmaCompletion{m_qpn, m_msn, m_rxMsgBytes, m_rxMsgStart, Simulator::Now()});
+        return true;
+    }
+    return false;
 }
 
 Ptr<Packet>
 RdmaQueuePair::ReceiveData(const RoceHeader& header)
 {
     uint64_t psn = Unwrap(header.GetPsn(), m_ePsn);
-    if (psn != m_ePsn)
+    if (psn < m_ePsn)
     {
-        if (psn > m_ePsn)
+        return BuildAck(header, RoceHeader::AETH_ACK); // duplicate: re-acknowledge
+    }
+    if (psn > m_ePsn)
+    {
+        ++m_outOfOrder;
+        bool selective = m_recovery == SELECTIVE_REPEAT;
+        if (m_placement || selective)
         {
-            ++m_outOfOrder;
-            return nullptr;
+            m_placed.emplace(psn,
+                             Placed{header.GetOpcode(), header.GetPayload(), Simulator::Now()});
         }
-        return BuildAck(header); // duplicate: re-acknowledge what we have
+        if ((!m_placement || selective) && !m_nakSent)
+        {
+            m_nakSent = true;
+            ++m_naksSent;
+            return BuildAck(header, RoceHeader::AETH_NAK_PSN_SEQUENCE);
+        }
+        return nullptr;
     }
-    ++m_ePsn;
-    uint8_t opcode = header.GetOpcode();
-    if (opcode == RoceHeader::RC_SEND_FIRST || opcode == RoceHeader::RC_SEND_ONLY)
+    bool ended = Deliver(header.GetOpcode(), header.GetPayload(), Simulator::Now());
+    // The gap is filled: count in what was placed behind it.
+    for (auto it = m_placed.begin(); it != m_placed.end() && it->first == m_ePsn;
+         it = m_placed.erase(it))
     {
-        m_rxMsgStart = Simulator::Now();
-        m_rxMsgBytes = 0;
+        ended |= Deliver(it->second.opcode, it->second.payload, it->second.arrival);
     }
-    m_rxMsgBytes += header.GetPayload();
-    ++m_unacked;
-    bool messageEnd = opcode == RoceHeader::RC_SEND_LAST || opcode == RoceHeader::RC_SEND_ONLY;
-    if (messageEnd)
+    m_nakSent = false;
+    if (ended || header.GetAckReq() || m_unacked >= m_ackInterval)
     {
-        ++m_msn;
-        m_recvCompleteTrace(
-            RdmaCompletion{m_qpn, m_msn, m_rxMsgBytes, m_rxMsgStart, Simulator::Now()});
-    }
-    if (messageEnd || header.GetAckReq() || m_unacked >= m_ackInterval)
-    {
-        return BuildAck(header);
+        return BuildAck(header, RoceHeader::AETH_ACK);
     }
     return nullptr;
 }
 
 Ptr<Packet>
-RdmaQueuePair::BuildAck(const RoceHeader& received)
+RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome)
 {
-    m_unacked = 0;
+    bool nak = syndrome == RoceHeader::AETH_NAK_PSN_SEQUENCE;
     RoceHeader header = HeaderToPeer(m_ackDscp);
     header.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    // An ACK names the last PSN received in order, a NAK the one missing (IBTA 9.7.5.1).
+    header.SetPsn(static_cast<uint32_t>(nak ? m_ePsn : m_ePsn - 1));
+    header.SetSyndrome(syndrome);
+    header.SetMsn(static_cast<uint32_t>(m_msn));
     if (received.HasInt())
     {
         header.EchoInt(received);
     }
-    header.SetPsn(static_cast<uint32_t>(m_ePsn - 1));
-    header.SetSyndrome(RoceHeader::AETH_ACK);
-    header.SetMsn(static_cast<uint32_t>(m_msn));
+    if (!nak)
+    {
+        m_unacked = 0;
+    }
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(0));
     packet->AddHeader(header);
+    return packet;
+}
+
+Ptr<Packet>
+RdmaQueuePair::TakeCnp(const RoceHeader& header)
+{
+    Time now = Simulator::Now();
+    if (header.GetEcn() != RoceHeader::ECN_CE || (m_cnpSentOnce && now - m_lastCnp < m_cnpInterval))
+    {
+        return nullptr;
+    }
+    m_cnpSentOnce = true;
+    m_lastCnp = now;
+    ++m_cnpsSent;
+    // RoCEv2 CNP (IBTA Annex A17.9.3): BTH with opcode 0x81 and the QP to slow down, 16
+    // reserved bytes, ICRC.
+    RoceHeader cnp = HeaderToPeer(m_cnpDscp);
+    cnp.SetOpcode(RoceHeader::CNP);
+    Ptr<Packet> packet = Create<Packet>(cnp.SetPayload(16));
+    packet->AddHeader(cnp);
     return packet;
 }
 
@@ -233,6 +491,9 @@ RdmaQueuePair::DoDispose()
 {
     m_ready = Callback<void, Ptr<RdmaQueuePair>>();
     m_sendQueue.clear();
+    m_placed.clear();
+    m_rtoEvent.Cancel();
+    m_cc = nullptr;
     Object::DoDispose();
 }
 

@@ -4,13 +4,18 @@
 #ifndef RDMA_QUEUE_PAIR_H
 #define RDMA_QUEUE_PAIR_H
 
+#include "congestion-control.h"
+
 #include "ns3/callback.h"
+#include "ns3/event-id.h"
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
 #include "ns3/traced-callback.h"
 
 #include <deque>
+#include <map>
 
 namespace ns3
 {
@@ -24,39 +29,64 @@ struct RdmaCompletion
     uint64_t wrId;  //!< sender: the id PostSend() returned; receiver: the message sequence number
     uint64_t bytes; //!< message size
     Time start;     //!< sender: post time; receiver: first packet's arrival
-    Time end;       //!< sender: ACK of the last packet; receiver: last packet's arrival
+    Time end;       //!< sender: ACK of the last packet; receiver: the message's last byte in
 };
 
 /**
  * \ingroup rdma
  * \brief One end of a RoCEv2 Reliable Connected queue pair.
  *
- * The sending side segments posted messages into MTU-sized SEND packets with consecutive PSNs
- * and completes a message when a cumulative ACK covers its last PSN. The receiving side checks
- * PSNs, completes a message at its SEND_LAST/ONLY packet and acknowledges every AckInterval
- * in-order packets and at every message end. Packets are produced on demand by the NIC's port
- * scheduler (NextPacket), so a queue pair holds no frames, only counters.
+ * Sending: posted messages take consecutive PSNs (one per MTU of payload) at post time and are
+ * segmented on demand when the NIC asks for the next packet, so a queue pair holds counters,
+ * not frames. A message completes when a cumulative ACK covers its last PSN. Lost packets are
+ * recovered go-back-N (from the PSN a NAK names, or from the oldest unacknowledged one when the
+ * retransmission timer expires, with exponential backoff) or, with LossRecovery
+ * SelectiveRepeat, by resending only the PSN a NAK names (IRN-style). A congestion-control
+ * plugin sets the rate and window the NIC honours.
+ *
+ * Receiving: in-order packets advance the expected PSN; a message completes when all its bytes
+ * are in. With OutOfOrderPlacement (ConnectX-8's direct data placement) packets ahead of the
+ * expected PSN are placed and counted in when the gap fills, without a NAK, so packet spraying
+ * causes no retransmission; without it they are dropped and NAKed (PSN sequence error), as
+ * go-back-N NICs do. SelectiveRepeat places and NAKs. A NAK is sent once per hole. ECN-marked
+ * data makes the receiver send a CNP, at most one per CnpInterval.
  */
 class RdmaQueuePair : public Object
 {
   public:
+    /// How the sender recovers lost packets.
+    enum LossRecovery
+    {
+        GO_BACK_N,        //!< resend everything from the lost PSN on
+        SELECTIVE_REPEAT, //!< resend only the lost PSN (IRN-style)
+    };
+
     using CompletionTracedCallback = void (*)(const RdmaCompletion& completion);
     /// Signature of the IntEcho trace source: the acknowledgement, whose hops are the path's.
     using IntEchoTracedCallback = void (*)(const RoceHeader& ack);
+    /// Signature of the Retransmit trace source: the PSN sent again and its payload bytes.
+    using RetransmitTracedCallback = void (*)(uint64_t psn, uint32_t bytes);
 
     static TypeId GetTypeId();
     RdmaQueuePair();
     RdmaQueuePair(const RdmaQueuePair&) = delete;
     RdmaQueuePair& operator=(const RdmaQueuePair&) = delete;
 
-    /// Bind this end: local and remote fabric addresses, remote QPN, UDP source port (entropy).
+    /**
+     * \brief Bind this end: local and remote fabric addresses, remote QPN, UDP source port
+     *        (entropy), payload MTU and the port's line rate (which starts the congestion
+     *        control).
+     */
     void Setup(uint32_t qpn,
                uint32_t localIp,
                uint32_t remoteIp,
                uint32_t remoteQpn,
-               uint16_t sourcePort);
+               uint16_t sourcePort,
+               uint32_t mtu,
+               uint64_t lineRate);
 
-    /// Called when the queue pair goes from nothing to send to something to send.
+    /// Called whenever the queue pair may have become able to send (new work, an ACK, a NAK,
+    /// a timeout).
     void SetReadyCallback(Callback<void, Ptr<RdmaQueuePair>> ready);
 
     /**
@@ -65,19 +95,41 @@ class RdmaQueuePair : public Object
      */
     uint64_t PostSend(uint64_t bytes);
 
+    /// True when a packet (new or retransmitted) is waiting to be built.
     bool HasDataToSend() const
     {
-        return m_nextToSegment < m_sendQueue.size();
+        return !m_retransmit.empty() || m_sndNxt < m_nextPostPsn;
     }
 
-    /// Build the next data packet, at most \p mtu payload bytes. Requires HasDataToSend().
-    Ptr<Packet> NextPacket(uint32_t mtu);
+    /// True when the congestion window lets one more packet out.
+    bool IsWindowOpen() const;
 
-    /// Process an acknowledgement for this queue pair.
+    /// Earliest time the rate limiter lets the next packet out.
+    Time GetNextSendTime() const
+    {
+        return m_nextSendTime;
+    }
+
+    /// Build the next data packet. Requires HasDataToSend().
+    Ptr<Packet> NextPacket();
+
+    /// Process an acknowledgement or NAK for this queue pair.
     void ReceiveAck(const RoceHeader& header);
 
-    /// Process a data packet; returns the ACK to send, or nullptr.
+    /// Process a congestion notification packet for this queue pair.
+    void ReceiveCnp();
+
+    /// Process a data packet; returns the ACK or NAK to send, or nullptr.
     Ptr<Packet> ReceiveData(const RoceHeader& header);
+
+    /// The CNP to send for data packet \p header, or nullptr (not CE-marked, or one was sent
+    /// less than CnpInterval ago).
+    Ptr<Packet> TakeCnp(const RoceHeader& header);
+
+    Ptr<CongestionControl> GetCongestionControl() const
+    {
+        return m_cc;
+    }
 
     uint32_t GetQpn() const
     {
@@ -94,16 +146,67 @@ class RdmaQueuePair : public Object
         return m_ackDscp;
     }
 
+    uint8_t GetCnpDscp() const
+    {
+        return m_cnpDscp;
+    }
+
     /// Messages posted but not yet acknowledged.
     std::size_t GetOutstanding() const
     {
         return m_sendQueue.size();
     }
 
+    /// Data packets that arrived ahead of the expected PSN.
     uint64_t GetOutOfOrderPackets() const
     {
         return m_outOfOrder;
     }
+
+    uint64_t GetRetransmittedPackets() const
+    {
+        return m_retxPackets;
+    }
+
+    /// Payload bytes sent again.
+    uint64_t GetRetransmittedBytes() const
+    {
+        return m_retxBytes;
+    }
+
+    uint64_t GetTimeouts() const
+    {
+        return m_timeouts;
+    }
+
+    uint64_t GetNaksSent() const
+    {
+        return m_naksSent;
+    }
+
+    uint64_t GetCnpsSent() const
+    {
+        return m_cnpsSent;
+    }
+
+    uint64_t GetCnpsReceived() const
+    {
+        return m_cnpsReceived;
+    }
+
+    /// \name NIC bookkeeping: whether the queue pair is in its NIC's round-robin ring.
+    /// @{
+    bool IsScheduled() const
+    {
+        return m_scheduled;
+    }
+
+    void SetScheduled(bool scheduled)
+    {
+        m_scheduled = scheduled;
+    }
+
+    /// @}
 
   protected:
     void DoDispose() override;
@@ -114,7 +217,16 @@ class RdmaQueuePair : public Object
         uint64_t id;
         uint64_t bytes;
         Time posted;
-        uint64_t lastPsn; //!< set when the last packet is built
+        uint64_t firstPsn;
+        uint64_t lastPsn;
+    };
+
+    /// A packet that arrived ahead of the expected PSN and was placed.
+    struct Placed
+    {
+        uint8_t opcode;
+        uint32_t payload;
+        Time arrival;
     };
 
     /// Extend a 24-bit wire PSN to 64 bits around \p reference.
@@ -122,8 +234,19 @@ class RdmaQueuePair : public Object
 
     /// Headers of a packet to the peer queue pair: addresses, entropy port, DSCP, QPN.
     RoceHeader HeaderToPeer(uint8_t dscp) const;
-    /// The acknowledgement of everything received so far, echoing \p received's telemetry.
-    Ptr<Packet> BuildAck(const RoceHeader& received);
+    /// An acknowledgement (AETH \p syndrome) of everything received so far, echoing
+    /// \p received's telemetry.
+    Ptr<Packet> BuildAck(const RoceHeader& received, uint8_t syndrome);
+    /// The work request that holds \p psn (one of the unacknowledged ones).
+    const WorkRequest& RequestOf(uint64_t psn) const;
+    /// Count in the packet at the expected PSN; true at a message's end.
+    bool Deliver(uint8_t opcode, uint32_t payload, Time arrival);
+    /// The send window moved to \p una: complete messages, restart the timer.
+    void Acknowledged(uint64_t una, const RoceHeader& ack);
+    /// (Re)start the retransmission timer: it expires m_rto from now.
+    void ArmTimer();
+    void Timeout();
+    void NotifyReady();
 
     // Configuration
     uint32_t m_qpn{0};
@@ -131,31 +254,62 @@ class RdmaQueuePair : public Object
     uint32_t m_remoteIp{0};
     uint32_t m_remoteQpn{0};
     uint16_t m_sourcePort{0};
+    uint32_t m_mtu{4096};
     uint8_t m_dscp{26};
     uint8_t m_ackDscp{48};
+    uint8_t m_cnpDscp{48};
     bool m_intRequest{false};
+    bool m_placement{true};
+    LossRecovery m_recovery{GO_BACK_N};
     uint32_t m_ackInterval{1};
+    Time m_rtoBase;
+    Time m_cnpInterval;
+    ObjectFactory m_ccFactory;
+    Ptr<CongestionControl> m_cc;
     Callback<void, Ptr<RdmaQueuePair>> m_ready;
+    bool m_scheduled{false};
 
     // Sender
     std::deque<WorkRequest> m_sendQueue;
-    std::size_t m_nextToSegment{0};
-    uint64_t m_segmentOffset{0};
-    uint64_t m_sndNxt{0};
+    uint64_t m_nextPostPsn{0};
     uint64_t m_sndUna{0};
+    uint64_t m_sndNxt{0};
+    /// One past the highest PSN ever sent: below it, a packet is a retransmission.
+    uint64_t m_sndMax{0};
+    /// PSNs to resend first (selective repeat).
+    std::deque<uint64_t> m_retransmit;
+    /// The PSN of the last NAK acted on, so a repeated NAK resends nothing more.
+    uint64_t m_lastNakPsn{UINT64_MAX};
+    Time m_nextSendTime;
+    EventId m_rtoEvent;
+    Time m_rtoDeadline;
+    Time m_rto;
     uint64_t m_nextWrId{1};
+    uint64_t m_retxPackets{0};
+    uint64_t m_retxBytes{0};
+    uint64_t m_timeouts{0};
+    uint64_t m_cnpsReceived{0};
 
     // Receiver
     uint64_t m_ePsn{0};
+    std::map<uint64_t, Placed> m_placed;
+    /// The NAK for the current hole has been sent.
+    bool m_nakSent{false};
     uint64_t m_rxMsgBytes{0};
     Time m_rxMsgStart;
+    bool m_rxInMessage{false};
     uint64_t m_msn{0};
     uint32_t m_unacked{0};
     uint64_t m_outOfOrder{0};
+    uint64_t m_naksSent{0};
+    Time m_lastCnp;
+    bool m_cnpSentOnce{false};
+    uint64_t m_cnpsSent{0};
 
     TracedCallback<const RdmaCompletion&> m_sendCompleteTrace;
     TracedCallback<const RdmaCompletion&> m_recvCompleteTrace;
     TracedCallback<const RoceHeader&> m_intEchoTrace;
+    TracedCallback<uint64_t, uint32_t> m_retransmitTrace;
 };
 
 } // namespace ns3

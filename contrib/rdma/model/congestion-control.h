@@ -1,0 +1,104 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef CONGESTION_CONTROL_H
+#define CONGESTION_CONTROL_H
+
+#include "ns3/data-rate.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/roce-header.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace ns3
+{
+
+/**
+ * \ingroup rdma
+ * \brief Congestion control of one queue pair: the rate its packets may leave at and the bytes
+ *        it may have in flight, updated from what the transport sees.
+ *
+ * A plugin point: each queue pair creates its own from its CongestionControl attribute (an
+ * ObjectFactory, so the algorithm and its parameters come by name, from YAML or a plugin
+ * library). The transport calls the hooks; the NIC sends the queue pair's next packet no
+ * sooner than its wire time at GetRate() after the previous one, and only while fewer than
+ * GetWindow() bytes are unacknowledged.
+ */
+class CongestionControl : public Object
+{
+  public:
+    /// No window: only the rate limits the queue pair.
+    static constexpr uint64_t NO_WINDOW = std::numeric_limits<uint64_t>::max();
+
+    /// Signature of the Rate trace source: (old, new) rate in bit/s.
+    using RateTracedCallback = void (*)(uint64_t oldRate, uint64_t newRate);
+
+    static TypeId GetTypeId();
+    CongestionControl();
+
+    /// Bind to a queue pair on a port of \p lineRate bit/s with \p mtu payload bytes per
+    /// packet; starts at line rate. Called once, before any hook.
+    virtual void Init(uint64_t lineRate, uint32_t mtu);
+
+    /// A data packet of \p wireBytes left (first transmission or retransmission).
+    virtual void OnSend(uint32_t wireBytes);
+
+    /// An acknowledgement (or NAK) advanced the send window by \p ackedBytes; \p ack carries
+    /// the path's telemetry when the queue pair asked for it.
+    virtual void OnAck(const RoceHeader& ack, uint64_t ackedBytes);
+
+    /// A congestion notification packet arrived for this queue pair.
+    virtual void OnCnp();
+
+    /// The retransmission timer expired.
+    virtual void OnTimeout();
+
+    uint64_t GetRate() const
+    {
+        return m_rate;
+    }
+
+    uint64_t GetWindow() const
+    {
+        return m_window;
+    }
+
+    uint64_t GetLineRate() const
+    {
+        return m_lineRate;
+    }
+
+  protected:
+    /// Change the rate, kept within [MinRate, line rate]; fires Rate when it changes.
+    void SetRate(uint64_t bitRate);
+
+    uint64_t m_lineRate{0};
+    uint32_t m_mtu{0};
+    uint64_t m_window{NO_WINDOW};
+
+  private:
+    uint64_t m_rate{0};
+    DataRate m_minRate;
+    TracedCallback<uint64_t, uint64_t> m_rateTrace;
+};
+
+/**
+ * \ingroup rdma
+ * \brief No congestion control: line rate, with an optional fixed window ("none").
+ */
+class NoCongestionControl : public CongestionControl
+{
+  public:
+    static TypeId GetTypeId();
+    void Init(uint64_t lineRate, uint32_t mtu) override;
+
+  private:
+    uint64_t m_windowAttr{0};
+};
+
+} // namespace ns3
+
+#endif // CONGESTION_CONTROL_H
