@@ -185,16 +185,9 @@ Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
     m_rxBytes += size;
     m_peakRxBytes = std::max(m_peakRxBytes, m_rxBytes);
     uint32_t prio = PriorityOfDscp(header.GetDscp());
-    if (m_pfcEnabled && m_rxBytes > XoffThreshold() && !((m_rxXoff >> prio) & 1))
+    if (m_pfcEnabled && m_rxBytes > XoffThreshold())
     {
-        m_rxXoff |= 1U << prio;
-        SendPfc(prio, PAUSE_QUANTA);
-        if (!m_rxRefresh.IsRunning())
-        {
-            m_rxRefresh = Simulator::Schedule(PfcQuantaTime(PAUSE_QUANTA) / 2,
-                                              &Cx8NetDevice::RefreshRxPause,
-                                              this);
-        }
+        PausePeer(prio);
     }
     ScheduleHostTake();
 }
@@ -206,24 +199,16 @@ Cx8NetDevice::XoffThreshold() const
     return m_rxBufferSize > headroom ? m_rxBufferSize - headroom : 0;
 }
 
-void
-Cx8NetDevice::RefreshRxPause()
+bool
+Cx8NetDevice::RxBufferDrained() const
 {
-    bool resume = m_rxBytes + m_xonOffset <= XoffThreshold() || m_rxBytes == 0;
-    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
-    {
-        if ((m_rxXoff >> prio) & 1)
-        {
-            SendPfc(prio, resume ? 0 : PAUSE_QUANTA);
-        }
-    }
-    if (resume)
-    {
-        m_rxXoff = 0;
-        return;
-    }
-    m_rxRefresh =
-        Simulator::Schedule(PfcQuantaTime(PAUSE_QUANTA) / 2, &Cx8NetDevice::RefreshRxPause, this);
+    return m_rxBytes == 0 || m_rxBytes + m_xonOffset <= XoffThreshold();
+}
+
+bool
+Cx8NetDevice::KeepPausingPeer(uint32_t priority)
+{
+    return !RxBufferDrained();
 }
 
 void
@@ -255,10 +240,12 @@ Cx8NetDevice::HostTake()
     m_rxBytes -= packet->GetSize();
     m_hostFreeAt = Simulator::Now() +
                    fabric::BitsTime(uint64_t(packet->GetSize()) * 8, m_hostRate.GetBitRate());
-    if (m_rxXoff != 0 && (m_rxBytes + m_xonOffset <= XoffThreshold() || m_rxBytes == 0))
+    if (GetPausingPeerMask() != 0 && RxBufferDrained())
     {
-        m_rxRefresh.Cancel();
-        RefreshRxPause(); // resumes every paused priority
+        for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
+        {
+            ResumePeer(prio);
+        }
     }
     RoceHeader header;
     packet->PeekHeader(header);
@@ -312,7 +299,6 @@ Cx8NetDevice::DoDispose()
     m_ready.clear();
     m_rxQueue.Clear();
     m_hostEvent.Cancel();
-    m_rxRefresh.Cancel();
     m_wakeup.Cancel();
     FabricNetDevice::DoDispose();
 }

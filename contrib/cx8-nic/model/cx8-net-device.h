@@ -99,13 +99,12 @@ class Cx8NetDevice : public FabricNetDevice
   protected:
     void DoDispose() override;
     Ptr<Packet> DoDequeue() override;
+    bool KeepPausingPeer(uint32_t priority) override;
     void DoReceive(Ptr<Packet> packet, const RoceHeader& header) override;
 
   private:
     /// QPNs 0 and 1 are the special management QPs of InfiniBand.
     static constexpr uint32_t FIRST_QPN = 2;
-    /// Quanta of the NIC's pause frames: the most PFC allows.
-    static constexpr uint16_t PAUSE_QUANTA = 0xFFFF;
 
     void QueuePairReady(Ptr<RdmaQueuePair> qp);
     /// Hand a received frame to its queue pair.
@@ -115,7 +114,8 @@ class Cx8NetDevice : public FabricNetDevice
     void HostTake();
     /// Bytes above which the receive buffer pauses the peer.
     uint64_t XoffThreshold() const;
-    void RefreshRxPause();
+    /// True once the buffer has drained XonOffset below the pause point (or is empty).
+    bool RxBufferDrained() const;
 
     uint32_t m_ip{0};
     uint32_t m_payloadMtu{4096};
@@ -140,9 +140,6 @@ class Cx8NetDevice : public FabricNetDevice
     /// When the rate limiters next let a queue pair send, if nothing else wakes the port.
     EventId m_wakeup;
     Time m_wakeupAt;
-    /// Priorities this NIC pauses at its peer, one bit each.
-    uint8_t m_rxXoff{0};
-    EventId m_rxRefresh;
 };
 
 } // namespace ns3

@@ -47,6 +47,12 @@ FabricNetDevice::GetTypeId()
                           TimeValue(Time(0)),
                           MakeTimeAccessor(&FabricNetDevice::m_rxDelay),
                           MakeTimeChecker(Time(0)))
+            .AddAttribute("PfcPauseQuanta",
+                          "Quanta of the pauses this port sends (512 bit times each at the port "
+                          "rate)",
+                          UintegerValue(0xFFFF),
+                          MakeUintegerAccessor(&FabricNetDevice::m_pauseQuanta),
+                          MakeUintegerChecker<uint16_t>(2))
             .AddAttribute("ReceiveErrorModel",
                           "Decides which arriving frames are corrupted and lost (none: every "
                           "frame arrives)",
@@ -215,6 +221,71 @@ FabricNetDevice::SendPfc(uint32_t priority, uint16_t quanta)
     TryTransmit();
 }
 
+void
+FabricNetDevice::PausePeer(uint32_t priority)
+{
+    if (IsPausingPeer(priority))
+    {
+        return;
+    }
+    m_pausingPeer |= 1U << priority;
+    SendPfc(priority, m_pauseQuanta);
+    if (!m_pauseRefresh.IsRunning())
+    {
+        // Refresh at half the pause so the peer never resumes while still congested.
+        m_pauseRefresh = Simulator::Schedule(PfcQuantaTime(m_pauseQuanta) / 2,
+                                             &FabricNetDevice::RefreshPeerPauses,
+                                             this);
+    }
+}
+
+void
+FabricNetDevice::ResumePeer(uint32_t priority)
+{
+    if (!IsPausingPeer(priority))
+    {
+        return;
+    }
+    m_pausingPeer &= ~(1U << priority);
+    SendPfc(priority, 0);
+    if (m_pausingPeer == 0)
+    {
+        m_pauseRefresh.Cancel();
+    }
+}
+
+bool
+FabricNetDevice::KeepPausingPeer(uint32_t priority)
+{
+    return false;
+}
+
+void
+FabricNetDevice::RefreshPeerPauses()
+{
+    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
+    {
+        if (!IsPausingPeer(prio))
+        {
+            continue;
+        }
+        if (KeepPausingPeer(prio))
+        {
+            SendPfc(prio, m_pauseQuanta);
+        }
+        else
+        {
+            ResumePeer(prio);
+        }
+    }
+    if (m_pausingPeer != 0)
+    {
+        m_pauseRefresh = Simulator::Schedule(PfcQuantaTime(m_pauseQuanta) / 2,
+                                             &FabricNetDevice::RefreshPeerPauses,
+                                             this);
+    }
+}
+
 Time
 FabricNetDevice::PfcQuantaTime(uint16_t quanta) const
 {
@@ -309,6 +380,7 @@ FabricNetDevice::DoDispose()
     {
         event.Cancel();
     }
+    m_pauseRefresh.Cancel();
     NetDevice::DoDispose();
 }
 

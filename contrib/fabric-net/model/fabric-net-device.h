@@ -82,6 +82,27 @@ class FabricNetDevice : public NetDevice
         return m_paused;
     }
 
+    /**
+     * \brief Pause the peer's \p priority (XOFF of PfcPauseQuanta) and keep it paused: the
+     *        pause is refreshed every half pause time while KeepPausingPeer() says so, else
+     *        resumed. Nothing happens if this port already pauses that priority.
+     */
+    void PausePeer(uint32_t priority);
+
+    /// Resume the peer's \p priority (XON) if this port pauses it.
+    void ResumePeer(uint32_t priority);
+
+    /// Priorities this port pauses at its peer, one bit each.
+    uint32_t GetPausingPeerMask() const
+    {
+        return m_pausingPeer;
+    }
+
+    bool IsPausingPeer(uint32_t priority) const
+    {
+        return (m_pausingPeer >> priority) & 1;
+    }
+
     /// How long \p quanta pause quanta last at this port's rate.
     Time PfcQuantaTime(uint16_t quanta) const;
 
@@ -236,8 +257,14 @@ class FabricNetDevice : public NetDevice
     /// End the pause of \p priority now and send what it held back.
     void Resume(uint32_t priority);
 
+    /// Asked at each refresh of a pause this port sends: true keeps \p priority paused, false
+    /// resumes it. The default resumes.
+    virtual bool KeepPausingPeer(uint32_t priority);
+
   private:
     void TransmitComplete();
+    /// Refresh the pauses still needed, resume the others.
+    void RefreshPeerPauses();
     /// Act on a received PFC frame (MAC control frames end at the port).
     void ReceivePfc(Ptr<Packet> packet);
 
@@ -259,6 +286,10 @@ class FabricNetDevice : public NetDevice
     /// Bit p set while the peer pauses priority p.
     uint32_t m_paused{0};
     std::array<EventId, NUM_PRIORITIES> m_resumeEvents;
+    /// Priorities this port pauses at its peer, and the event refreshing them.
+    uint8_t m_pausingPeer{0};
+    EventId m_pauseRefresh;
+    uint16_t m_pauseQuanta{0xFFFF};
     /// PFC frames waiting to go out ahead of the egress queues.
     PacketFifo m_macControl;
     uint64_t m_pfcTxFrames{0};

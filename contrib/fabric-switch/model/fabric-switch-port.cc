@@ -82,6 +82,12 @@ FabricSwitchPort::DoDequeue()
     return packet;
 }
 
+bool
+FabricSwitchPort::KeepPausingPeer(uint32_t priority)
+{
+    return m_switch && m_switch->GetMmu()->KeepPausing(GetIfIndex(), priority);
+}
+
 Ptr<Packet>
 FabricSwitchPort::PopAndRelease(uint32_t priority, uint32_t& tag)
 {

@@ -72,6 +72,8 @@ class FabricSwitchPort : public FabricNetDevice
     void DoDispose() override;
     Ptr<Packet> DoDequeue() override;
     void ApplyPause(uint32_t priority, uint16_t quanta) override;
+    /// The switch's MMU decides whether a pause this port sends is still needed.
+    bool KeepPausingPeer(uint32_t priority) override;
 
   private:
     /// Take the head of egress queue \p priority and free its buffer; \p tag as queued.

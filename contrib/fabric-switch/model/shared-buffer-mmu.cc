@@ -68,12 +68,7 @@ SharedBufferMmu::GetTypeId()
                           "fall before XON is sent",
                           UintegerValue(2 * 9216),
                           MakeUintegerAccessor(&SharedBufferMmu::m_xonOffset),
-                          MakeUintegerChecker<uint32_t>())
-            .AddAttribute("PauseQuanta",
-                          "Quanta of an XOFF (512 bit times each at the port rate)",
-                          UintegerValue(0xFFFF),
-                          MakeUintegerAccessor(&SharedBufferMmu::m_pauseQuanta),
-                          MakeUintegerChecker<uint16_t>(2));
+                          MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
@@ -185,10 +180,7 @@ SharedBufferMmu::Admit(uint32_t inPort, uint32_t priority, uint32_t bytes, uint6
         state.headroom[priority] += toHeadroom;
         state.peakHeadroom[priority] =
             std::max(state.peakHeadroom[priority], state.headroom[priority]);
-        if (!((state.xoff >> priority) & 1))
-        {
-            SendXoff(inPort, priority);
-        }
+        (*m_switchPorts)[inPort]->PausePeer(priority);
     }
     return true;
 }
@@ -205,14 +197,10 @@ SharedBufferMmu::Release(uint32_t inPort, uint32_t priority, uint32_t bytes)
     state.bytes[priority] -= bytes;
     m_sharedUsed -= sharedBefore - SharedBytes(state, priority);
     m_used -= bytes;
-    if (((state.xoff >> priority) & 1) && ReadyForXon(state, priority))
+    Ptr<FabricSwitchPort> port = (*m_switchPorts)[inPort];
+    if (port->IsPausingPeer(priority) && ReadyForXon(state, priority))
     {
-        state.xoff &= ~(1U << priority);
-        (*m_switchPorts)[inPort]->SendPfc(priority, 0);
-        if (state.xoff == 0)
-        {
-            state.refresh.Cancel();
-        }
+        port->ResumePeer(priority);
     }
 }
 
@@ -227,57 +215,15 @@ SharedBufferMmu::ReadyForXon(const PortState& state, uint32_t priority) const
     return shared == 0 || shared + m_xonOffset <= GetThreshold(priority);
 }
 
-void
-SharedBufferMmu::SendXoff(uint32_t port, uint32_t priority)
+bool
+SharedBufferMmu::KeepPausing(uint32_t port, uint32_t priority) const
 {
-    PortState& state = m_ports[port];
-    state.xoff |= 1U << priority;
-    Ptr<FabricSwitchPort> dev = (*m_switchPorts)[port];
-    dev->SendPfc(priority, m_pauseQuanta);
-    if (!state.refresh.IsRunning())
-    {
-        // Refresh at half the pause so the peer never resumes while still congested.
-        state.refresh = Simulator::Schedule(dev->PfcQuantaTime(m_pauseQuanta) / 2,
-                                            &SharedBufferMmu::Refresh,
-                                            this,
-                                            port);
-    }
-}
-
-void
-SharedBufferMmu::Refresh(uint32_t port)
-{
-    PortState& state = m_ports[port];
-    Ptr<FabricSwitchPort> dev = (*m_switchPorts)[port];
-    for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
-    {
-        if (!((state.xoff >> prio) & 1))
-        {
-            continue;
-        }
-        bool resume = ReadyForXon(state, prio);
-        dev->SendPfc(prio, resume ? 0 : m_pauseQuanta);
-        if (resume)
-        {
-            state.xoff &= ~(1U << prio);
-        }
-    }
-    if (state.xoff != 0)
-    {
-        state.refresh = Simulator::Schedule(dev->PfcQuantaTime(m_pauseQuanta) / 2,
-                                            &SharedBufferMmu::Refresh,
-                                            this,
-                                            port);
-    }
+    return !ReadyForXon(m_ports.at(port), priority);
 }
 
 void
 SharedBufferMmu::DoDispose()
 {
-    for (auto& state : m_ports)
-    {
-        state.refresh.Cancel();
-    }
     m_ports.clear();
     m_switchPorts = nullptr;
     Object::DoDispose();

@@ -6,7 +6,6 @@
 
 #include "fabric-switch-port.h"
 
-#include "ns3/event-id.h"
 #include "ns3/object.h"
 
 #include <array>
@@ -32,12 +31,12 @@ namespace ns3
  * (Choudhury and Hahne, "Dynamic queue length thresholds for shared-memory packet switches",
  * IEEE/ACM ToN 1998). For a lossless priority, the threshold bounds the ingress priority's
  * shared bytes; a frame above it goes to the headroom and the port sends XOFF (IEEE 802.1Qbb)
- * to its peer, refreshed at half the pause time while the priority stays above its resume
+ * to its peer (FabricNetDevice::PausePeer), kept while the priority stays above its resume
  * point, and XON once its headroom is empty and its shared bytes are XonOffset below the
  * threshold. For a lossy priority, the threshold bounds the egress queue and a frame above it
  * is dropped. Buffer use can never exceed BufferSize: each region is bounded.
  *
- * State is O(ports): a few counters per port and priority and one refresh event per port.
+ * State is O(ports): a few counters per port and priority.
  * A different admission or PFC policy subclasses it and overrides Admit() and Release().
  */
 class SharedBufferMmu : public Object
@@ -121,11 +120,8 @@ class SharedBufferMmu : public Object
         return m_ports.at(port).peakHeadroom[priority];
     }
 
-    /// True while \p port has paused its peer's \p priority.
-    bool IsXoff(uint32_t port, uint32_t priority) const
-    {
-        return (m_ports.at(port).xoff >> priority) & 1;
-    }
+    /// Whether \p port must keep its peer's \p priority paused (asked at each refresh).
+    bool KeepPausing(uint32_t port, uint32_t priority) const;
 
   protected:
     void DoDispose() override;
@@ -138,17 +134,11 @@ class SharedBufferMmu : public Object
         std::array<uint32_t, NUM_PRIORITIES> headroom{};
         std::array<uint32_t, NUM_PRIORITIES> peakHeadroom{};
         uint32_t headroomSize{0};
-        /// Bit p set while this port pauses its peer's priority p.
-        uint8_t xoff{0};
-        EventId refresh;
     };
 
     /// Shared-pool bytes of a port's priority: what is charged beyond reserve and headroom.
     uint64_t SharedBytes(const PortState& state, uint32_t priority) const;
     bool ReadyForXon(const PortState& state, uint32_t priority) const;
-    void SendXoff(uint32_t port, uint32_t priority);
-    /// Refresh the pauses of \p port still needed, resume the others.
-    void Refresh(uint32_t port);
 
     void SetAllAlpha(double alpha);
     double GetDefaultAlpha() const;
@@ -158,7 +148,6 @@ class SharedBufferMmu : public Object
     uint64_t m_reserved;
     uint64_t m_headroomAttr;
     uint64_t m_xonOffset;
-    uint16_t m_pauseQuanta;
     bool m_pfcEnabled;
     uint8_t m_losslessAttr;
     /// Lossless priorities in effect: LosslessPriorities when PFC is enabled, else none.

@@ -297,7 +297,6 @@ class RdmaQueuePair : public Object
     bool m_nakSent{false};
     uint64_t m_rxMsgBytes{0};
     Time m_rxMsgStart;
-    bool m_rxInMessage{false};
     uint64_t m_msn{0};
     uint32_t m_unacked{0};
     uint64_t m_outOfOrder{0};
