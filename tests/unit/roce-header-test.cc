@@ -124,6 +124,33 @@ TEST(RoceHeader, AcknowledgementCarriesAeth)
     EXPECT_EQ(back.GetPayload(), 0u);
 }
 
+TEST(RoceHeader, EcnEchoIsTheSecondReservedBitOfTheBth)
+{
+    RoceHeader h;
+    h.SetOpcode(RoceHeader::RC_ACKNOWLEDGE);
+    h.SetDestQp(0x123456);
+    h.SetEcnEcho(true);
+    Ptr<Packet> p = Create<Packet>(h.SetPayload(0));
+    p->AddHeader(h);
+    // BTH at 42: opcode, flags, P_Key (2), reserved byte (46), DestQP (47..49).
+    std::vector<uint8_t> b = Bytes(p);
+    EXPECT_EQ(b[46], 0x02);
+    EXPECT_EQ(b[47], 0x12);
+    EXPECT_EQ(b[49], 0x56);
+    RoceHeader back;
+    p->PeekHeader(back);
+    EXPECT_TRUE(back.GetEcnEcho());
+    EXPECT_FALSE(back.HasInt());
+    EXPECT_EQ(back.GetDestQp(), 0x123456u);
+
+    h.SetEcnEcho(false);
+    Ptr<Packet> plain = Create<Packet>(h.SetPayload(0));
+    plain->AddHeader(h);
+    EXPECT_EQ(Bytes(plain)[46], 0x00);
+    plain->PeekHeader(back);
+    EXPECT_FALSE(back.GetEcnEcho());
+}
+
 TEST(RoceHeader, PsnAndQpnAreTruncatedTo24Bits)
 {
     RoceHeader h;

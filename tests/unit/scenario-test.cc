@@ -1,7 +1,11 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "ns3/data-rate.h"
+#include "ns3/double.h"
 #include "ns3/scenario.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
 
@@ -198,4 +202,237 @@ TEST(Scenario, MissingFileIsReported)
     LoadScenario("/nonexistent/x.yaml", d);
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].Format(), "/nonexistent/x.yaml: cannot open the file");
+}
+
+namespace
+{
+/// A small scenario whose transport section is \p transport (lines indented by two spaces).
+std::string
+WithTransport(const std::string& transport)
+{
+    return "topology: {tiers: 2, radix: 4}\ntransport:\n" + transport +
+           "flows: [{src: host0, dst: host3, size: 1MiB}]\n";
+}
+} // namespace
+
+TEST(Scenario, TransportDefaults)
+{
+    std::vector<Diagnostic> d;
+    Scenario s = ParseScenario(WithTransport("  mtu: 4096\n"), "s.yaml", d);
+    ASSERT_TRUE(d.empty()) << d[0].Format();
+    EXPECT_EQ(s.congestionControl, "ns3::NoCongestionControl");
+    EXPECT_TRUE(s.ccAttributes.empty());
+    EXPECT_EQ(s.lossRecovery, RdmaQueuePair::GO_BACK_N);
+    EXPECT_TRUE(s.outOfOrderPlacement);
+    EXPECT_EQ(s.cnpInterval, MicroSeconds(50));
+}
+
+TEST(Scenario, CongestionControlByName)
+{
+    const std::pair<const char*, const char*> names[] = {
+        {"none", "ns3::NoCongestionControl"},
+        {"dcqcn", "ns3::DcqcnCongestionControl"},
+        {"ns3::DcqcnCongestionControl", "ns3::DcqcnCongestionControl"},
+    };
+    for (const auto& [name, typeId] : names)
+    {
+        std::vector<Diagnostic> d;
+        Scenario s = ParseScenario(WithTransport(std::string("  congestion-control: ") + name +
+                                                 "\n  loss-recovery: selective-repeat\n"
+                                                 "  out-of-order-placement: false\n"
+                                                 "  cnp-interval: 4us\n"),
+                                   "s.yaml",
+                                   d);
+        ASSERT_TRUE(d.empty()) << d[0].Format();
+        EXPECT_EQ(s.congestionControl, typeId) << name;
+        EXPECT_TRUE(s.ccAttributes.empty());
+        EXPECT_EQ(s.lossRecovery, RdmaQueuePair::SELECTIVE_REPEAT);
+        EXPECT_FALSE(s.outOfOrderPlacement);
+        EXPECT_EQ(s.cnpInterval, MicroSeconds(4));
+    }
+}
+
+TEST(Scenario, CongestionControlMapSetsAttributes)
+{
+    std::vector<Diagnostic> d;
+    Scenario s = ParseScenario(WithTransport("  congestion-control:\n"
+                                             "    algorithm: dcqcn\n"
+                                             "    G: 0.0625\n"
+                                             "    RateAi: 1600Mb/s\n"
+                                             "    RateHai: 8Gbps\n"
+                                             "    AlphaTimer: 20us\n"
+                                             "    ByteCounter: 0\n"
+                                             "    MinRate: 1 Gbps\n"),
+                               "s.yaml",
+                               d);
+    ASSERT_TRUE(d.empty()) << d[0].Format();
+    EXPECT_EQ(s.congestionControl, "ns3::DcqcnCongestionControl");
+    // In the order written; quantities in ns-3's units, whatever units the file used.
+    std::vector<std::pair<std::string, std::string>> expected{{"G", "0.0625"},
+                                                              {"RateAi", "1600000000bps"},
+                                                              {"RateHai", "8000000000bps"},
+                                                              {"AlphaTimer", "20000000ps"},
+                                                              {"ByteCounter", "0"},
+                                                              {"MinRate", "1000000000bps"}};
+    EXPECT_EQ(s.ccAttributes, expected);
+
+    // ns-3 reads the stored values back into the very quantities written.
+    ObjectFactory factory(s.congestionControl);
+    for (const auto& [name, value] : s.ccAttributes)
+    {
+        factory.Set(name, StringValue(value));
+    }
+    Ptr<Object> cc = factory.Create();
+    DoubleValue g;
+    cc->GetAttribute("G", g);
+    EXPECT_EQ(g.Get(), 1.0 / 16);
+    DataRateValue rate;
+    cc->GetAttribute("RateAi", rate);
+    EXPECT_EQ(rate.Get(), DataRate(1600000000));
+    cc->GetAttribute("MinRate", rate);
+    EXPECT_EQ(rate.Get(), DataRate(1000000000));
+    TimeValue timer;
+    cc->GetAttribute("AlphaTimer", timer);
+    EXPECT_EQ(timer.Get(), MicroSeconds(20));
+    UintegerValue bytes;
+    cc->GetAttribute("ByteCounter", bytes);
+    EXPECT_EQ(bytes.Get(), 0u);
+}
+
+TEST(Scenario, UnknownCongestionControlListsTheValidOnes)
+{
+    auto d = Problems(WithTransport("  congestion-control: cubic\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 3);
+    EXPECT_EQ(d[0].column, 23);
+    EXPECT_EQ(d[0].path, "transport.congestion-control");
+    const std::string& m = d[0].message;
+    EXPECT_EQ(m.rfind("unknown congestion control 'cubic' (valid: none, dcqcn, ", 0), 0u) << m;
+    // Short names are listed only for the algorithms that are there.
+    for (const auto& [alias, typeId] : {std::pair{"hpcc", "ns3::HpccCongestionControl"},
+                                        std::pair{"timely", "ns3::TimelyCongestionControl"},
+                                        std::pair{"dctcp", "ns3::DctcpCongestionControl"}})
+    {
+        TypeId tid;
+        bool registered = TypeId::LookupByNameFailSafe(typeId, &tid);
+        std::string listed = m.substr(0, m.find(" or the TypeId"));
+        EXPECT_EQ(listed.find(std::string(" ") + alias + ",") != std::string::npos, registered)
+            << m;
+    }
+    std::string types = ", or the TypeId of a CongestionControl subclass: ";
+    ASSERT_NE(m.find(types), std::string::npos) << m;
+    std::string list = m.substr(m.find(types) + types.size());
+    EXPECT_EQ(list.back(), ')');
+    EXPECT_NE(list.find("ns3::DcqcnCongestionControl"), std::string::npos) << m;
+    EXPECT_NE(list.find("ns3::NoCongestionControl"), std::string::npos) << m;
+    // The abstract base is no choice.
+    EXPECT_EQ(list.find("ns3::CongestionControl,"), std::string::npos) << m;
+    EXPECT_EQ(list.find("ns3::CongestionControl)"), std::string::npos) << m;
+
+    // The map form locates the name; a TypeId that is no congestion control is unknown too.
+    d = Problems(WithTransport("  congestion-control:\n    algorithm: ns3::RdmaQueuePair\n"
+                               "    G: 2\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 4);
+    EXPECT_EQ(d[0].column, 16);
+    EXPECT_EQ(d[0].path, "transport.congestion-control.algorithm");
+    EXPECT_EQ(d[0].message.rfind("unknown congestion control 'ns3::RdmaQueuePair' (valid: ", 0),
+              0u);
+    d = Problems(WithTransport("  congestion-control: ns3::CongestionControl\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message.rfind("unknown congestion control", 0), 0u);
+}
+
+TEST(Scenario, UnknownCongestionControlAttributeListsTheValidOnes)
+{
+    auto d = Problems(WithTransport("  congestion-control: {algorithm: dcqcn, Gain: 0.5}\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 3);
+    EXPECT_EQ(d[0].column, 42);
+    EXPECT_EQ(d[0].path, "transport.congestion-control.Gain");
+    const std::string& m = d[0].message;
+    EXPECT_EQ(m.rfind("unknown attribute of ns3::DcqcnCongestionControl (valid: G, ", 0), 0u) << m;
+    // Inherited attributes are valid too.
+    EXPECT_NE(m.find(", MinRate"), std::string::npos) << m;
+    EXPECT_EQ(m.back(), ')');
+
+    d = Problems(WithTransport("  congestion-control: {Window: 1}\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "transport.congestion-control.algorithm");
+    EXPECT_EQ(d[0].message, "required key is missing");
+
+    d = Problems(WithTransport("  congestion-control: {algorithm: none, Window: 1, Window: 2}\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "transport.congestion-control.Window");
+    EXPECT_EQ(d[0].message, "duplicate key");
+}
+
+TEST(Scenario, BadCongestionControlAttributeValues)
+{
+    struct Case
+    {
+        const char* attribute;
+        const char* message;
+    };
+
+    // Each is one problem, located at the value; none may reach ns-3's parsers, which abort on
+    // malformed text.
+    const Case cases[] = {
+        {"G: 2", "invalid value '2' for attribute G: expected a number (double 0:1)"},
+        {"G: 0.5x", "invalid value '0.5x' for attribute G: expected a number (double 0:1)"},
+        {"G: nan", "invalid value 'nan' for attribute G: expected a number (double 0:1)"},
+        {"StageThreshold: 0",
+         "invalid value '0' for attribute StageThreshold: expected an integer (uint32_t "
+         "1:4294967295)"},
+        {"ByteCounter: -1", "invalid value '-1' for attribute ByteCounter: expected an integer"},
+        {"ByteCounter: 10MB",
+         "invalid value '10MB' for attribute ByteCounter: expected an integer"},
+        {"RateAi: 40",
+         "invalid value '40' for attribute RateAi: expected a data rate such as "
+         "100Gbps ('40': missing unit"},
+        {"RateAi: 4 furlongs/s", "attribute RateAi: expected a data rate such as 100Gbps"},
+        {"RateAi: 800 Gb/s x", "attribute RateAi: expected a data rate such as 100Gbps"},
+        {"AlphaTimer: 55xs",
+         "invalid value '55xs' for attribute AlphaTimer: expected a time such as 55us ('55xs': "
+         "unknown unit 'xs'"},
+        {"AlphaTimer: -5us", "for attribute AlphaTimer: expected a time such as 55us"},
+        // A timer needs a period: the minimum holds although TypeIds register before the
+        // simulator's picosecond resolution is set.
+        {"AlphaTimer: 0us", "for attribute AlphaTimer: expected a time such as 55us"},
+        {"G: [1]", "expected a single value"},
+    };
+    for (const Case& c : cases)
+    {
+        auto d = Problems(WithTransport(std::string("  congestion-control: {algorithm: dcqcn, ") +
+                                        c.attribute + "}\n"));
+        ASSERT_EQ(d.size(), 1u) << c.attribute;
+        EXPECT_EQ(d[0].line, 3);
+        EXPECT_EQ(d[0].column, 42 + int(std::string(c.attribute).find(": ")) + 2) << c.attribute;
+        EXPECT_EQ(d[0].path,
+                  "transport.congestion-control." +
+                      std::string(c.attribute).substr(0, std::string(c.attribute).find(':')));
+        EXPECT_NE(d[0].message.find(c.message), std::string::npos) << d[0].message;
+    }
+    auto d = Problems(WithTransport("  congestion-control: {algorithm: none, Window: yes}\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_NE(d[0].message.find("for attribute Window: expected an integer"), std::string::npos);
+}
+
+TEST(Scenario, BadTransportSettings)
+{
+    auto d = Problems(WithTransport("  loss-recovery: stop-and-wait\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].Format(),
+              "s.yaml:3:18: transport.loss-recovery: unknown loss recovery 'stop-and-wait' "
+              "(valid: go-back-n, selective-repeat)");
+    d = Problems(WithTransport("  out-of-order-placement: maybe\n  cnp-interval: 50\n"
+                               "  congestion-control: [dcqcn]\n"));
+    ASSERT_EQ(d.size(), 3u);
+    EXPECT_EQ(d[0].path, "transport.congestion-control");
+    EXPECT_EQ(d[0].message,
+              "expected a congestion control name, or a map of algorithm and attributes");
+    EXPECT_EQ(d[1].path, "transport.out-of-order-placement");
+    EXPECT_EQ(d[1].message, "expected true or false, not 'maybe'");
+    EXPECT_EQ(d[2].path, "transport.cnp-interval");
+    EXPECT_NE(d[2].message.find("missing unit"), std::string::npos);
 }

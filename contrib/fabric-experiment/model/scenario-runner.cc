@@ -4,11 +4,14 @@
 #include "scenario-runner.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/data-rate.h"
+#include "ns3/enum.h"
 #include "ns3/fabric-pcap.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <chrono>
@@ -65,8 +68,17 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     RngSeedManager::SetRun(1);
 
     DataRate rate(s.linkBps);
+    ObjectFactory cc(s.congestionControl);
+    for (const auto& [name, value] : s.ccAttributes)
+    {
+        cc.Set(name, StringValue(value));
+    }
     ObjectFactory qpFactory("ns3::RdmaQueuePair");
     qpFactory.Set("AckInterval", UintegerValue(s.ackInterval));
+    qpFactory.Set("CongestionControl", ObjectFactoryValue(cc));
+    qpFactory.Set("LossRecovery", EnumValue(s.lossRecovery));
+    qpFactory.Set("OutOfOrderPlacement", BooleanValue(s.outOfOrderPlacement));
+    qpFactory.Set("CnpInterval", TimeValue(s.cnpInterval));
     FatTreeHelper helper;
     helper.SetNicAttribute("DataRate", DataRateValue(rate));
     helper.SetNicAttribute("PayloadMtu", UintegerValue(s.mtu));

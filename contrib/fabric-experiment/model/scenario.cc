@@ -3,9 +3,14 @@
  */
 #include "scenario.h"
 
+#include "ns3/congestion-control.h"
+#include "ns3/fabric-units.h"
+#include "ns3/string.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace ns3
@@ -86,10 +91,277 @@ ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Sce
     return shapeOk;
 }
 
+/// Short names of the congestion controls of the rdma module, in the order they are listed.
+const std::pair<const char*, const char*> CC_SHORT_NAMES[] = {
+    {"none", "ns3::NoCongestionControl"},
+    {"dcqcn", "ns3::DcqcnCongestionControl"},
+    {"hpcc", "ns3::HpccCongestionControl"},
+    {"timely", "ns3::TimelyCongestionControl"},
+    {"dctcp", "ns3::DctcpCongestionControl"},
+};
+
+/// Whether \p tid is a congestion control a queue pair can create.
+bool
+IsCongestionControl(TypeId tid)
+{
+    return tid != CongestionControl::GetTypeId() && tid.IsChildOf(CongestionControl::GetTypeId()) &&
+           tid.HasConstructor();
+}
+
+/// "unknown congestion control" with every name that would have been valid.
+std::string
+UnknownCongestionControl(const std::string& name)
+{
+    std::string valid;
+    for (const auto& [alias, typeName] : CC_SHORT_NAMES)
+    {
+        TypeId tid;
+        if (TypeId::LookupByNameFailSafe(typeName, &tid) && IsCongestionControl(tid))
+        {
+            valid += std::string(alias) + ", ";
+        }
+    }
+    std::set<std::string> types; // sorted
+    for (uint16_t i = 0; i < TypeId::GetRegisteredN(); ++i)
+    {
+        TypeId tid = TypeId::GetRegistered(i);
+        if (IsCongestionControl(tid))
+        {
+            types.insert(tid.GetName());
+        }
+    }
+    std::string list;
+    for (const auto& type : types)
+    {
+        list += list.empty() ? type : ", " + type;
+    }
+    return "unknown congestion control '" + name + "' (valid: " + valid +
+           "or the TypeId of a CongestionControl subclass: " + list + ")";
+}
+
+/// Attributes a scenario may set on \p tid: its own, then its parents', as ObjectFactory can.
+std::vector<TypeId::AttributeInformation>
+SettableAttributes(TypeId tid)
+{
+    std::vector<TypeId::AttributeInformation> attributes;
+    for (TypeId t = tid;; t = t.GetParent())
+    {
+        for (std::size_t i = 0; i < t.GetAttributeN(); ++i)
+        {
+            TypeId::AttributeInformation info = t.GetAttribute(i);
+            if ((info.flags & TypeId::ATTR_CONSTRUCT) && info.supportLevel != TypeId::OBSOLETE)
+            {
+                attributes.push_back(info);
+            }
+        }
+        if (t.GetParent() == t)
+        {
+            return attributes;
+        }
+    }
+}
+
+/// Digits, at most \p maxDigits of them (so that the value fits 64 bits), after an optional
+/// sign when \p sign.
+bool
+IsInteger(const std::string& text, bool sign, std::size_t maxDigits = 18)
+{
+    std::size_t start = sign && !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+    std::size_t digits = text.size() - start;
+    return digits > 0 && digits <= maxDigits &&
+           std::all_of(text.begin() + start, text.end(), [](char c) {
+               return c >= '0' && c <= '9';
+           });
+}
+
+/// A decimal number: sign, digits with at most one point (a digit on one side), exponent.
+bool
+IsDecimalNumber(const std::string& text)
+{
+    std::size_t exponent = text.find_first_of("eE");
+    std::string mantissa = text.substr(0, exponent);
+    if (exponent != std::string::npos && !IsInteger(text.substr(exponent + 1), true, 4))
+    {
+        return false;
+    }
+    std::size_t point = mantissa.find('.');
+    std::string whole = mantissa.substr(0, point);
+    std::string fraction = point == std::string::npos ? "" : mantissa.substr(point + 1);
+    bool wholeOk = whole.empty() || whole == "+" || whole == "-" || IsInteger(whole, true, 400);
+    bool fractionOk = fraction.empty() || IsInteger(fraction, false, 400);
+    bool hasDigit = (!whole.empty() && whole != "+" && whole != "-") || !fraction.empty();
+    return wholeOk && fractionOk && hasDigit;
+}
+
+/**
+ * \brief Check \p text as a value of the attribute \p info.
+ * \return the value in a text form ns-3 reads back exactly, or nothing with \p error set
+ *
+ * Quantities take the scenario's units ("800Gbps", "800Gb/s", "55us"). ns-3.37's own parsers
+ * abort on malformed text, so every value is checked here before the checker sees it.
+ */
+std::optional<std::string>
+AttributeText(const TypeId::AttributeInformation& info, const std::string& text, std::string& error)
+{
+    std::string type = info.checker->GetValueTypeName();
+    type = type.rfind("ns3::", 0) == 0 ? type.substr(5) : type;
+    std::string range = info.checker->GetUnderlyingTypeInformation(); // e.g. "double 0:1"
+    std::string value = text;
+    std::string expected;
+    std::string detail; // what the unit parsers found wrong, or the checker's range
+    if (type == "DataRateValue")
+    {
+        uint64_t bps = 0;
+        detail = fabric::ParseDataRate(text, bps);
+        value = detail.empty() ? std::to_string(bps) + "bps" : "";
+        expected = "a data rate such as 100Gbps";
+    }
+    else if (type == "TimeValue")
+    {
+        Time time;
+        detail = fabric::ParseTime(text, time);
+        value = detail.empty() ? std::to_string(time.GetPicoSeconds()) + "ps" : "";
+        expected = "a time such as 55us";
+        detail = detail.empty() ? range : detail;
+    }
+    else if (type == "DoubleValue")
+    {
+        value = IsDecimalNumber(text) ? text : "";
+        expected = "a number";
+        detail = range;
+    }
+    else if (type == "UintegerValue" || type == "IntegerValue")
+    {
+        bool sign = type == "IntegerValue";
+        value = IsInteger(text, sign, sign ? 18 : 19) ? text : "";
+        expected = "an integer";
+        detail = range;
+    }
+    else if (type == "BooleanValue")
+    {
+        value = text == "true" || text == "True" || text == "TRUE"      ? "true"
+                : text == "false" || text == "False" || text == "FALSE" ? "false"
+                                                                        : "";
+        expected = "true or false";
+    }
+    else if (type == "EnumValue")
+    {
+        expected = "one of " + info.checker->GetUnderlyingTypeInformation();
+    }
+    else if (type != "StringValue")
+    {
+        error = "attribute " + info.name + " holds a " + type + ", which a scenario cannot set";
+        return std::nullopt;
+    }
+    if (value.empty() || !info.checker->CreateValidValue(StringValue(value)))
+    {
+        error = "invalid value '" + text + "' for attribute " + info.name + ": expected " +
+                expected + (detail.empty() ? "" : " (" + detail + ")");
+        return std::nullopt;
+    }
+    return value;
+}
+
+/// transport.congestion-control: a name, or a map of the algorithm's name and its attributes.
+void
+ReadCongestionControl(YamlReader& r,
+                      const YAML::Node& transport,
+                      const std::string& transportPath,
+                      Scenario& s)
+{
+    const YAML::Node node = transport["congestion-control"];
+    std::string path = JoinPath(transportPath, "congestion-control");
+    std::string name;
+    if (node.IsMap())
+    {
+        if (!r.Require(node, "algorithm", path) || !r.ReadString(node, "algorithm", path, name))
+        {
+            return;
+        }
+    }
+    else if (!node.IsScalar())
+    {
+        r.Error(node,
+                path,
+                "expected a congestion control name, or a map of algorithm and attributes");
+        return;
+    }
+    else if (!r.ReadString(transport, "congestion-control", transportPath, name))
+    {
+        return;
+    }
+    TypeId tid;
+    if (!LookupCongestionControl(name, tid))
+    {
+        // The name's own node (not assigned to a variable: yaml-cpp assignment writes through).
+        r.Error(node.IsMap() ? node["algorithm"] : node,
+                node.IsMap() ? JoinPath(path, "algorithm") : path,
+                UnknownCongestionControl(name));
+        return;
+    }
+    s.congestionControl = tid.GetName();
+    if (!node.IsMap())
+    {
+        return;
+    }
+    std::vector<TypeId::AttributeInformation> attributes = SettableAttributes(tid);
+    std::set<std::string> seen;
+    for (const auto& entry : node)
+    {
+        std::string key = entry.first.Scalar();
+        std::string at = JoinPath(path, key);
+        if (!seen.insert(key).second)
+        {
+            r.Error(entry.first, at, "duplicate key");
+            continue;
+        }
+        if (key == "algorithm")
+        {
+            continue;
+        }
+        auto info = std::find_if(attributes.begin(), attributes.end(), [&](const auto& a) {
+            return a.name == key;
+        });
+        if (info == attributes.end())
+        {
+            std::string valid;
+            for (const auto& a : attributes)
+            {
+                valid += valid.empty() ? a.name : ", " + a.name;
+            }
+            r.Error(entry.first,
+                    at,
+                    "unknown attribute of " + tid.GetName() + " (valid: " + valid + ")");
+            continue;
+        }
+        std::string text;
+        if (!r.ReadString(node, key.c_str(), path, text))
+        {
+            continue;
+        }
+        std::string error;
+        if (std::optional<std::string> value = AttributeText(*info, text, error))
+        {
+            s.ccAttributes.emplace_back(key, *value);
+        }
+        else
+        {
+            r.Error(entry.second, at, error);
+        }
+    }
+}
+
 void
 ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Scenario& s)
 {
-    if (!r.CheckMap(node, path, {"mtu", "ack-interval"}))
+    if (!r.CheckMap(node,
+                    path,
+                    {"mtu",
+                     "ack-interval",
+                     "congestion-control",
+                     "loss-recovery",
+                     "out-of-order-placement",
+                     "cnp-interval"}))
     {
         return;
     }
@@ -106,6 +378,28 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     {
         s.ackInterval = static_cast<uint32_t>(value);
     }
+    if (node["congestion-control"])
+    {
+        ReadCongestionControl(r, node, path, s);
+    }
+    std::string recovery;
+    if (r.ReadString(node, "loss-recovery", path, recovery))
+    {
+        if (recovery == "go-back-n" || recovery == "selective-repeat")
+        {
+            s.lossRecovery = recovery == "go-back-n" ? RdmaQueuePair::GO_BACK_N
+                                                     : RdmaQueuePair::SELECTIVE_REPEAT;
+        }
+        else
+        {
+            r.Error(node["loss-recovery"],
+                    JoinPath(path, "loss-recovery"),
+                    "unknown loss recovery '" + recovery +
+                        "' (valid: go-back-n, selective-repeat)");
+        }
+    }
+    r.ReadBool(node, "out-of-order-placement", path, s.outOfOrderPlacement);
+    r.ReadTime(node, "cnp-interval", path, s.cnpInterval);
 }
 
 /// Resolve a host name against the topology; \p at locates the error.
@@ -263,6 +557,17 @@ ReadScenario(YamlReader& r, const YAML::Node& root)
     return s;
 }
 } // namespace
+
+bool
+LookupCongestionControl(const std::string& name, TypeId& tid)
+{
+    std::string typeName = name;
+    for (const auto& [alias, full] : CC_SHORT_NAMES)
+    {
+        typeName = name == alias ? full : typeName;
+    }
+    return TypeId::LookupByNameFailSafe(typeName, &tid) && IsCongestionControl(tid);
+}
 
 Scenario
 LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics)

@@ -6,9 +6,11 @@
 
 #include "ns3/fat-tree-helper.h"
 #include "ns3/nstime.h"
+#include "ns3/rdma-queue-pair.h"
 #include "ns3/yaml-reader.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -45,6 +47,14 @@ struct Scenario
 
     uint32_t mtu{4096};
     uint32_t ackInterval{1};
+    /// TypeId of every queue pair's congestion control (a CongestionControl subclass).
+    std::string congestionControl{"ns3::NoCongestionControl"};
+    /// Attributes set on the congestion control, in the order written: (name, value in the text
+    /// form ns-3 reads back exactly, e.g. "100000000000bps" and "55000000ps").
+    std::vector<std::pair<std::string, std::string>> ccAttributes;
+    RdmaQueuePair::LossRecovery lossRecovery{RdmaQueuePair::GO_BACK_N};
+    bool outOfOrderPlacement{true};
+    Time cnpInterval{MicroSeconds(50)};
 
     std::vector<FlowSpec> flows;
     /// The run ends here at the latest; it ends earlier when every flow has completed.
@@ -54,6 +64,15 @@ struct Scenario
     /// Nodes whose every port is captured to pcap.
     std::vector<std::string> pcap;
 };
+
+/**
+ * \brief The TypeId a scenario's congestion-control name stands for.
+ * \param name a short name (none, dcqcn, hpcc, timely, dctcp) or the TypeId name of a
+ *        registered CongestionControl subclass that has a constructor (e.g. one a plugin added)
+ * \param[out] tid the TypeId, if the name is known
+ * \return whether it is
+ */
+bool LookupCongestionControl(const std::string& name, TypeId& tid);
 
 /**
  * \brief Read and validate a scenario.

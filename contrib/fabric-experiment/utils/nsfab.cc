@@ -9,6 +9,7 @@
 #include "ns3/scenario.h"
 
 #include <CLI/CLI.hpp>
+#include <dlfcn.h>
 #include <filesystem>
 #include <iostream>
 
@@ -17,6 +18,26 @@ using namespace ns3;
 namespace
 {
 constexpr int EXIT_INPUT_ERROR = 1;
+
+/**
+ * Load a plugin library so that its TypeIds (registered by its static initialisers) can be named
+ * in the scenario. It stays loaded until the process ends. Returns false after reporting why not.
+ */
+bool
+LoadPlugin(const std::string& path)
+{
+    // dlopen searches the library path for a bare name; a file in the working directory is meant.
+    std::error_code ec;
+    std::string file = path.find('/') == std::string::npos && std::filesystem::exists(path, ec)
+                           ? "./" + path
+                           : path;
+    if (!dlopen(file.c_str(), RTLD_NOW | RTLD_GLOBAL))
+    {
+        std::cerr << "nsfab: cannot load plugin " << path << ": " << dlerror() << "\n";
+        return false;
+    }
+    return true;
+}
 
 int
 Run(const std::string& file, std::string out, bool force)
@@ -90,6 +111,13 @@ main(int argc, char** argv)
                     "Results folder (default: the scenario's output, or "
                     "results/<scenario file stem>)");
     run->add_flag("--force,-f", force, "Replace the results folder if it exists");
+    std::vector<std::string> plugins;
+    run->add_option("--plugin",
+                    plugins,
+                    "Load a shared library of plugins (congestion controls, ...) before reading "
+                    "the scenario, so that it can name their TypeIds; repeatable")
+        ->type_name("PATH")
+        ->allow_extra_args(false);
 
     try
     {
@@ -101,6 +129,13 @@ main(int argc, char** argv)
     }
     try
     {
+        for (const auto& plugin : plugins)
+        {
+            if (!LoadPlugin(plugin))
+            {
+                return EXIT_INPUT_ERROR;
+            }
+        }
         return Run(file, out, force);
     }
     catch (const std::bad_alloc&)

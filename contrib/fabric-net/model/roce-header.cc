@@ -211,7 +211,7 @@ RoceHeader::Serialize(Buffer::Iterator start) const
     it.WriteU8(m_opcode);
     it.WriteU8(static_cast<uint8_t>(m_padCount << 4));
     it.WriteHtonU16(0xFFFF);
-    it.WriteHtonU32((m_int ? 1U << 24 : 0U) | m_destQp);
+    it.WriteHtonU32((m_int ? 1U << 24 : 0U) | (m_ecnEcho ? 2U << 24 : 0U) | m_destQp);
     it.WriteHtonU32((m_ackReq ? 0x80000000U : 0U) | m_psn);
     if (HasAeth())
     {
@@ -256,7 +256,9 @@ RoceHeader::Deserialize(Buffer::Iterator start)
     m_opcode = it.ReadU8();
     m_padCount = (it.ReadU8() >> 4) & 0x3;
     it.Next(2); // P_Key
-    m_int = (it.ReadU8() & 1) != 0;
+    uint8_t reserved = it.ReadU8();
+    m_int = (reserved & 1) != 0;
+    m_ecnEcho = (reserved & 2) != 0;
     m_destQp = it.ReadNtohU16() << 8;
     m_destQp |= it.ReadU8();
     uint32_t word = it.ReadNtohU32();

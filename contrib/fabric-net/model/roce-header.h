@@ -59,6 +59,9 @@ struct IntHop
  * Frames whose EtherType is not IPv4 (PFC pause frames) deserialize only their Ethernet header:
  * IsRoce() is then false and GetEtherType() tells what they are.
  *
+ * An acknowledgement echoes the CE marks of the data it covers (DCTCP's ECN-Echo) in the second
+ * lowest bit of the BTH's reserved fifth byte.
+ *
  * In-band telemetry (for HPCC) rides behind the BTH (and AETH), flagged by the lowest bit of
  * the BTH's reserved fifth byte: a 4-byte INT header (hop count, flags) and 8 bytes per hop
  * (IntHop), at most INT_MAX_HOPS. A data frame collects hops; an acknowledgement echoes them
@@ -236,6 +239,17 @@ class RoceHeader : public Header
     }
 
     /// Message sequence number carried by the AETH, 24 bits on the wire.
+    /// On an acknowledgement: some of the data it covers arrived CE-marked.
+    void SetEcnEcho(bool echo)
+    {
+        m_ecnEcho = echo;
+    }
+
+    bool GetEcnEcho() const
+    {
+        return m_ecnEcho;
+    }
+
     void SetMsn(uint32_t msn)
     {
         m_msn = msn & 0xFFFFFF;
@@ -314,6 +328,7 @@ class RoceHeader : public Header
     uint32_t m_psn{0};
     uint8_t m_syndrome{AETH_ACK};
     uint32_t m_msn{0};
+    bool m_ecnEcho{false};
     bool m_int{false};
     bool m_intEcho{false};
     uint8_t m_intHops{0};

@@ -39,13 +39,13 @@ FabricSwitchPort::GetTypeId()
                           "declared stormed",
                           TimeValue(MilliSeconds(200)),
                           MakeTimeAccessor(&FabricSwitchPort::m_detection),
-                          MakeTimeChecker(PicoSeconds(1)))
+                          MakeTimeChecker(NanoSeconds(1)))
             .AddAttribute("WatchdogRestoration",
                           "How long the peer must send no pause for a stormed priority before "
                           "the storm ends",
                           TimeValue(MilliSeconds(200)),
                           MakeTimeAccessor(&FabricSwitchPort::m_restoration),
-                          MakeTimeChecker(PicoSeconds(1)))
+                          MakeTimeChecker(NanoSeconds(1)))
             .AddTraceSource("PfcStorm",
                             "The watchdog declared a priority stormed (true) or restored it "
                             "(false)",

@@ -299,4 +299,25 @@ YamlReader::ReadBytes(const YAML::Node& map,
     return node && ReadWithUnit(*this, *node, JoinPath(path, key), out, fabric::ParseBytes);
 }
 
+bool
+YamlReader::ReadBool(const YAML::Node& map, const char* key, const std::string& path, bool& out)
+{
+    std::optional<YAML::Node> node = Scalar(map, key, path);
+    if (!node)
+    {
+        return false;
+    }
+    const std::string& text = node->Scalar();
+    for (const char* word : {"true", "True", "TRUE", "false", "False", "FALSE"})
+    {
+        if (text == word)
+        {
+            out = text[0] == 't' || text[0] == 'T';
+            return true;
+        }
+    }
+    Error(*node, JoinPath(path, key), "expected true or false, not '" + text + "'");
+    return false;
+}
+
 } // namespace ns3

@@ -76,6 +76,8 @@ class YamlReader
                       uint64_t& bitsPerSecond);
     bool ReadTime(const YAML::Node& map, const char* key, const std::string& path, Time& out);
     bool ReadBytes(const YAML::Node& map, const char* key, const std::string& path, uint64_t& out);
+    /// true or false (also True, TRUE, False, FALSE: YAML 1.2's booleans).
+    bool ReadBool(const YAML::Node& map, const char* key, const std::string& path, bool& out);
     /// @}
 
     /// Report a required key that is missing from \p map.

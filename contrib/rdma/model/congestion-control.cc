@@ -29,7 +29,11 @@ CongestionControl::GetTypeId()
             .AddTraceSource("Rate",
                             "The sending rate changed: (old, new) in bit/s",
                             MakeTraceSourceAccessor(&CongestionControl::m_rateTrace),
-                            "ns3::CongestionControl::RateTracedCallback");
+                            "ns3::CongestionControl::RateTracedCallback")
+            .AddTraceSource("Window",
+                            "The window changed: (old, new) in bytes",
+                            MakeTraceSourceAccessor(&CongestionControl::m_windowTrace),
+                            "ns3::CongestionControl::WindowTracedCallback");
     return tid;
 }
 
@@ -43,13 +47,19 @@ CongestionControl::Init(uint64_t lineRate, uint32_t mtu)
     m_rate = lineRate;
 }
 
+bool
+CongestionControl::WantsInt() const
+{
+    return false;
+}
+
 void
-CongestionControl::OnSend(uint32_t wireBytes)
+CongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
 {
 }
 
 void
-CongestionControl::OnAck(const RoceHeader& ack, uint64_t ackedBytes)
+CongestionControl::OnAck(const RoceHeader& ack, uint64_t una, uint64_t ackedBytes)
 {
 }
 
@@ -63,6 +73,13 @@ CongestionControl::OnTimeout()
 {
 }
 
+double
+CongestionControl::LineBytes(Time time) const
+{
+    // In picoseconds, exact for whole rates and times.
+    return double(m_lineRate) * double(time.GetPicoSeconds()) / 8e12;
+}
+
 void
 CongestionControl::SetRate(uint64_t bitRate)
 {
@@ -72,6 +89,18 @@ CongestionControl::SetRate(uint64_t bitRate)
         uint64_t old = m_rate;
         m_rate = rate;
         m_rateTrace(old, rate);
+    }
+}
+
+void
+CongestionControl::SetWindow(uint64_t bytes)
+{
+    uint64_t window = std::max<uint64_t>(bytes, m_mtu);
+    if (window != m_window)
+    {
+        uint64_t old = m_window;
+        m_window = window;
+        m_windowTrace(old, window);
     }
 }
 
@@ -95,7 +124,10 @@ void
 NoCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
 {
     CongestionControl::Init(lineRate, mtu);
-    m_window = m_windowAttr > 0 ? m_windowAttr : NO_WINDOW;
+    if (m_windowAttr > 0)
+    {
+        SetWindow(m_windowAttr);
+    }
 }
 
 } // namespace ns3

@@ -35,6 +35,8 @@ class CongestionControl : public Object
 
     /// Signature of the Rate trace source: (old, new) rate in bit/s.
     using RateTracedCallback = void (*)(uint64_t oldRate, uint64_t newRate);
+    /// Signature of the Window trace source: (old, new) window in bytes.
+    using WindowTracedCallback = void (*)(uint64_t oldWindow, uint64_t newWindow);
 
     static TypeId GetTypeId();
     CongestionControl();
@@ -43,12 +45,21 @@ class CongestionControl : public Object
     /// packet; starts at line rate. Called once, before any hook.
     virtual void Init(uint64_t lineRate, uint32_t mtu);
 
-    /// A data packet of \p wireBytes left (first transmission or retransmission).
-    virtual void OnSend(uint32_t wireBytes);
+    /// True when the algorithm reads in-band telemetry: the queue pair then asks the switches
+    /// for it on every data packet.
+    virtual bool WantsInt() const;
 
-    /// An acknowledgement (or NAK) advanced the send window by \p ackedBytes; \p ack carries
-    /// the path's telemetry when the queue pair asked for it.
-    virtual void OnAck(const RoceHeader& ack, uint64_t ackedBytes);
+    /// Data packet \p psn of \p wireBytes left (first transmission or retransmission).
+    virtual void OnSend(uint64_t psn, uint32_t wireBytes);
+
+    /**
+     * \brief An acknowledgement (or NAK) advanced the send window.
+     * \param ack the acknowledgement: its ECN-Echo flag, and the path's telemetry when the
+     *        queue pair asked for it
+     * \param una the oldest PSN still unacknowledged
+     * \param ackedBytes payload bytes newly acknowledged
+     */
+    virtual void OnAck(const RoceHeader& ack, uint64_t una, uint64_t ackedBytes);
 
     /// A congestion notification packet arrived for this queue pair.
     virtual void OnCnp();
@@ -61,6 +72,7 @@ class CongestionControl : public Object
         return m_rate;
     }
 
+    /// Bytes the queue pair may have unacknowledged, or NO_WINDOW.
     uint64_t GetWindow() const
     {
         return m_window;
@@ -72,17 +84,22 @@ class CongestionControl : public Object
     }
 
   protected:
+    /// Bytes the line rate carries in \p time (the bandwidth-delay product over it).
+    double LineBytes(Time time) const;
     /// Change the rate, kept within [MinRate, line rate]; fires Rate when it changes.
     void SetRate(uint64_t bitRate);
+    /// Change the window (at least one MTU, or NO_WINDOW); fires Window when it changes.
+    void SetWindow(uint64_t bytes);
 
     uint64_t m_lineRate{0};
     uint32_t m_mtu{0};
-    uint64_t m_window{NO_WINDOW};
 
   private:
     uint64_t m_rate{0};
+    uint64_t m_window{NO_WINDOW};
     DataRate m_minRate;
     TracedCallback<uint64_t, uint64_t> m_rateTrace;
+    TracedCallback<uint64_t, uint64_t> m_windowTrace;
 };
 
 /**

@@ -32,12 +32,12 @@ DcqcnCongestionControl::GetTypeId()
                           "Period K of the alpha decay without CNPs (paper: 55 us)",
                           TimeValue(MicroSeconds(55)),
                           MakeTimeAccessor(&DcqcnCongestionControl::m_alphaPeriod),
-                          MakeTimeChecker(PicoSeconds(1)))
+                          MakeTimeChecker(NanoSeconds(1)))
             .AddAttribute("IncreaseTimer",
                           "Period T of the timer's increase events (paper: 55 us)",
                           TimeValue(MicroSeconds(55)),
                           MakeTimeAccessor(&DcqcnCongestionControl::m_increasePeriod),
-                          MakeTimeChecker(PicoSeconds(1)))
+                          MakeTimeChecker(NanoSeconds(1)))
             .AddAttribute("ByteCounter",
                           "Bytes B sent per byte-counter increase event, 0 for none (paper: "
                           "10 MB)",
@@ -129,7 +129,7 @@ DcqcnCongestionControl::IncreaseTick()
 }
 
 void
-DcqcnCongestionControl::OnSend(uint32_t wireBytes)
+DcqcnCongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
 {
     if (m_byteCounter == 0 || GetRate() >= GetLineRate())
     {

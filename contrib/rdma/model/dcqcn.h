@@ -36,7 +36,7 @@ class DcqcnCongestionControl : public CongestionControl
     DcqcnCongestionControl();
 
     void Init(uint64_t lineRate, uint32_t mtu) override;
-    void OnSend(uint32_t wireBytes) override;
+    void OnSend(uint64_t psn, uint32_t wireBytes) override;
     void OnCnp() override;
 
     double GetAlpha() const

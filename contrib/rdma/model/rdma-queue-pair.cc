@@ -70,7 +70,7 @@ RdmaQueuePair::GetTypeId()
                           "Time without progress after which unacknowledged packets are resent",
                           TimeValue(NanoSeconds(4096 << 10)),
                           MakeTimeAccessor(&RdmaQueuePair::m_rtoBase),
-                          MakeTimeChecker(PicoSeconds(1)))
+                          MakeTimeChecker(NanoSeconds(1)))
             // DCQCN's notification point sends at most one CNP per 50 us per flow (Zhu et al.,
             // SIGCOMM 2015).
             .AddAttribute("CnpInterval",
@@ -123,6 +123,7 @@ RdmaQueuePair::Setup(uint32_t qpn,
     m_rto = m_rtoBase;
     m_cc = m_ccFactory.Create<CongestionControl>();
     m_cc->Init(lineRate, mtu);
+    m_intRequest = m_intRequest || m_cc->WantsInt();
 }
 
 void
@@ -229,7 +230,7 @@ RdmaQueuePair::NextPacket()
     }
     uint32_t wire = fabric::WireBytes(packet->GetSize());
     m_nextSendTime = Simulator::Now() + fabric::BitsTime(uint64_t(wire) * 8, m_cc->GetRate());
-    m_cc->OnSend(wire);
+    m_cc->OnSend(psn, wire);
     if (idle)
     {
         ArmTimer();
@@ -322,7 +323,7 @@ RdmaQueuePair::Acknowledged(uint64_t una, const RoceHeader& ack)
         m_sendCompleteTrace(RdmaCompletion{m_qpn, wr.id, wr.bytes, wr.posted, Simulator::Now()});
         m_sendQueue.pop_front();
     }
-    m_cc->OnAck(ack, acked);
+    m_cc->OnAck(ack, una, acked);
     // Progress: the timer restarts from its base value (with nothing in flight, its pending
     // event finds nothing to do).
     m_rto = m_rtoBase;
@@ -411,6 +412,7 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
     {
         return BuildAck(header, RoceHeader::AETH_ACK); // duplicate: re-acknowledge
     }
+    m_ceSinceAck |= header.GetEcn() == RoceHeader::ECN_CE;
     if (psn > m_ePsn)
     {
         ++m_outOfOrder;
@@ -459,6 +461,8 @@ RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome)
     }
     if (!nak)
     {
+        header.SetEcnEcho(m_ceSinceAck);
+        m_ceSinceAck = false;
         m_unacked = 0;
     }
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(0));

@@ -299,6 +299,8 @@ class RdmaQueuePair : public Object
     Time m_rxMsgStart;
     uint64_t m_msn{0};
     uint32_t m_unacked{0};
+    /// Some packet counted in since the last ACK was CE-marked (the next ACK echoes it).
+    bool m_ceSinceAck{false};
     uint64_t m_outOfOrder{0};
     uint64_t m_naksSent{0};
     Time m_lastCnp;
