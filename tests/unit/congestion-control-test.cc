@@ -8,6 +8,7 @@
 
 #include "ns3/dctcp.h"
 #include "ns3/hpcc.h"
+#include "ns3/rdma-queue-pair.h"
 #include "ns3/timely.h"
 
 using namespace ns3;
@@ -65,7 +66,7 @@ TEST_F(FabricTest, HpccWindowFollowsTheTelemetry)
     EXPECT_EQ(cc->GetWindow(), 491679u);
     EXPECT_NEAR(double(cc->GetRate()), 655572413793.1, 1.0);
 
-    // Same RTT (una 50 <= 100, the PSN sent when Wc changed): 240 KB in 2.4 us (u = 1, the
+    // Same RTT (una 50 <= 100, the next PSN to send when Wc changed): 240 KB in 2.4 us (u = 1, the
     // queue's minimum is 0) weighs tau / T = 0.4: U = 1.096, W = 491,679.31 x 0.95 / 1.096 +
     // 300 = 426,481.88 B, and Wc stays.
     cc->OnAck(AckWithHop(0, 1240000, NanoSeconds(12400)), 50, 4096);
@@ -83,32 +84,85 @@ TEST_F(FabricTest, HpccWindowFollowsTheTelemetry)
 
 TEST_F(FabricTest, HpccMultiplicativeAfterMaxStageAdditiveSteps)
 {
-    // With U = 0.512 < eta every RTT, five additive steps (MaxStage), then W = Wc eta / U + W_AI.
+    // With U = 0.8 < eta every RTT: five additive steps (MaxStage), then W = Wc eta / U + W_AI.
     Ptr<HpccCongestionControl> cc = CreateObject<HpccCongestionControl>();
-    cc->SetAttribute("RateAi", DataRateValue(DataRate("80Gb/s"))); // W_AI = 60,000 B
+    cc->SetAttribute("RateAi", DataRateValue(DataRate("8Gb/s"))); // W_AI = 6,000 B
     cc->Init(LINE_RATE, 4096);
     uint64_t tx = 0;
     uint64_t psn = 0;
     cc->OnSend(psn++, 4158);
     cc->OnAck(AckWithHop(0, tx, Seconds(0)), psn, 4096);
-    // The cap B T keeps the window at 600,000 B; take it down first with one overload sample:
-    // 1.2 MB in 6 us is U = 2, W = 600,000 x 0.95 / 2 + 60,000 = 345,000 B.
+    // One overload sample first, below the B T cap: 1.2 MB in 6 us is U = 2,
+    // W = 600,000 x 0.95 / 2 + 6,000 = 291,000 B.
     tx += 1200000;
     cc->OnSend(psn++, 4158);
     cc->OnAck(AckWithHop(0, tx, MicroSeconds(6)), psn, 4096);
-    EXPECT_NEAR(cc->GetReferenceWindow(), 345000, 1e-6);
-    double wc = 345000;
+    EXPECT_NEAR(cc->GetReferenceWindow(), 291000, 1e-6);
+    // 297,000 303,000 309,000 315,000 321,000, then 321,000 x 0.95 / 0.8 + 6,000 = 387,187.5
+    // (an additive sixth step would give 327,000).
+    const double expected[] = {297000, 303000, 309000, 315000, 321000, 387187.5};
     for (int step = 1; step <= 6; ++step)
     {
-        tx += 307200; // 307.2 KB in 6 us: U = 0.512
+        tx += 480000; // 480 KB in 6 us: U = 0.8
         cc->OnSend(psn++, 4158);
         cc->OnAck(AckWithHop(0, tx, MicroSeconds(6 + 6 * step)), psn, 4096);
-        wc = step <= 5 ? wc + 60000 : wc * 0.95 / 0.512 + 60000;
-        wc = std::min(wc, 600000.0);
-        EXPECT_NEAR(cc->GetReferenceWindow(), wc, 1e-6) << "step " << step;
+        EXPECT_NEAR(cc->GetUtilization(), 0.8, 1e-12) << "step " << step;
+        EXPECT_NEAR(cc->GetReferenceWindow(), expected[step - 1], 1e-6) << "step " << step;
     }
-    // Steps: 405,000 465,000 525,000 585,000 600,000 (capped), then multiplicative: capped.
-    EXPECT_NEAR(cc->GetReferenceWindow(), 600000, 1e-6);
+}
+
+TEST_F(FabricTest, QueuePairEchoesCeMarksOnItsNextAck)
+{
+    // Every second packet is acknowledged; an ACK echoes the CE marks of the packets counted
+    // in since the previous one, placed ones included, and a duplicate's re-ACK (which the
+    // sender drops) consumes none.
+    Ptr<RdmaQueuePair> qp = CreateObject<RdmaQueuePair>();
+    qp->SetAttribute("AckInterval", UintegerValue(2));
+    qp->Setup(1, 0x0A000001, 0x0A000002, 1, 4791, 4096, LINE_RATE);
+    auto data = [](uint32_t psn, bool ce) {
+        RoceHeader h;
+        h.SetOpcode(RoceHeader::RC_SEND_MIDDLE);
+        h.SetPsn(psn);
+        h.SetEcn(ce ? RoceHeader::ECN_CE : RoceHeader::ECN_ECT0);
+        h.SetPayload(4096);
+        return h;
+    };
+    auto echo = [](Ptr<Packet> ack) {
+        RoceHeader h;
+        ack->PeekHeader(h);
+        return h.GetEcnEcho();
+    };
+    EXPECT_EQ(qp->ReceiveData(data(0, true)), nullptr);
+    Ptr<Packet> ack = qp->ReceiveData(data(1, false));
+    ASSERT_NE(ack, nullptr);
+    EXPECT_TRUE(echo(ack));
+    EXPECT_EQ(qp->ReceiveData(data(3, true)), nullptr); // placed ahead of PSN 2
+    ack = qp->ReceiveData(data(0, false));              // duplicate
+    ASSERT_NE(ack, nullptr);
+    EXPECT_FALSE(echo(ack));
+    ack = qp->ReceiveData(data(2, false)); // fills the hole: PSNs 2 and 3 counted in
+    ASSERT_NE(ack, nullptr);
+    EXPECT_TRUE(echo(ack));
+    EXPECT_EQ(qp->ReceiveData(data(4, false)), nullptr);
+    ack = qp->ReceiveData(data(5, false));
+    ASSERT_NE(ack, nullptr);
+    EXPECT_FALSE(echo(ack));
+}
+
+TEST_F(FabricTest, QueuePairAsksForTelemetryWhenItsCongestionControlReadsIt)
+{
+    for (const auto& [typeId, wantsInt] : {std::pair{"ns3::HpccCongestionControl", true},
+                                           std::pair{"ns3::DcqcnCongestionControl", false}})
+    {
+        Ptr<RdmaQueuePair> qp = CreateObject<RdmaQueuePair>();
+        qp->SetAttribute("CongestionControl", ObjectFactoryValue(ObjectFactory(typeId)));
+        qp->Setup(1, 0x0A000001, 0x0A000002, 1, 4791, 4096, LINE_RATE);
+        qp->PostSend(4096);
+        RoceHeader h;
+        qp->NextPacket()->PeekHeader(h);
+        EXPECT_EQ(h.HasInt(), wantsInt) << typeId;
+        qp->Dispose();
+    }
 }
 
 TEST_F(FabricTest, TimelyRateFollowsTheRttAndItsGradient)

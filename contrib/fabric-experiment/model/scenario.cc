@@ -5,6 +5,7 @@
 
 #include "ns3/congestion-control.h"
 #include "ns3/fabric-units.h"
+#include "ns3/roce-header.h"
 #include "ns3/string.h"
 
 #include <algorithm>
@@ -239,14 +240,22 @@ AttributeText(const TypeId::AttributeInformation& info, const std::string& text,
     }
     else if (type == "BooleanValue")
     {
-        value = text == "true" || text == "True" || text == "TRUE"      ? "true"
-                : text == "false" || text == "False" || text == "FALSE" ? "false"
-                                                                        : "";
+        bool flag = false;
+        value = fabric::ParseBool(text, flag).empty() ? (flag ? "true" : "false") : "";
         expected = "true or false";
     }
     else if (type == "EnumValue")
     {
-        expected = "one of " + info.checker->GetUnderlyingTypeInformation();
+        // ns-3.37 asserts on a name its enum does not know: match the names ("A|B|C") here.
+        std::string names = info.checker->GetUnderlyingTypeInformation();
+        std::istringstream list(names);
+        bool known = false;
+        for (std::string name; std::getline(list, name, '|');)
+        {
+            known |= name == text;
+        }
+        value = known ? text : "";
+        expected = "one of " + names;
     }
     else if (type != "StringValue")
     {
@@ -300,6 +309,17 @@ ReadCongestionControl(YamlReader& r,
         return;
     }
     s.congestionControl = tid.GetName();
+    // The topology is read first, so its link rate is known here.
+    if (ObjectFactory(tid.GetName()).Create<CongestionControl>()->WantsInt() &&
+        !RoceHeader::IsIntRate(s.linkBps))
+    {
+        r.Error(node.IsMap() ? node["algorithm"] : node,
+                node.IsMap() ? JoinPath(path, "algorithm") : path,
+                name +
+                    " reads in-band telemetry, whose hops name only link rates of 10, 25, "
+                    "40, 50, 100, 200, 400, 800 and 1600 Gbps, not topology.link-rate " +
+                    std::to_string(s.linkBps) + "bps");
+    }
     if (!node.IsMap())
     {
         return;

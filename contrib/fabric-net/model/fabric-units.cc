@@ -139,6 +139,20 @@ ParseDataRate(const std::string& text, uint64_t& bitsPerSecond)
 }
 
 std::string
+ParseBool(const std::string& text, bool& value)
+{
+    for (const char* word : {"true", "True", "TRUE", "false", "False", "FALSE"})
+    {
+        if (text == word)
+        {
+            value = text[0] == 't' || text[0] == 'T';
+            return "";
+        }
+    }
+    return "expected true or false, not '" + text + "'";
+}
+
+std::string
 ParseTime(const std::string& text, Time& time)
 {
     static const UnitTable units{{"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"ms", 1e9}, {"s", 1e12}};

@@ -52,6 +52,8 @@ std::string ParseDataRate(const std::string& text, uint64_t& bitsPerSecond);
 std::string ParseTime(const std::string& text, Time& time);
 /// Sizes: bare bytes, B, KB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (powers of 1024).
 std::string ParseBytes(const std::string& text, uint64_t& bytes);
+/// Booleans as YAML writes them: true, True, TRUE, false, False, FALSE.
+std::string ParseBool(const std::string& text, bool& value);
 /** @} */
 
 } // namespace fabric

@@ -97,6 +97,13 @@ constexpr uint64_t INT_RATES[] = {0,
 constexpr uint64_t INT_FIELD_MASK = IntHop::WRAP - 1;
 } // namespace
 
+bool
+RoceHeader::IsIntRate(uint64_t bitRate)
+{
+    return bitRate > 0 &&
+           std::find(std::begin(INT_RATES), std::end(INT_RATES), bitRate) != std::end(INT_RATES);
+}
+
 void
 RoceHeader::EnableInt()
 {

@@ -238,7 +238,6 @@ class RoceHeader : public Header
         return m_syndrome;
     }
 
-    /// Message sequence number carried by the AETH, 24 bits on the wire.
     /// On an acknowledgement: some of the data it covers arrived CE-marked.
     void SetEcnEcho(bool echo)
     {
@@ -250,6 +249,7 @@ class RoceHeader : public Header
         return m_ecnEcho;
     }
 
+    /// Message sequence number carried by the AETH, 24 bits on the wire.
     void SetMsn(uint32_t msn)
     {
         m_msn = msn & 0xFFFFFF;
@@ -282,6 +282,10 @@ class RoceHeader : public Header
 
     /// Carry \p hops back to their sender (an acknowledgement echoing a data frame's hops).
     void EchoInt(const RoceHeader& hops);
+
+    /// True when a hop can name \p bitRate (10G, 25G, 40G, 50G, 100G, 200G, 400G, 800G, 1.6T);
+    /// other rates are recorded as unknown.
+    static bool IsIntRate(uint64_t bitRate);
 
     bool HasInt() const
     {

@@ -307,17 +307,12 @@ YamlReader::ReadBool(const YAML::Node& map, const char* key, const std::string& 
     {
         return false;
     }
-    const std::string& text = node->Scalar();
-    for (const char* word : {"true", "True", "TRUE", "false", "False", "FALSE"})
+    std::string problem = fabric::ParseBool(node->Scalar(), out);
+    if (!problem.empty())
     {
-        if (text == word)
-        {
-            out = text[0] == 't' || text[0] == 'T';
-            return true;
-        }
+        Error(*node, JoinPath(path, key), problem);
     }
-    Error(*node, JoinPath(path, key), "expected true or false, not '" + text + "'");
-    return false;
+    return problem.empty();
 }
 
 } // namespace ns3

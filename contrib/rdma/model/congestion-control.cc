@@ -76,7 +76,7 @@ CongestionControl::OnTimeout()
 double
 CongestionControl::LineBytes(Time time) const
 {
-    // In picoseconds, exact for whole rates and times.
+    // In picoseconds, so that nanosecond and picosecond times alike count.
     return double(m_lineRate) * double(time.GetPicoSeconds()) / 8e12;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "hpcc.h"
 
+#include "ns3/abort.h"
 #include "ns3/double.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -52,6 +53,9 @@ void
 HpccCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
 {
     CongestionControl::Init(lineRate, mtu);
+    NS_ABORT_MSG_UNLESS(RoceHeader::IsIntRate(lineRate),
+                        "HPCC needs link rates that in-band telemetry can name, not " << lineRate
+                                                                                      << " bit/s");
     m_maxWindow = LineBytes(m_baseRtt);
     m_wai = m_maxWindow * double(m_rateAi.GetBitRate()) / double(lineRate);
     m_wc = m_maxWindow;
@@ -74,7 +78,7 @@ bool
 HpccCongestionControl::MeasureInflight(const RoceHeader& ack)
 {
     uint32_t n = ack.GetIntHops();
-    // Hop fields wrap after 2^20 ns: samples further apart (or from another path length)
+    // Timestamps wrap after 2^20 ns: samples further apart (or from another path length)
     // cannot be compared.
     Time now = Simulator::Now();
     bool comparable = n == m_nHops && n > 0 && now - m_lastSample < NanoSeconds(IntHop::WRAP / 2);
@@ -86,9 +90,12 @@ HpccCongestionControl::MeasureInflight(const RoceHeader& ack)
         if (comparable)
         {
             uint32_t dtNs = IntHop::TimeDelta(m_hops[i], hop);
-            if (dtNs > 0 && hop.bitRate > 0)
+            double bytesPerSecond = double(hop.bitRate) / 8;
+            // The byte counter wraps after 64 MiB: a port that may have sent half of that
+            // since the last sample (1.6 Tb/s in 168 us) is not compared.
+            bool countable = bytesPerSecond * dtNs * 1e-9 < IntHop::WRAP * IntHop::UNIT_BYTES / 2;
+            if (dtNs > 0 && hop.bitRate > 0 && countable)
             {
-                double bytesPerSecond = double(hop.bitRate) / 8;
                 double txRate = double(IntHop::TxBytesDelta(m_hops[i], hop)) / (dtNs * 1e-9);
                 double queue = double(std::min(hop.queueBytes, m_hops[i].queueBytes));
                 double hopU =

@@ -22,8 +22,8 @@ namespace ns3
  * most loaded hop gives u and tau, and U = (1 - tau/T) U + (tau/T) u with tau capped at T
  * (the base RTT). Then the window W = Wc / (U / eta) + W_AI when U >= eta or after MaxStage
  * additive steps, else W = Wc + W_AI; the reference window Wc takes W once per RTT (on the
- * first acknowledgement beyond the PSN sent when Wc last changed). The queue pair paces at
- * W / T. W never exceeds the line rate's bandwidth-delay product B T, the starting window.
+ * first acknowledgement whose una passes the next PSN to send when Wc last changed). The queue pair
+ * paces at W / T. W never exceeds the line rate's bandwidth-delay product B T, the starting window.
  *
  * Defaults: the paper's eta = 0.95 and maxStage = 5. W_AI = RateAi x T; the paper sizes it as
  * W_init (1 - eta) / N so that N flows' additive increases stay within the 5 % headroom: the

@@ -410,7 +410,8 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
     uint64_t psn = Unwrap(header.GetPsn(), m_ePsn);
     if (psn < m_ePsn)
     {
-        return BuildAck(header, RoceHeader::AETH_ACK); // duplicate: re-acknowledge
+        // Duplicate: re-acknowledge. The sender drops this ACK as stale, so it carries no echo.
+        return BuildAck(header, RoceHeader::AETH_ACK, false);
     }
     m_ceSinceAck |= header.GetEcn() == RoceHeader::ECN_CE;
     if (psn > m_ePsn)
@@ -446,7 +447,7 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
 }
 
 Ptr<Packet>
-RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome)
+RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoCe)
 {
     bool nak = syndrome == RoceHeader::AETH_NAK_PSN_SEQUENCE;
     RoceHeader header = HeaderToPeer(m_ackDscp);
@@ -459,10 +460,13 @@ RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome)
     {
         header.EchoInt(received);
     }
-    if (!nak)
+    if (!nak && echoCe)
     {
         header.SetEcnEcho(m_ceSinceAck);
         m_ceSinceAck = false;
+    }
+    if (!nak)
+    {
         m_unacked = 0;
     }
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(0));

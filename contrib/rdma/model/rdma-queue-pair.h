@@ -235,8 +235,8 @@ class RdmaQueuePair : public Object
     /// Headers of a packet to the peer queue pair: addresses, entropy port, DSCP, QPN.
     RoceHeader HeaderToPeer(uint8_t dscp) const;
     /// An acknowledgement (AETH \p syndrome) of everything received so far, echoing
-    /// \p received's telemetry.
-    Ptr<Packet> BuildAck(const RoceHeader& received, uint8_t syndrome);
+    /// \p received's telemetry and, when \p echoCe, the CE marks counted in since the last ACK.
+    Ptr<Packet> BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoCe = true);
     /// The work request that holds \p psn (one of the unacknowledged ones).
     const WorkRequest& RequestOf(uint64_t psn) const;
     /// Count in the packet at the expected PSN; true at a message's end.

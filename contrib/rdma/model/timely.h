@@ -14,9 +14,10 @@ namespace ns3
  * \brief TIMELY (Mittal et al., "TIMELY: RTT-based Congestion Control for the Datacenter",
  *        SIGCOMM 2015): a rate driven by the RTT and its gradient.
  *
- * One RTT sample at a time: the first packet sent while no sample is open, and at least
- * SampleInterval after the previous sample began, is timed until an acknowledgement covers it
- * (a timeout discards the sample, as Karn's rule does). The interval (default the paper's
+ * One RTT sample at a time: the first new packet sent while no sample is open, and at least
+ * SampleInterval after the previous sample began, is timed until an acknowledgement covers it.
+ * As Karn's rule has it, resent packets are not timed, and a sample whose packet is resent (or
+ * whose flow times out) is discarded. The interval (default the paper's
  * minRTT, 20 us) keeps the update rate the same for flows of different base RTTs: updated once
  * per own RTT, a flow with half the RTT of another adds Delta twice as often and keeps about
  * twice the rate (a 3-local, 5-remote 8:1 incast measured a Jain index of 0.81). Each sample
@@ -59,6 +60,7 @@ class TimelyCongestionControl : public CongestionControl
     uint32_t m_haiThreshold;
     Time m_sampleInterval;
 
+    uint64_t m_nextPsn{0};
     bool m_sampling{false};
     bool m_sampledOnce{false};
     uint64_t m_samplePsn{0};
