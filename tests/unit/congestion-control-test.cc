@@ -50,7 +50,7 @@ TEST_F(FabricTest, HpccWindowFollowsTheTelemetry)
     EXPECT_EQ(cc->GetWindow(), 600000u);
     for (uint64_t psn = 0; psn < 100; ++psn)
     {
-        cc->OnSend(psn, 4158);
+        cc->PacketSent(psn, 4158);
     }
     // The first sample only sets the reference.
     cc->OnAck(AckWithHop(128000, 0, Seconds(0)), 1, 4096);
@@ -90,12 +90,12 @@ TEST_F(FabricTest, HpccMultiplicativeAfterMaxStageAdditiveSteps)
     cc->Init(LINE_RATE, 4096);
     uint64_t tx = 0;
     uint64_t psn = 0;
-    cc->OnSend(psn++, 4158);
+    cc->PacketSent(psn++, 4158);
     cc->OnAck(AckWithHop(0, tx, Seconds(0)), psn, 4096);
     // One overload sample first, below the B T cap: 1.2 MB in 6 us is U = 2,
     // W = 600,000 x 0.95 / 2 + 6,000 = 291,000 B.
     tx += 1200000;
-    cc->OnSend(psn++, 4158);
+    cc->PacketSent(psn++, 4158);
     cc->OnAck(AckWithHop(0, tx, MicroSeconds(6)), psn, 4096);
     EXPECT_NEAR(cc->GetReferenceWindow(), 291000, 1e-6);
     // 297,000 303,000 309,000 315,000 321,000, then 321,000 x 0.95 / 0.8 + 6,000 = 387,187.5
@@ -104,7 +104,7 @@ TEST_F(FabricTest, HpccMultiplicativeAfterMaxStageAdditiveSteps)
     for (int step = 1; step <= 6; ++step)
     {
         tx += 480000; // 480 KB in 6 us: U = 0.8
-        cc->OnSend(psn++, 4158);
+        cc->PacketSent(psn++, 4158);
         cc->OnAck(AckWithHop(0, tx, MicroSeconds(6 + 6 * step)), psn, 4096);
         EXPECT_NEAR(cc->GetUtilization(), 0.8, 1e-12) << "step " << step;
         EXPECT_NEAR(cc->GetReferenceWindow(), expected[step - 1], 1e-6) << "step " << step;
@@ -171,12 +171,12 @@ TEST_F(FabricTest, TimelyRateFollowsTheRttAndItsGradient)
     cc->Init(LINE_RATE, 4096);
     // One sample at a time: PSN 0 is timed; PSN 1, sent meanwhile, is not.
     Simulator::Schedule(Seconds(0), [cc]() {
-        cc->OnSend(0, 4158);
-        cc->OnSend(1, 4158);
+        cc->PacketSent(0, 4158);
+        cc->PacketSent(1, 4158);
     });
     Simulator::Schedule(MicroSeconds(60), [cc]() {
         cc->OnAck(RoceHeader(), 2, 8192); // first sample: 60 us, sets the reference only
-        cc->OnSend(2, 4158);
+        cc->PacketSent(2, 4158);
     });
     Simulator::Schedule(MicroSeconds(100), [cc]() { cc->OnAck(RoceHeader(), 2, 0); });
     Simulator::Schedule(MicroSeconds(130), [cc]() { cc->OnAck(RoceHeader(), 3, 4096); });
@@ -209,7 +209,7 @@ TEST_F(FabricTest, DctcpCutsOncePerWindowByAlpha)
     EXPECT_EQ(cc->GetWindow(), 600000u);
     for (uint64_t psn = 0; psn < 100; ++psn)
     {
-        cc->OnSend(psn, 4158);
+        cc->PacketSent(psn, 4158);
     }
     // First echo: alpha = 15/16 + 1/16 x 1 = 1; the window halves to 300,000 B.
     cc->OnAck(AckWithEcnEcho(true), 10, 40960);
@@ -223,7 +223,7 @@ TEST_F(FabricTest, DctcpCutsOncePerWindowByAlpha)
     EXPECT_EQ(cc->GetWindow(), 300559u);
     for (uint64_t psn = 100; psn < 200; ++psn)
     {
-        cc->OnSend(psn, 4158);
+        cc->PacketSent(psn, 4158);
     }
     // The window [0, 100) (opened by the first acknowledgement) ends: F = 40,960 / 372,736,
     // alpha = 15/16 + F / 16 = 0.944368; W grows to 304,522.46 B.

@@ -80,7 +80,7 @@ TEST_F(FabricTest, DcqcnHyperIncreasesOnceBothCountersPassTheThreshold)
     cc->SetAttribute("IncreaseTimer", TimeValue(Seconds(1))); // no more timer stages
     for (int i = 0; i < 5; ++i)
     {
-        cc->OnSend(0, 1000000);
+        cc->PacketSent(0, 1000000);
     }
     EXPECT_DOUBLE_EQ(cc->GetTargetRate(), 408e9);
     EXPECT_EQ(cc->GetRate(), 405417187500ULL);

@@ -54,6 +54,13 @@ CongestionControl::WantsInt() const
 }
 
 void
+CongestionControl::PacketSent(uint64_t psn, uint32_t wireBytes)
+{
+    OnSend(psn, wireBytes);
+    m_nextPsn = std::max(m_nextPsn, psn + 1);
+}
+
+void
 CongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
 {
 }

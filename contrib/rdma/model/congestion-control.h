@@ -49,7 +49,12 @@ class CongestionControl : public Object
     /// for it on every data packet.
     virtual bool WantsInt() const;
 
-    /// Data packet \p psn of \p wireBytes left (first transmission or retransmission).
+    /// The queue pair sent data packet \p psn of \p wireBytes (first transmission or
+    /// retransmission): OnSend, then the highest PSN sent moves on.
+    void PacketSent(uint64_t psn, uint32_t wireBytes);
+
+    /// Data packet \p psn of \p wireBytes left; GetNextPsn() does not count it yet, so a PSN
+    /// below it is a retransmission.
     virtual void OnSend(uint64_t psn, uint32_t wireBytes);
 
     /**
@@ -84,6 +89,12 @@ class CongestionControl : public Object
     }
 
   protected:
+    /// One past the highest PSN sent.
+    uint64_t GetNextPsn() const
+    {
+        return m_nextPsn;
+    }
+
     /// Bytes the line rate carries in \p time (the bandwidth-delay product over it).
     double LineBytes(Time time) const;
     /// Change the rate, kept within [MinRate, line rate]; fires Rate when it changes.
@@ -97,6 +108,7 @@ class CongestionControl : public Object
   private:
     uint64_t m_rate{0};
     uint64_t m_window{NO_WINDOW};
+    uint64_t m_nextPsn{0};
     DataRate m_minRate;
     TracedCallback<uint64_t, uint64_t> m_rateTrace;
     TracedCallback<uint64_t, uint64_t> m_windowTrace;

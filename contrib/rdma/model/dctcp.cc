@@ -44,12 +44,6 @@ DctcpCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
 }
 
 void
-DctcpCongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
-{
-    m_nextPsn = std::max(m_nextPsn, psn + 1);
-}
-
-void
 DctcpCongestionControl::OnAck(const RoceHeader& ack, uint64_t una, uint64_t ackedBytes)
 {
     bool echo = ack.GetEcnEcho();
@@ -64,14 +58,14 @@ DctcpCongestionControl::OnAck(const RoceHeader& ack, uint64_t una, uint64_t acke
         m_alpha = (1 - m_g) * m_alpha + m_g * fraction;
         m_ackedBytes = 0;
         m_markedBytes = 0;
-        m_windowEnd = m_nextPsn;
+        m_windowEnd = GetNextPsn();
     }
     if (echo)
     {
         if (una > m_cutEnd)
         {
             m_cwnd *= 1 - m_alpha / 2;
-            m_cutEnd = m_nextPsn;
+            m_cutEnd = GetNextPsn();
         }
     }
     else if (ackedBytes > 0)

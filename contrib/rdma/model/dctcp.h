@@ -30,7 +30,6 @@ class DctcpCongestionControl : public CongestionControl
     DctcpCongestionControl();
 
     void Init(uint64_t lineRate, uint32_t mtu) override;
-    void OnSend(uint64_t psn, uint32_t wireBytes) override;
     void OnAck(const RoceHeader& ack, uint64_t una, uint64_t ackedBytes) override;
 
     double GetAlpha() const
@@ -44,7 +43,6 @@ class DctcpCongestionControl : public CongestionControl
 
     double m_alpha{1.0};
     double m_cwnd{0};
-    uint64_t m_nextPsn{0};
     /// Alpha is updated when the acknowledgements pass this PSN.
     uint64_t m_windowEnd{0};
     /// No new cut until the acknowledgements pass this PSN.

@@ -56,6 +56,7 @@ HpccCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
     NS_ABORT_MSG_UNLESS(RoceHeader::IsIntRate(lineRate),
                         "HPCC needs link rates that in-band telemetry can name, not " << lineRate
                                                                                       << " bit/s");
+    m_rttSeconds = m_baseRtt.GetSeconds();
     m_maxWindow = LineBytes(m_baseRtt);
     m_wai = m_maxWindow * double(m_rateAi.GetBitRate()) / double(lineRate);
     m_wc = m_maxWindow;
@@ -66,12 +67,6 @@ bool
 HpccCongestionControl::WantsInt() const
 {
     return true;
-}
-
-void
-HpccCongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
-{
-    m_nextPsn = std::max(m_nextPsn, psn + 1);
 }
 
 bool
@@ -98,8 +93,7 @@ HpccCongestionControl::MeasureInflight(const RoceHeader& ack)
             {
                 double txRate = double(IntHop::TxBytesDelta(m_hops[i], hop)) / (dtNs * 1e-9);
                 double queue = double(std::min(hop.queueBytes, m_hops[i].queueBytes));
-                double hopU =
-                    queue / (bytesPerSecond * m_baseRtt.GetSeconds()) + txRate / bytesPerSecond;
+                double hopU = queue / (bytesPerSecond * m_rttSeconds) + txRate / bytesPerSecond;
                 if (hopU > u)
                 {
                     u = hopU;
@@ -115,7 +109,7 @@ HpccCongestionControl::MeasureInflight(const RoceHeader& ack)
     {
         return false;
     }
-    double weight = std::min(tau, m_baseRtt.GetSeconds()) / m_baseRtt.GetSeconds();
+    double weight = std::min(tau, m_rttSeconds) / m_rttSeconds;
     m_u = (1 - weight) * m_u + weight * u;
     return true;
 }
@@ -143,7 +137,7 @@ HpccCongestionControl::OnAck(const RoceHeader& ack, uint64_t una, uint64_t acked
     {
         m_incStage = multiplicative ? 0 : m_incStage + 1;
         m_wc = window;
-        m_lastUpdatePsn = m_nextPsn;
+        m_lastUpdatePsn = GetNextPsn();
     }
     SetWindow(static_cast<uint64_t>(window));
     SetRate(static_cast<uint64_t>(window / m_maxWindow * double(GetLineRate())));

@@ -38,7 +38,6 @@ class HpccCongestionControl : public CongestionControl
 
     void Init(uint64_t lineRate, uint32_t mtu) override;
     bool WantsInt() const override;
-    void OnSend(uint64_t psn, uint32_t wireBytes) override;
     void OnAck(const RoceHeader& ack, uint64_t una, uint64_t ackedBytes) override;
 
     /// The normalized inflight estimate U.
@@ -63,12 +62,13 @@ class HpccCongestionControl : public CongestionControl
     uint32_t m_maxStage;
     DataRate m_rateAi;
 
+    /// BaseRtt in seconds, converted once for the per-acknowledgement arithmetic.
+    double m_rttSeconds{0};
     double m_maxWindow{0};
     double m_wai{0};
     double m_wc{0};
     double m_u{1};
     uint32_t m_incStage{0};
-    uint64_t m_nextPsn{0};
     uint64_t m_lastUpdatePsn{0};
     std::array<IntHop, RoceHeader::INT_MAX_HOPS> m_hops{};
     uint32_t m_nHops{0};

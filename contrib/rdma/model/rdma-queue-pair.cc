@@ -229,8 +229,12 @@ RdmaQueuePair::NextPacket()
         m_retransmitTrace(psn, segment);
     }
     uint32_t wire = fabric::WireBytes(packet->GetSize());
-    m_nextSendTime = Simulator::Now() + fabric::BitsTime(uint64_t(wire) * 8, m_cc->GetRate());
-    m_cc->OnSend(psn, wire);
+    // At line rate the port's own serialization already spaces the packets.
+    uint64_t rate = m_cc->GetRate();
+    m_nextSendTime = rate < m_cc->GetLineRate()
+                         ? Simulator::Now() + fabric::BitsTime(uint64_t(wire) * 8, rate)
+                         : Simulator::Now();
+    m_cc->PacketSent(psn, wire);
     if (idle)
     {
         ArmTimer();

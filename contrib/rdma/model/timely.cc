@@ -72,14 +72,13 @@ TimelyCongestionControl::TimelyCongestionControl() = default;
 void
 TimelyCongestionControl::OnSend(uint64_t psn, uint32_t wireBytes)
 {
-    if (psn < m_nextPsn)
+    if (psn < GetNextPsn())
     {
         // A resend (Karn) is not timed; one at or before the timed packet voids the sample, as
         // the cumulative ACK that would close it waits for the resend.
         m_sampling = m_sampling && psn > m_samplePsn;
         return;
     }
-    m_nextPsn = psn + 1;
     Time now = Simulator::Now();
     if (!m_sampling && (!m_sampledOnce || now - m_sampleSent >= m_sampleInterval))
     {

@@ -60,7 +60,6 @@ class TimelyCongestionControl : public CongestionControl
     uint32_t m_haiThreshold;
     Time m_sampleInterval;
 
-    uint64_t m_nextPsn{0};
     bool m_sampling{false};
     bool m_sampledOnce{false};
     uint64_t m_samplePsn{0};
