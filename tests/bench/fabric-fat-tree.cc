@@ -49,7 +49,7 @@ main(int argc, char* argv[])
     FatTreeHelper helper;
     helper.SetNicAttribute("DataRate", StringValue(rate));
     helper.SetSwitchPortAttribute("DataRate", StringValue(rate));
-    helper.SetChannelAttribute("Delay", StringValue(delay));
+    helper.SetLinkDelay(Time(delay));
     FatTreeShape shape{3, k, 0, 0};
     NS_ABORT_MSG_IF(!shape.Validate().empty(), shape.Validate());
     FatTree tree = helper.Build(shape);

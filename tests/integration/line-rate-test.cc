@@ -88,7 +88,7 @@ TEST_P(StoreAndForwardTest, FctIsTheStoreAndForwardSum)
     helper.SetNicAttribute("PayloadMtu", UintegerValue(mtu));
     helper.SetSwitchPortAttribute("DataRate", DataRateValue(rate));
     helper.SetSwitchAttribute("PipelineLatency", TimeValue(NanoSeconds(700)));
-    helper.SetChannelAttribute("Delay", TimeValue(fabric::CableDelay(30)));
+    helper.SetLinkDelay(fabric::CableDelay(30));
     FatTree tree = helper.Build(FatTreeShape{tiers, radix, 0, 0});
     Completion c;
     StartMessage(tree, src, dst, bytes, &c);

@@ -29,6 +29,9 @@ Ports()
     return ports;
 }
 
+/// The candidate ports 0..3.
+const uint32_t ALL4[] = {0, 1, 2, 3};
+
 RoceHeader
 Flow(uint16_t sourcePort)
 {
@@ -46,16 +49,16 @@ TEST_F(FabricTest, EcmpKeepsAFlowOnOnePortAndSprayCycles)
     auto ports = Ports();
     Ptr<EcmpLoadBalancer> ecmp = CreateObject<EcmpLoadBalancer>();
     Ptr<SprayLoadBalancer> spray = CreateObject<SprayLoadBalancer>();
-    uint32_t first = ecmp->Choose(Flow(0xC001), 0, 4, ports);
+    uint32_t first = ecmp->Choose(Flow(0xC001), ALL4, 4, ports);
     std::vector<int> hits(4);
     for (int i = 0; i < 100; ++i)
     {
-        EXPECT_EQ(ecmp->Choose(Flow(0xC001), 0, 4, ports), first);
-        EXPECT_EQ(spray->Choose(Flow(0xC001), 0, 4, ports), uint32_t(i % 4));
+        EXPECT_EQ(ecmp->Choose(Flow(0xC001), ALL4, 4, ports), first);
+        EXPECT_EQ(spray->Choose(Flow(0xC001), ALL4, 4, ports), uint32_t(i % 4));
     }
     for (uint16_t sport = 0; sport < 400; ++sport)
     {
-        ++hits[ecmp->Choose(Flow(0xC000 + sport), 0, 4, ports)];
+        ++hits[ecmp->Choose(Flow(0xC000 + sport), ALL4, 4, ports)];
     }
     for (int h : hits)
     {
@@ -93,10 +96,10 @@ TEST_F(FabricTest, AdaptivePicksTheLeastLoadedPort)
     Ptr<AdaptiveLoadBalancer> adaptive = CreateObject<AdaptiveLoadBalancer>();
     for (int i = 0; i < 8; ++i)
     {
-        EXPECT_EQ(adaptive->Choose(Flow(uint16_t(i)), 0, 4, ports), 2u);
+        EXPECT_EQ(adaptive->Choose(Flow(uint16_t(i)), ALL4, 4, ports), 2u);
     }
     // Between ports 0 and 1 alone, port 1 (two frames queued) is the less loaded.
-    EXPECT_EQ(adaptive->Choose(Flow(1), 0, 2, ports), 1u);
+    EXPECT_EQ(adaptive->Choose(Flow(1), ALL4, 2, ports), 1u);
 }
 
 namespace

@@ -268,12 +268,12 @@ TEST(Scenario, CongestionControlMapSetsAttributes)
     ASSERT_TRUE(d.empty()) << d[0].Format();
     EXPECT_EQ(s.congestionControl, "ns3::DcqcnCongestionControl");
     // In the order written; quantities in ns-3's units, whatever units the file used.
-    std::vector<std::pair<std::string, std::string>> expected{{"G", "0.0625"},
-                                                              {"RateAi", "1600000000bps"},
-                                                              {"RateHai", "8000000000bps"},
-                                                              {"AlphaTimer", "20000000ps"},
-                                                              {"ByteCounter", "0"},
-                                                              {"MinRate", "1000000000bps"}};
+    std::vector<AttributeSetting> expected{{"G", "0.0625"},
+                                           {"RateAi", "1600000000bps"},
+                                           {"RateHai", "8000000000bps"},
+                                           {"AlphaTimer", "20000000ps"},
+                                           {"ByteCounter", "0"},
+                                           {"MinRate", "1000000000bps"}};
     EXPECT_EQ(s.ccAttributes, expected);
 
     // ns-3 reads the stored values back into the very quantities written.

@@ -139,6 +139,40 @@ ResultsFolder::Commit()
     return "";
 }
 
+std::string
+WriteFileAtomically(const std::string& path, const std::string& content, bool replace)
+{
+    std::error_code ec;
+    if (!replace && fs::exists(path, ec))
+    {
+        return path + " exists; --force replaces it";
+    }
+    if (fs::is_directory(path, ec))
+    {
+        return path + " is a directory";
+    }
+    // Written beside the target and renamed over it, so a reader sees the old file or the whole
+    // new one, never a part.
+    std::string staging = path + ".partial-" + std::to_string(getpid());
+    {
+        std::ofstream out(staging, std::ios::binary);
+        out << content;
+        out.close();
+        if (!out)
+        {
+            fs::remove(staging, ec);
+            return "cannot write " + path;
+        }
+    }
+    fs::rename(staging, path, ec);
+    if (ec)
+    {
+        fs::remove(staging, ec);
+        return "cannot write " + path + ": " + ec.message();
+    }
+    return "";
+}
+
 namespace
 {
 int64_t

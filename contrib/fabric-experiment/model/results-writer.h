@@ -54,6 +54,13 @@ class ResultsFolder
     bool m_committed{false};
 };
 
+/**
+ * \brief Write \p content to the file \p path so that it appears whole or not at all.
+ * \param replace whether an existing file may be replaced
+ * \return "" or why it was not written
+ */
+std::string WriteFileAtomically(const std::string& path, const std::string& content, bool replace);
+
 /// The summary.json document of a run; invalid UTF-8 in names is replaced, never fatal.
 nlohmann::ordered_json SummaryJson(const Scenario& scenario, const RunResult& result);
 

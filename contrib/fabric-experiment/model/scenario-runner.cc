@@ -85,7 +85,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     helper.SetNicAttribute("QueuePairFactory", ObjectFactoryValue(qpFactory));
     helper.SetSwitchPortAttribute("DataRate", DataRateValue(rate));
     helper.SetSwitchAttribute("PipelineLatency", TimeValue(s.switchLatency));
-    helper.SetChannelAttribute("Delay", TimeValue(s.linkDelay));
+    helper.SetLinkDelay(s.linkDelay);
     helper.SetEcmpSeed(s.seed);
     helper.SetLoadBalancer(s.loadBalancer);
     FatTree tree = helper.Build(s.shape);

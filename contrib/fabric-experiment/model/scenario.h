@@ -51,7 +51,7 @@ struct Scenario
     std::string congestionControl{"ns3::NoCongestionControl"};
     /// Attributes set on the congestion control, in the order written: (name, value in the text
     /// form ns-3 reads back exactly, e.g. "100000000000bps" and "55000000ps").
-    std::vector<std::pair<std::string, std::string>> ccAttributes;
+    std::vector<AttributeSetting> ccAttributes;
     RdmaQueuePair::LossRecovery lossRecovery{RdmaQueuePair::GO_BACK_N};
     bool outOfOrderPlacement{true};
     Time cnpInterval{MicroSeconds(50)};

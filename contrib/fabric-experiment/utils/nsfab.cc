@@ -3,7 +3,10 @@
  */
 // nsfab: runs ns3-fabric scenarios.
 
+#include "nsfab-topology.h"
+
 #include "ns3/fabric-simulator.h"
+#include "ns3/fabric-units.h"
 #include "ns3/results-writer.h"
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario.h"
@@ -119,6 +122,47 @@ main(int argc, char** argv)
         ->type_name("PATH")
         ->allow_extra_args(false);
 
+    std::string topologyFile;
+    CLI::App* validate =
+        app.add_subcommand("validate", "Check a topology file: every problem, or ok and counts");
+    validate->add_option("topology", topologyFile, "Topology YAML file")->required();
+    CLI::App* info = app.add_subcommand(
+        "info",
+        "Describe a topology: counts per plane and tier, bisection bandwidth, oversubscription, "
+        "diameter and the memory the built model takes");
+    info->add_option("topology", topologyFile, "Topology YAML file")->required();
+
+    std::string format;
+    CLI::App* exporter = app.add_subcommand(
+        "export",
+        "Write a topology expanded: canonical YAML (reads back the same), Graphviz or GraphML");
+    exporter->add_option("topology", topologyFile, "Topology YAML file")->required();
+    exporter->add_option("--to", format, "yaml, dot or graphml")
+        ->required()
+        ->check(CLI::IsMember({"yaml", "dot", "graphml"}));
+    exporter->add_option("--out,-o", out, "Output file (default: standard output)");
+    exporter->add_flag("--force,-f", force, "Replace the output file if it exists");
+
+    std::string importFormats;
+    for (const auto& importer : TopologyImporter::GetAll())
+    {
+        importFormats += "\n  " + importer->GetFormatName() + ": " + importer->GetDescription();
+    }
+    CLI::App* importer = app.add_subcommand(
+        "import",
+        "Convert another tool's topology file into an nsfab topology. Formats:" + importFormats);
+    std::string importFile;
+    std::string rate;
+    std::string delay;
+    importer->add_option("input", importFile, "The file to import")->required();
+    importer->add_option("--from", format, "The input's format (default: detected)");
+    importer->add_option("--out,-o", out, "Output topology YAML (default: standard output)");
+    importer->add_flag("--force,-f", force, "Replace the output file if it exists");
+    importer->add_option("--rate", rate, "Link rate where the file gives none (default 800Gbps)");
+    importer->add_option("--delay",
+                         delay,
+                         "Link delay where the file gives none (default 10ns: 2 m of fiber)");
+
     try
     {
         app.parse(argc, argv);
@@ -135,6 +179,39 @@ main(int argc, char** argv)
             {
                 return EXIT_INPUT_ERROR;
             }
+        }
+        if (*validate)
+        {
+            return nsfab::Validate(topologyFile);
+        }
+        if (*info)
+        {
+            return nsfab::Info(topologyFile);
+        }
+        if (*exporter)
+        {
+            return nsfab::Export(topologyFile, format, out, force);
+        }
+        if (*importer)
+        {
+            ImportOptions options;
+            std::string error;
+            if (!rate.empty())
+            {
+                error = fabric::ParseDataRate(rate, options.rateBps);
+                options.rateGiven = true;
+            }
+            if (error.empty() && !delay.empty())
+            {
+                error = fabric::ParseTime(delay, options.delay);
+                options.delayGiven = true;
+            }
+            if (!error.empty())
+            {
+                std::cerr << "nsfab: " << error << "\n";
+                return EXIT_INPUT_ERROR;
+            }
+            return nsfab::Import(format, importFile, out, force, options);
         }
         return Run(file, out, force);
     }

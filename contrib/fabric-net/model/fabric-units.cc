@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -129,7 +130,13 @@ ParseDataRate(const std::string& text, uint64_t& bitsPerSecond)
                                  {"Kb/s", 1e3},
                                  {"Mb/s", 1e6},
                                  {"Gb/s", 1e9},
-                                 {"Tb/s", 1e12}};
+                                 {"Tb/s", 1e12},
+                                 // Bytes per second, as NVLink and PCIe are quoted.
+                                 {"B/s", 8},
+                                 {"KB/s", 8e3},
+                                 {"MB/s", 8e6},
+                                 {"GB/s", 8e9},
+                                 {"TB/s", 8e12}};
     std::string error = ParseScaled(text, units, "data rate", 1e15L, false, bitsPerSecond);
     if (error.empty() && bitsPerSecond == 0)
     {
@@ -181,6 +188,63 @@ ParseBytes(const std::string& text, uint64_t& bytes)
                                  {"GiB", 1024.0L * 1024 * 1024},
                                  {"TiB", 1024.0L * 1024 * 1024 * 1024}};
     return ParseScaled(text, units, "size", std::numeric_limits<int64_t>::max(), true, bytes);
+}
+
+namespace
+{
+/// \p value in the largest unit of \p units (largest first) that divides it.
+std::string
+FormatScaled(uint64_t value, std::initializer_list<std::pair<const char*, uint64_t>> units)
+{
+    for (const auto& [name, scale] : units)
+    {
+        if (value % scale == 0 && (value != 0 || scale == 1))
+        {
+            return std::to_string(value / scale) + name;
+        }
+    }
+    return std::to_string(value);
+}
+} // namespace
+
+std::string
+FormatDataRate(uint64_t bitsPerSecond)
+{
+    return FormatScaled(bitsPerSecond,
+                        {{"Tbps", 1000000000000ULL},
+                         {"Gbps", 1000000000ULL},
+                         {"Mbps", 1000000ULL},
+                         {"Kbps", 1000ULL},
+                         {"bps", 1}});
+}
+
+std::string
+FormatTime(Time time)
+{
+    return FormatScaled(static_cast<uint64_t>(time.GetPicoSeconds()),
+                        {{"s", 1000000000000ULL},
+                         {"ms", 1000000000ULL},
+                         {"us", 1000000ULL},
+                         {"ns", 1000ULL},
+                         {"ps", 1}});
+}
+
+std::string
+FormatBytes(uint64_t bytes)
+{
+    return FormatScaled(bytes,
+                        {{"TiB", 1ULL << 40},
+                         {"GiB", 1ULL << 30},
+                         {"MiB", 1ULL << 20},
+                         {"KiB", 1ULL << 10},
+                         {"B", 1}});
+}
+
+std::string
+ParseLength(const std::string& text, uint64_t& millimetres)
+{
+    static const UnitTable units{{"mm", 1}, {"cm", 10}, {"m", 1e3}, {"km", 1e6}};
+    return ParseScaled(text, units, "length", 1e12L, true, millimetres);
 }
 
 } // namespace fabric

@@ -46,15 +46,26 @@ Time CableDelay(double metres);
  * missing or unknown units are errors.
  * @{
  */
-/// Bit rates: bps, Kbps, Mbps, Gbps, Tbps (also written Gb/s); decimal multiples.
+/// Bit rates: bps, Kbps, Mbps, Gbps, Tbps (also written Gb/s); decimal multiples. Byte rates
+/// B/s, KB/s, MB/s, GB/s, TB/s (eight bits a byte), as NVLink and PCIe are quoted.
 std::string ParseDataRate(const std::string& text, uint64_t& bitsPerSecond);
 /// Times: ps, ns, us, ms, s; rounded to the picosecond.
 std::string ParseTime(const std::string& text, Time& time);
 /// Sizes: bare bytes, B, KB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (powers of 1024).
 std::string ParseBytes(const std::string& text, uint64_t& bytes);
+/// Lengths: mm, cm, m, km, to the millimetre.
+std::string ParseLength(const std::string& text, uint64_t& millimetres);
 /// Booleans as YAML writes them: true, True, TRUE, false, False, FALSE.
 std::string ParseBool(const std::string& text, bool& value);
 /** @} */
+
+/// \name The inverse: the largest unit that writes the value exactly ("800Gbps", "7200Gbps",
+/// "500ns", "10500ps"), read back unchanged by the parsers above.
+/// @{
+std::string FormatDataRate(uint64_t bitsPerSecond);
+std::string FormatTime(Time time);
+std::string FormatBytes(uint64_t bytes);
+/// @}
 
 } // namespace fabric
 } // namespace ns3

@@ -6,6 +6,8 @@
 #include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
+#include <numeric>
+
 namespace ns3
 {
 
@@ -72,7 +74,12 @@ FatTreeRouting::Route(const RoceHeader& header, uint32_t inPort)
     {
         return NO_ROUTE;
     }
-    return m_balancer->Choose(header, m_downPorts, m_upPorts, *m_ports);
+    if (m_uplinks.size() != m_upPorts)
+    {
+        m_uplinks.resize(m_upPorts);
+        std::iota(m_uplinks.begin(), m_uplinks.end(), m_downPorts);
+    }
+    return m_balancer->Choose(header, m_uplinks.data(), m_upPorts, *m_ports);
 }
 
 void

@@ -49,6 +49,7 @@ class FatTreeRouting : public FabricRouting
     uint32_t m_position[FatTreeAddress::NUM_FIELDS]{};
     uint32_t m_downPorts{0};
     uint32_t m_upPorts{0};
+    std::vector<uint32_t> m_uplinks; //!< DownPorts .. DownPorts+UpPorts-1, the candidates
     Ptr<LoadBalancer> m_balancer;
 };
 

@@ -8,6 +8,8 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -38,16 +40,16 @@ LoadBalancer::Hash(const RoceHeader& header) const
 }
 
 uint32_t
-LoadBalancer::LeastLoaded(uint32_t first,
+LoadBalancer::LeastLoaded(const uint32_t* candidates,
                           uint32_t count,
                           uint32_t start,
                           const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
-    uint32_t best = first + start % count;
+    uint32_t best = candidates[start % count];
     uint64_t bestLoad = UINT64_MAX;
     for (uint32_t i = 0; i < count; ++i)
     {
-        uint32_t port = first + (start + i) % count;
+        uint32_t port = candidates[(start + i) % count];
         const FabricNetDevice& dev = *ports[port];
         uint64_t load = dev.GetQueuedBytes() + (dev.IsBusy() ? 1 : 0);
         if (load < bestLoad)
@@ -71,11 +73,11 @@ EcmpLoadBalancer::GetTypeId()
 
 uint32_t
 EcmpLoadBalancer::Choose(const RoceHeader& header,
-                         uint32_t first,
+                         const uint32_t* candidates,
                          uint32_t count,
                          const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
-    return first + Hash(header) % count;
+    return candidates[Hash(header) % count];
 }
 
 TypeId
@@ -90,11 +92,11 @@ SprayLoadBalancer::GetTypeId()
 
 uint32_t
 SprayLoadBalancer::Choose(const RoceHeader& header,
-                          uint32_t first,
+                          const uint32_t* candidates,
                           uint32_t count,
                           const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
-    return first + m_next++ % count;
+    return candidates[m_next++ % count];
 }
 
 TypeId
@@ -109,12 +111,12 @@ AdaptiveLoadBalancer::GetTypeId()
 
 uint32_t
 AdaptiveLoadBalancer::Choose(const RoceHeader& header,
-                             uint32_t first,
+                             const uint32_t* candidates,
                              uint32_t count,
                              const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
     // Rotating the tie-break keeps idle ports evenly used.
-    return LeastLoaded(first, count, m_next++, ports);
+    return LeastLoaded(candidates, count, m_next++, ports);
 }
 
 TypeId
@@ -140,7 +142,7 @@ FlowletLoadBalancer::GetTypeId()
 
 uint32_t
 FlowletLoadBalancer::Choose(const RoceHeader& header,
-                            uint32_t first,
+                            const uint32_t* candidates,
                             uint32_t count,
                             const std::vector<Ptr<FabricSwitchPort>>& ports)
 {
@@ -151,11 +153,13 @@ FlowletLoadBalancer::Choose(const RoceHeader& header,
     uint32_t hash = Hash(header);
     Flowlet& flowlet = m_table[hash % m_tableSize];
     Time now = Simulator::Now();
-    bool current = flowlet.used && now - flowlet.last <= m_gap && flowlet.port >= first &&
-                   flowlet.port < first + count;
+    // Flows to different destinations may share an entry: keep its port only if it is a
+    // candidate here.
+    bool current = flowlet.used && now - flowlet.last <= m_gap &&
+                   std::find(candidates, candidates + count, flowlet.port) != candidates + count;
     if (!current)
     {
-        flowlet.port = LeastLoaded(first, count, hash, ports);
+        flowlet.port = LeastLoaded(candidates, count, hash, ports);
         flowlet.used = true;
     }
     flowlet.last = now;

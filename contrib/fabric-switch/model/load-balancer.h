@@ -28,11 +28,12 @@ class LoadBalancer : public Object
     static TypeId GetTypeId();
 
     /**
-     * \brief Choose one of the ports first .. first+count-1 (count >= 1) for this frame.
+     * \brief Choose one of the ports candidates[0 .. count-1] (count >= 1) for this frame.
      * \param ports the switch's ports, for their queue occupancy
+     * \return the chosen port number
      */
     virtual uint32_t Choose(const RoceHeader& header,
-                            uint32_t first,
+                            const uint32_t* candidates,
                             uint32_t count,
                             const std::vector<Ptr<FabricSwitchPort>>& ports) = 0;
 
@@ -42,7 +43,7 @@ class LoadBalancer : public Object
 
     /// The candidate port with the fewest bytes queued at all priorities (a busy port counts
     /// one byte more than an idle one); ties go to the first after \p start.
-    static uint32_t LeastLoaded(uint32_t first,
+    static uint32_t LeastLoaded(const uint32_t* candidates,
                                 uint32_t count,
                                 uint32_t start,
                                 const std::vector<Ptr<FabricSwitchPort>>& ports);
@@ -57,7 +58,7 @@ class EcmpLoadBalancer : public LoadBalancer
   public:
     static TypeId GetTypeId();
     uint32_t Choose(const RoceHeader& header,
-                    uint32_t first,
+                    const uint32_t* candidates,
                     uint32_t count,
                     const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 };
@@ -68,7 +69,7 @@ class SprayLoadBalancer : public LoadBalancer
   public:
     static TypeId GetTypeId();
     uint32_t Choose(const RoceHeader& header,
-                    uint32_t first,
+                    const uint32_t* candidates,
                     uint32_t count,
                     const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 
@@ -82,7 +83,7 @@ class AdaptiveLoadBalancer : public LoadBalancer
   public:
     static TypeId GetTypeId();
     uint32_t Choose(const RoceHeader& header,
-                    uint32_t first,
+                    const uint32_t* candidates,
                     uint32_t count,
                     const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 
@@ -100,7 +101,7 @@ class FlowletLoadBalancer : public LoadBalancer
   public:
     static TypeId GetTypeId();
     uint32_t Choose(const RoceHeader& header,
-                    uint32_t first,
+                    const uint32_t* candidates,
                     uint32_t count,
                     const std::vector<Ptr<FabricSwitchPort>>& ports) override;
 

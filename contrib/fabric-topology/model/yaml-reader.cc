@@ -168,6 +168,19 @@ YamlReader::CheckMap(const YAML::Node& node,
     return true;
 }
 
+void
+YamlReader::CheckUniqueKeys(const YAML::Node& node, const std::string& path)
+{
+    std::set<std::string> seen;
+    for (const auto& entry : node)
+    {
+        if (!seen.insert(entry.first.Scalar()).second)
+        {
+            Error(entry.first, JoinPath(path, entry.first.Scalar()), "duplicate key");
+        }
+    }
+}
+
 bool
 YamlReader::Require(const YAML::Node& map, const char* key, const std::string& path)
 {
@@ -297,6 +310,17 @@ YamlReader::ReadBytes(const YAML::Node& map,
 {
     std::optional<YAML::Node> node = Scalar(map, key, path);
     return node && ReadWithUnit(*this, *node, JoinPath(path, key), out, fabric::ParseBytes);
+}
+
+bool
+YamlReader::ReadLength(const YAML::Node& map,
+                       const char* key,
+                       const std::string& path,
+                       uint64_t& millimetres)
+{
+    std::optional<YAML::Node> node = Scalar(map, key, path);
+    return node &&
+           ReadWithUnit(*this, *node, JoinPath(path, key), millimetres, fabric::ParseLength);
 }
 
 bool

@@ -76,9 +76,23 @@ class YamlReader
                       uint64_t& bitsPerSecond);
     bool ReadTime(const YAML::Node& map, const char* key, const std::string& path, Time& out);
     bool ReadBytes(const YAML::Node& map, const char* key, const std::string& path, uint64_t& out);
+    /// A cable length (mm, cm, m, km), in millimetres.
+    bool ReadLength(const YAML::Node& map,
+                    const char* key,
+                    const std::string& path,
+                    uint64_t& millimetres);
     /// true or false (also True, TRUE, False, FALSE: YAML 1.2's booleans).
     bool ReadBool(const YAML::Node& map, const char* key, const std::string& path, bool& out);
     /// @}
+
+    /// Report keys that appear more than once in the map \p node (any key is allowed).
+    void CheckUniqueKeys(const YAML::Node& node, const std::string& path);
+
+    /// Problems reported so far (by every reader sharing the list).
+    std::size_t GetDiagnosticCount() const
+    {
+        return m_diagnostics.size();
+    }
 
     /// Report a required key that is missing from \p map.
     bool Require(const YAML::Node& map, const char* key, const std::string& path);
