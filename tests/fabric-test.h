@@ -11,6 +11,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <cmath>
 #include <cstdio>
 #include <gtest/gtest.h>
 #include <string>
@@ -71,6 +72,15 @@ class FabricTest : public ::testing::Test
         ns3::Simulator::Destroy();
     }
 };
+
+/// Wire time of a frame carrying \p payload bytes: RoCEv2 overhead 58 B (with ICRC, BTH pad),
+/// FCS 4 B, preamble and IFG 20 B, computed here from the standards' sizes.
+inline double
+FrameSeconds(uint64_t payload, double bps)
+{
+    double padded = std::ceil(payload / 4.0) * 4;
+    return (padded + 14 + 20 + 8 + 12 + 4 + 4 + 20) * 8 / bps;
+}
 
 /// 4096 B of payload on the wire: Eth 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 + FCS 4
 /// + preamble/SFD 8 + inter-frame gap 12 = 4178 B.

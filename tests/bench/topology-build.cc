@@ -19,19 +19,25 @@ using namespace ns3;
 
 namespace
 {
-/// Resident memory of this process now, from /proc (peak RSS only grows).
+/// A memory figure of this process from /proc: "VmRSS:" now, "VmHWM:" the peak.
 double
-RssBytes()
+StatusBytes(const std::string& field)
 {
     std::ifstream status("/proc/self/status");
     for (std::string line; std::getline(status, line);)
     {
-        if (line.rfind("VmRSS:", 0) == 0)
+        if (line.rfind(field, 0) == 0)
         {
-            return std::stod(line.substr(6)) * 1024.0;
+            return std::stod(line.substr(field.size())) * 1024.0;
         }
     }
     return 0;
+}
+
+double
+RssBytes()
+{
+    return StatusBytes("VmRSS:");
 }
 
 double
@@ -73,7 +79,7 @@ main(int argc, char* argv[])
     double built = RssBytes() - rssGraph;
     std::printf("topology=%s gpus=%llu nics=%llu switches=%llu links=%llu ports=%llu "
                 "load_s=%.2f build_s=%.2f graph_mib=%.0f built_mib=%.0f estimate_mib=%.0f "
-                "bytes_per_port=%.0f\n",
+                "bytes_per_port=%.0f bytes_per_link=%.0f bytes_per_switch=%.0f peak_rss_mib=%.0f\n",
                 argv[1],
                 static_cast<unsigned long long>(info.gpus),
                 static_cast<unsigned long long>(info.nics),
@@ -85,7 +91,10 @@ main(int argc, char* argv[])
                 (rssGraph - rssStart) / 1048576.0,
                 built / 1048576.0,
                 info.memoryBytes / 1048576.0,
-                built / info.ports);
+                built / info.ports,
+                built / info.links,
+                built / info.switches,
+                StatusBytes("VmHWM:") / 1048576.0);
     std::fflush(stdout);
     // The process exits without tearing the model down: freeing millions of objects one by one
     // takes longer than building them, and the benchmark measures building.

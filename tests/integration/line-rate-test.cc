@@ -16,15 +16,6 @@ using namespace nsfab_test;
 
 namespace
 {
-/// Wire time of a frame carrying \p payload bytes: RoCEv2 overhead 58 B (with ICRC, BTH pad),
-/// FCS 4 B, preamble and IFG 20 B, computed here from the standards' sizes.
-double
-FrameSeconds(uint64_t payload, double bps)
-{
-    double padded = std::ceil(payload / 4.0) * 4;
-    return (padded + 14 + 20 + 8 + 12 + 4 + 4 + 20) * 8 / bps;
-}
-
 /**
  * Store-and-forward completion time of one message on an idle path of \p links equal links.
  * Every frame crosses the first link back to back. On each further link the last frame leaves

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -46,7 +47,8 @@ class NsfabCli : public ::testing::Test
     std::string m_dir;
 };
 
-const char* SMALL = "topology: {tiers: 2, radix: 4}\nflows:\n  - {src: host0, dst: host3, size: "
+const char* SMALL = "topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\nflows:\n  "
+                    "- {src: host0, dst: host3, size: "
                     "1MiB}\n";
 } // namespace
 
@@ -86,12 +88,16 @@ TEST_F(NsfabCli, MalformedScenarioExitsNonZeroAndWritesNothing)
     };
 
     const Case cases[] = {
-        {"topology: {tiers: 2, radix: 4\nflows: [\n", "bad.yaml:2:6: YAML syntax"},
-        {"topology: {tiers: 2, radix: 4, speed: 1}\nflows: [{src: host0, dst: host1, size: 1}]\n",
-         "bad.yaml:1:32: topology.speed: unknown key"},
-        {"topology: {tiers: 2, radix: 4}\nflows: [{src: host0, dst: host1, size: -1KiB}]\n",
+        {"topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}\nflows: [\n",
+         "bad.yaml:2:1: YAML syntax"},
+        {"topology: {fabric: {planes: [{generator: leaf-spine, radix: 4, speed: 1}]}}\nflows: "
+         "[{src: host0, dst: host1, size: 1}]\n",
+         "bad.yaml:1:64: topology.fabric.planes[0].speed: unknown key"},
+        {"topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\nflows: [{src: host0, "
+         "dst: host1, size: -1KiB}]\n",
          "bad.yaml:2:40: flows[0].size:"},
-        {"topology: {tiers: 2, radix: 4}\nflows: [{src: host0, dst: host8, size: 1}]\n",
+        {"topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\nflows: [{src: host0, "
+         "dst: host8, size: 1}]\n",
          "bad.yaml:2:27: flows[0].dst: unknown host 'host8'"},
     };
     for (const Case& c : cases)
@@ -135,7 +141,8 @@ TEST_F(NsfabCli, OnlyEarlierResultsAreReplacedAndOnlyWithForce)
 TEST_F(NsfabCli, SameScenarioGivesIdenticalResultsFiles)
 {
     // Two processes, same scenario: summary.json is byte-identical but for the wall time.
-    std::string scenario = Write("s.yaml", R"(topology: {tiers: 3, radix: 4}
+    std::string scenario =
+        Write("s.yaml", R"(topology: {fabric: {planes: [{generator: fat-tree, tiers: 3, radix: 4}]}}
 flows:
   - {src: host0, dst: host15, size: 3MiB}
   - {src: host5, dst: host15, size: 2MiB, start: 1us}
@@ -164,4 +171,137 @@ TEST_F(NsfabCli, BadArgumentsAreRejected)
     Outcome o = Nsfab("run " + m_dir + "/missing.yaml");
     EXPECT_NE(o.status, 0);
     EXPECT_NE(o.output.find("missing.yaml: cannot open the file"), std::string::npos) << o.output;
+}
+
+namespace
+{
+std::string
+Topology(const std::string& name)
+{
+    return std::string(NSFAB_SOURCE_DIR) + "/topologies/" + name;
+}
+
+std::string
+ReadAll(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+} // namespace
+
+TEST_F(NsfabCli, ValidateSaysOkWithCountsOrEveryProblem)
+{
+    // k=4: 16 hosts, 8 leaves, 8 aggregation, 4 core switches; 16 + 16 + 16 links.
+    Outcome o = Nsfab("validate " + Topology("fat-tree-k4.yaml"));
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_EQ(o.output,
+              Topology("fat-tree-k4.yaml") +
+                  ": ok: 16 hosts, 16 GPUs, 16 NICs, 20 switches, 48 links\n");
+
+    std::string bad = Write("bad.yaml",
+                            "version: 1\n"
+                            "fabric:\n"
+                            "  planes:\n"
+                            "    - {generator: fat-tree, tiers: 3, radix: 7}\n"
+                            "links:\n"
+                            "  - {a: leaf0, b: nowhere}\n");
+    o = Nsfab("validate " + bad);
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.output.find(bad + ":4:"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("fabric.planes[0]"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("nothing was built"), std::string::npos) << o.output;
+    o = Nsfab("validate " + m_dir + "/none.yaml");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.output.find("none.yaml: cannot open the file"), std::string::npos) << o.output;
+}
+
+TEST_F(NsfabCli, InfoReportsTheTextbookFigures)
+{
+    Outcome o = Nsfab("info " + Topology("fat-tree-k4.yaml"));
+    ASSERT_EQ(o.status, 0) << o.output;
+    auto has = [&](const std::string& row) {
+        EXPECT_NE(o.output.find(row), std::string::npos) << row << "\n" << o.output;
+    };
+    has("hosts                     16 (host: 1 GPU, 1 NIC)\n");
+    has("switches                  20\n");
+    has("    plane                   leaf 8, agg 8, core 4\n");
+    has("links                     48\n");
+    // Half the hosts send to the other half at 800 Gb/s: 8 x 800 Gb/s.
+    has("bisection bandwidth       6.4 Tb/s");
+    has("oversubscription          1:1 (non-blocking)\n");
+    // Hosts in different pods: host, leaf, agg, core, agg, leaf, host.
+    has("diameter                  6 links host to host (5 switches)\n");
+
+    // Identical rail planes share a row.
+    o = Nsfab("info " + Topology("b200-8192.yaml"));
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_NE(o.output.find("rail0..rail7, each"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("GPUs                      8,192\n"), std::string::npos) << o.output;
+}
+
+TEST_F(NsfabCli, ExportWritesOnlyWhereAskedAndRoundTrips)
+{
+    std::string out = m_dir + "/k4.yaml";
+    ASSERT_EQ(Nsfab("export " + Topology("fat-tree-k4.yaml") + " --to yaml -o " + out).status, 0);
+    std::string first = ReadAll(out);
+    // The canonical form reads back, and writing it again gives the same text.
+    Outcome o = Nsfab("validate " + out);
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_NE(o.output.find("20 switches, 48 links"), std::string::npos) << o.output;
+    std::string again = m_dir + "/again.yaml";
+    ASSERT_EQ(Nsfab("export " + out + " --to yaml -o " + again).status, 0);
+    std::string second = ReadAll(again);
+    EXPECT_EQ(first.substr(first.find('\n')), second.substr(second.find('\n')));
+
+    // An existing file is replaced only with --force.
+    Write("mine.dot", "user data");
+    o = Nsfab("export " + Topology("fat-tree-k4.yaml") + " --to dot -o " + m_dir + "/mine.dot");
+    EXPECT_NE(o.status, 0);
+    EXPECT_EQ(ReadAll(m_dir + "/mine.dot"), "user data");
+    o = Nsfab("export " + Topology("fat-tree-k4.yaml") + " --to dot -f -o " + m_dir + "/mine.dot");
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_EQ(ReadAll(m_dir + "/mine.dot").rfind("graph", 0), 0u);
+    o = Nsfab("export " + Topology("fat-tree-k4.yaml") + " --to graphml -o " + m_dir +
+              "/k4.graphml");
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_NE(ReadAll(m_dir + "/k4.graphml").find("<graphml"), std::string::npos);
+
+    // Too big to draw, an unknown format: an error, and no file.
+    o = Nsfab("export " + Topology("b200-37500.yaml") + " --to dot -o " + m_dir + "/big.dot");
+    EXPECT_NE(o.status, 0);
+    EXPECT_NE(o.output.find("export graphml instead"), std::string::npos) << o.output;
+    EXPECT_NE(Nsfab("export " + Topology("fat-tree-k4.yaml") + " --to pdf -o " + m_dir + "/k4.pdf")
+                  .status,
+              0);
+    EXPECT_FALSE(fs::exists(m_dir + "/big.dot"));
+    EXPECT_FALSE(fs::exists(m_dir + "/k4.pdf"));
+}
+
+TEST_F(NsfabCli, ImportDetectsTheFormatAndSaysWhatWasAssumed)
+{
+    std::string in = std::string(NSFAB_SOURCE_DIR) + "/tests/data/import/clos.clab.yml";
+    std::string out = m_dir + "/clos.yaml";
+    Outcome o = Nsfab("import " + in + " -o " + out + " --rate 400Gbps");
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_NE(o.output.find("(containerlab)"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("note: no link delays in the file"), std::string::npos) << o.output;
+    // The notes are kept in the file, which nsfab reads back.
+    EXPECT_NE(ReadAll(out).find("# note: no link delays"), std::string::npos);
+    EXPECT_NE(ReadAll(out).find("400Gbps"), std::string::npos);
+    EXPECT_EQ(Nsfab("validate " + out).status, 0);
+
+    // Never over a file without --force; a broken input writes nothing.
+    o = Nsfab("import " + in + " -o " + out);
+    EXPECT_NE(o.status, 0);
+    std::string broken = Write("broken.clab.yml", "name: x\ntopology:\n  nodes: [\n");
+    o = Nsfab("import --from containerlab " + broken + " -o " + m_dir + "/broken.yaml");
+    EXPECT_EQ(o.status, 1);
+    EXPECT_NE(o.output.find("broken.clab.yml:"), std::string::npos) << o.output;
+    EXPECT_FALSE(fs::exists(m_dir + "/broken.yaml"));
+    o = Nsfab("import --from visio " + in + " -o " + m_dir + "/v.yaml");
+    EXPECT_NE(o.status, 0);
+    EXPECT_NE(o.output.find("unknown format 'visio'"), std::string::npos) << o.output;
+    EXPECT_FALSE(fs::exists(m_dir + "/v.yaml"));
 }

@@ -65,7 +65,7 @@ TEST_F(FabricTest, PcapDecodesAsRoceInTshark)
     std::vector<Diagnostic> d;
     // 40 full packets and a short one, host0 on leaf0 to host2 on leaf1.
     Scenario s = ParseScenario(R"(
-topology: {tiers: 2, radix: 4}
+topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}
 flows:
   - {src: host0, dst: host2, size: 164000}
 pcap: [host0]

@@ -42,12 +42,12 @@ class NsfabPlugin : public ::testing::Test
         fs::remove_all(m_dir);
     }
 
-    /// A 2-tier radix-4 fat-tree at 800 Gb/s, one 4 MiB flow between two leaves.
+    /// A radix-4 leaf-spine at 800 Gb/s, one 4 MiB flow between two leaves.
     std::string Scenario(const std::string& name, const std::string& congestionControl) const
     {
         std::string file = m_dir + "/" + name + ".yaml";
-        std::ofstream(file) << "topology: {tiers: 2, radix: 4, link-rate: 800Gbps, "
-                               "link-delay: 10ns, switch-latency: 500ns}\n"
+        std::ofstream(file) << "topology: {fabric: {planes: [{generator: leaf-spine, "
+                               "radix: 4}]}}\n"
                                "transport:\n  congestion-control: "
                             << congestionControl
                             << "\nflows:\n  - {src: host0, dst: host3, size: 4MiB}\n";
@@ -162,12 +162,13 @@ TEST_F(FabricTest, ScenarioCongestionControlReachesTheQueuePairs)
     // Without a plugin: the built-in "none" with a window of one packet sends one packet per
     // round trip, so each of the 256 packets waits at least its own one-way path time.
     std::vector<ns3::Diagnostic> d;
-    ns3::Scenario s = ns3::ParseScenario("topology: {tiers: 2, radix: 4}\n"
-                                         "transport:\n"
-                                         "  congestion-control: {algorithm: none, Window: 4096}\n"
-                                         "flows: [{src: host0, dst: host3, size: 1MiB}]\n",
-                                         "w.yaml",
-                                         d);
+    ns3::Scenario s =
+        ns3::ParseScenario("topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\n"
+                           "transport:\n"
+                           "  congestion-control: {algorithm: none, Window: 4096}\n"
+                           "flows: [{src: host0, dst: host3, size: 1MiB}]\n",
+                           "w.yaml",
+                           d);
     ASSERT_TRUE(d.empty()) << d[0].Format();
     ns3::RunResult r = ns3::RunScenario(s, "");
     ASSERT_TRUE(r.flows[0].completed);

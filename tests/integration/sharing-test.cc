@@ -83,7 +83,7 @@ TEST_F(FabricTest, RunsInOneProcessDoNotAffectEachOther)
 {
     std::vector<Diagnostic> d;
     Scenario s = ParseScenario(R"(
-topology: {tiers: 3, radix: 4}
+topology: {fabric: {planes: [{generator: fat-tree, tiers: 3, radix: 4}]}}
 flows:
   - {src: host0, dst: host15, size: 3MiB}
   - {src: host5, dst: host15, size: 2MiB, start: 1us}

@@ -7,7 +7,10 @@
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
 
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 using namespace ns3;
 
@@ -16,20 +19,28 @@ namespace
 const char* GOOD = R"(name: t
 seed: 7
 topology:
-  tiers: 2
-  radix: 8
-  link-rate: 400Gbps
-  link-delay: 25ns
-  switch-latency: 300ns
+  profiles:
+    nic: {nic400: {rate: 400Gbps}}
+    host: {server: {nic: nic400}}
+    switch: {tor: {rate: 400Gbps, latency: 300ns, ports: 8}}
+    link: {short: {delay: 25ns}}
+  hosts: {count: 32, profile: server}
+  fabric:
+    planes:
+      - {generator: leaf-spine, radix: 8, switch: tor, link: short, host-link: short}
 transport:
   mtu: 2048
   ack-interval: 4
+  load-balancing: spray
 flows:
   - {src: host0, dst: host9, size: 1MiB, start: 2us}
   - {src: host3, dst: host31, size: 100}
 stop: 5ms
 pcap: [host0, spine3]
 )";
+
+/// A scenario's one-line topology: a leaf-spine of radix 4 (8 hosts).
+const char* LEAF_SPINE_4 = "topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\n";
 
 /// Parse \p text and return its diagnostics.
 std::vector<Diagnostic>
@@ -58,16 +69,23 @@ TEST(Scenario, ReadsEveryField)
     ASSERT_TRUE(d.empty()) << d[0].Format();
     EXPECT_EQ(s.name, "t");
     EXPECT_EQ(s.seed, 7u);
-    EXPECT_EQ(s.shape.tiers, 2u);
-    EXPECT_EQ(s.shape.radix, 8u);
-    EXPECT_EQ(s.linkBps, 400000000000ULL);
-    EXPECT_EQ(s.linkDelay, NanoSeconds(25));
-    EXPECT_EQ(s.switchLatency, NanoSeconds(300));
+    EXPECT_TRUE(s.topologyFile.empty());
+    ASSERT_TRUE(s.graph);
+    // 8 leaves of 4 hosts and 4 spines, every leaf linked to every spine.
+    EXPECT_EQ(s.graph->nodes.size(), 32u + 8 + 4);
+    ASSERT_EQ(s.graph->links.size(), 32u + 8 * 4);
+    for (const auto& link : s.graph->links)
+    {
+        EXPECT_EQ(link.rateBps, 400000000000ULL);
+        EXPECT_EQ(link.delay, NanoSeconds(25));
+    }
+    EXPECT_EQ(s.loadBalancer, "ns3::SprayLoadBalancer");
     EXPECT_EQ(s.mtu, 2048u);
     EXPECT_EQ(s.ackInterval, 4u);
     ASSERT_EQ(s.flows.size(), 2u);
-    EXPECT_EQ(s.flows[0].srcHost, 0u);
-    EXPECT_EQ(s.flows[0].dstHost, 9u);
+    EXPECT_EQ(s.graph->nodes[s.flows[0].srcNode].name, "host0");
+    EXPECT_EQ(s.graph->nodes[s.flows[0].dstNode].name, "host9");
+    EXPECT_EQ(s.flows[0].srcNic, 0u);
     EXPECT_EQ(s.flows[0].bytes, 1u << 20);
     EXPECT_EQ(s.flows[0].start, MicroSeconds(2));
     EXPECT_EQ(s.flows[1].bytes, 100u);
@@ -78,7 +96,7 @@ TEST(Scenario, ReadsEveryField)
 
 TEST(Scenario, BadYamlIsLocated)
 {
-    auto d = Problems("topology: {tiers: 2\nflows: [\n");
+    auto d = Problems("topology: {fabric: 2\nflows: [\n");
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].file, "s.yaml");
     EXPECT_GT(d[0].line, 0);
@@ -87,20 +105,21 @@ TEST(Scenario, BadYamlIsLocated)
 
 TEST(Scenario, UnknownKeyIsLocatedAndListsTheValidOnes)
 {
-    auto d = Problems(Good("  radix: 8\n", "  radix: 8\n  colour: red\n"));
+    auto d = Problems(Good("  profiles:\n", "  colour: red\n  profiles:\n"));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 6);
+    EXPECT_EQ(d[0].line, 4);
     EXPECT_EQ(d[0].column, 3);
     EXPECT_EQ(d[0].path, "topology.colour");
-    EXPECT_NE(d[0].message.find("valid keys: tiers, radix"), std::string::npos);
-    EXPECT_EQ(d[0].Format().rfind("s.yaml:6:3: topology.colour: unknown key", 0), 0u);
+    EXPECT_NE(d[0].message.find("version, name, description, profiles"), std::string::npos)
+        << d[0].message;
+    EXPECT_EQ(d[0].Format().rfind("s.yaml:4:3: topology.colour: unknown key", 0), 0u);
 }
 
 TEST(Scenario, DuplicateKeyIsAnError)
 {
     auto d = Problems(Good("stop: 5ms\n", "stop: 5ms\nstop: 6ms\n"));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 16);
+    EXPECT_EQ(d[0].line, 21);
     EXPECT_EQ(d[0].column, 1);
     EXPECT_EQ(d[0].message, "duplicate key");
 }
@@ -109,7 +128,7 @@ TEST(Scenario, NegativeSizeIsLocated)
 {
     auto d = Problems(Good("size: 100}", "size: -100}"));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 14);
+    EXPECT_EQ(d[0].line, 19);
     EXPECT_EQ(d[0].column, 37);
     EXPECT_EQ(d[0].path, "flows[1].size");
     EXPECT_NE(d[0].message.find("negative"), std::string::npos);
@@ -119,39 +138,59 @@ TEST(Scenario, UnknownHostIsLocated)
 {
     auto d = Problems(Good("dst: host31", "dst: host32"));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 14);
+    EXPECT_EQ(d[0].line, 19);
     EXPECT_EQ(d[0].column, 23);
     EXPECT_EQ(d[0].path, "flows[1].dst");
-    EXPECT_NE(d[0].message.find("hosts are host0..host31"), std::string::npos);
+    EXPECT_EQ(d[0].message,
+              "unknown host 'host32' (hosts are host0, host1, ..., host31 (32 hosts))");
+    // A switch is no flow endpoint.
+    d = Problems(Good("dst: host31", "dst: leaf1"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message.rfind("unknown host 'leaf1'", 0), 0u);
 }
 
 TEST(Scenario, AllProblemsAreReportedAtOnce)
 {
-    std::string text = Good("link-rate: 400Gbps", "link-rate: 400");
+    std::string text = Good("seed: 7", "seed: 0");
     text = text.replace(text.find("mtu: 2048"), 9, "mtu: 3000");
     text = text.replace(text.find("src: host3"), 10, "src: hostX");
     text = text.replace(text.find("spine3"), 6, "spine4");
     auto d = Problems(text);
     ASSERT_EQ(d.size(), 4u);
-    EXPECT_EQ(d[0].path, "topology.link-rate");
+    EXPECT_EQ(d[0].path, "seed");
     EXPECT_EQ(d[1].path, "transport.mtu");
     EXPECT_EQ(d[2].path, "flows[1].src");
     EXPECT_EQ(d[3].path, "pcap[1]");
+    EXPECT_EQ(d[3].message, "unknown node 'spine4' in the topology");
+
+    // A broken topology leaves the names unresolved, but the rest is still checked.
+    text = Good("rate: 400Gbps}}", "rate: 400}}");
+    text = text.replace(text.find("mtu: 2048"), 9, "mtu: 3000");
+    d = Problems(text);
+    ASSERT_EQ(d.size(), 2u);
+    EXPECT_EQ(d[0].path, "topology.profiles.nic.nic400.rate");
+    EXPECT_EQ(d[1].path, "transport.mtu");
 }
 
 TEST(Scenario, MissingAndMistypedFields)
 {
-    auto d = Problems("topology: {tiers: 2}\nflows: []\n");
+    auto d = Problems("flows: []\n");
     ASSERT_EQ(d.size(), 2u);
-    EXPECT_EQ(d[0].path, "topology.radix");
+    EXPECT_EQ(d[0].path, "topology");
     EXPECT_EQ(d[0].message, "required key is missing");
     EXPECT_EQ(d[1].path, "flows");
-    d = Problems(Good("tiers: 2", "tiers: [2]"));
+    d = Problems(Good("radix: 8,", "radix: [8],"));
     ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "topology.fabric.planes[0].radix");
     EXPECT_EQ(d[0].message, "expected a single value");
-    d = Problems(Good("radix: 8", "radix: 6\n  hosts-per-leaf: 6"));
+    d = Problems("topology: 7\nflows: [{src: a, dst: b, size: 1}]\n");
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_NE(d[0].message.find("too few uplinks"), std::string::npos);
+    EXPECT_EQ(d[0].Format(),
+              "s.yaml:1:11: topology: no topology file '7' (a path is taken "
+              "relative to the scenario's folder)");
+    d = Problems("topology: [a]\nflows: [{src: a, dst: b, size: 1}]\n");
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message, "expected a topology file's path, or a topology map");
 }
 
 TEST(Scenario, MoreProblemsAreLocated)
@@ -166,13 +205,18 @@ TEST(Scenario, MoreProblemsAreLocated)
     EXPECT_EQ(d[0].path, "pcap[2]");
     EXPECT_NE(d[0].message.find("listed twice"), std::string::npos);
 
+    d = Problems(Good("dst: host9", "dst: host9:1")); // one NIC each
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].path, "flows[0].dst");
+    EXPECT_EQ(d[0].message, "'host9:1': a host's NIC is numbered 0..0");
+
     d = Problems(Good("dst: host9", "dst: host09"));
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].path, "flows[0].dst");
 
     d = Problems(std::string(GOOD) + "---\nname: second\n");
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 18);
+    EXPECT_EQ(d[0].line, 23);
     EXPECT_NE(d[0].message.find("one YAML document"), std::string::npos);
 
     d = Problems(Good("name: t", "name: \"caf\xC3\"")); // a lead byte with no continuation
@@ -210,7 +254,7 @@ namespace
 std::string
 WithTransport(const std::string& transport)
 {
-    return "topology: {tiers: 2, radix: 4}\ntransport:\n" + transport +
+    return LEAF_SPINE_4 + std::string("transport:\n") + transport +
            "flows: [{src: host0, dst: host3, size: 1MiB}]\n";
 }
 } // namespace
@@ -338,22 +382,84 @@ TEST(Scenario, UnknownCongestionControlListsTheValidOnes)
 
 TEST(Scenario, TelemetryCongestionControlNeedsAnIntRate)
 {
+    // Cables that run the 800 Gb/s ports at a lower rate.
     auto scenario = [](const std::string& rate, const std::string& cc) {
-        return "topology: {tiers: 2, radix: 4, link-rate: " + rate +
-               "}\ntransport:\n  congestion-control: " + cc +
-               "\nflows: [{src: host0, dst: host3, size: 1MiB}]\n";
+        return "topology:\n  profiles: {link: {slow: {rate: " + rate +
+               "}}}\n  fabric: {planes: [{generator: leaf-spine, radix: 4, link: slow, "
+               "host-link: slow}]}\ntransport:\n  congestion-control: " +
+               cc + "\nflows: [{src: host0, dst: host3, size: 1MiB}]\n";
     };
     // HPCC reads INT, whose hops name a rate from a table; 300 Gb/s is not in it.
     auto d = Problems(scenario("300Gbps", "hpcc"));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].line, 3);
+    EXPECT_EQ(d[0].line, 5);
     EXPECT_EQ(d[0].path, "transport.congestion-control");
     EXPECT_EQ(d[0].message,
               "hpcc reads in-band telemetry, whose hops name only link rates of 10, 25, 40, 50, "
-              "100, 200, 400, 800 and 1600 Gbps, not topology.link-rate 300000000000bps");
+              "100, 200, 400, 800 and 1600 Gbps; the link host0 - leaf0 runs at 300Gbps");
     // Other algorithms do not care, and 400 Gb/s is a telemetry rate.
     EXPECT_TRUE(Problems(scenario("300Gbps", "dcqcn")).empty());
     EXPECT_TRUE(Problems(scenario("400Gbps", "hpcc")).empty());
+}
+
+TEST(Scenario, TopologyFileIsRelativeToTheScenario)
+{
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("nsfab-scenario-" + std::to_string(getpid()));
+    fs::create_directories(dir / "topologies");
+    fs::create_directories(dir / "scenarios");
+    std::ofstream(dir / "topologies" / "two-nics.yaml")
+        << "version: 1\nprofiles:\n  host: {dual: {gpus: 2, nics: 2}}\nhosts: {count: 8, "
+           "profile: dual}\nfabric:\n  planes:\n    - {name: rail, count: 2, generator: "
+           "leaf-spine, radix: 4}\n";
+    std::string flows = "flows: [{src: host0:1, dst: host5:1, size: 1KiB}]\n";
+    std::ofstream(dir / "scenarios" / "s.yaml") << "topology: ../topologies/two-nics.yaml\n"
+                                                << flows;
+    std::vector<Diagnostic> d;
+    Scenario s = LoadScenario((dir / "scenarios" / "s.yaml").string(), d);
+    ASSERT_TRUE(d.empty()) << d[0].Format();
+    EXPECT_EQ(s.topologyFile, (dir / "topologies" / "two-nics.yaml").string());
+    ASSERT_EQ(s.flows.size(), 1u);
+    EXPECT_EQ(s.graph->nodes[s.flows[0].srcNode].name, "host0");
+    EXPECT_EQ(s.flows[0].srcNic, 1u);
+    EXPECT_EQ(s.flows[0].dstNic, 1u);
+
+    // Problems inside the topology file are located in it.
+    std::ofstream(dir / "topologies" / "bad.yaml") << "version: 1\nfabric: {planes: []}\n";
+    std::ofstream(dir / "scenarios" / "bad.yaml") << "topology: ../topologies/bad.yaml\n" << flows;
+    d.clear();
+    LoadScenario((dir / "scenarios" / "bad.yaml").string(), d);
+    ASSERT_FALSE(d.empty());
+    EXPECT_EQ(d[0].file, (dir / "topologies" / "bad.yaml").string());
+    EXPECT_EQ(d[0].line, 2);
+
+    // A missing file is reported where the scenario names it.
+    std::ofstream(dir / "scenarios" / "missing.yaml") << "topology: nowhere.yaml\n" << flows;
+    d.clear();
+    LoadScenario((dir / "scenarios" / "missing.yaml").string(), d);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].Format(),
+              (dir / "scenarios" / "missing.yaml").string() +
+                  ":1:11: topology: no topology file '" +
+                  (dir / "scenarios" / "nowhere.yaml").string() +
+                  "' (a path is taken relative to the scenario's folder)");
+    fs::remove_all(dir);
+}
+
+TEST(Scenario, TransportMtuMustAgreeWithTheNicProfile)
+{
+    std::string text =
+        "topology:\n  profiles: {nic: {small: {mtu: 1024}}, host: {h: {nic: small}}}\n"
+        "  hosts: {profile: h}\n"
+        "  fabric: {planes: [{generator: leaf-spine, radix: 4}]}\n"
+        "transport: {mtu: 2048}\nflows: [{src: host0, dst: host3, size: 1}]\n";
+    auto d = Problems(text);
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].Format(),
+              "s.yaml:5:18: transport.mtu: the topology's NIC profile 'small' sets "
+              "mtu 1024; remove one of the two");
+    text.replace(text.find("mtu: 2048"), 9, "mtu: 1024");
+    EXPECT_TRUE(Problems(text).empty());
 }
 
 TEST(Scenario, UnknownCongestionControlAttributeListsTheValidOnes)

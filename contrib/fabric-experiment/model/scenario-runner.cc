@@ -5,13 +5,14 @@
 
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
-#include "ns3/data-rate.h"
 #include "ns3/enum.h"
 #include "ns3/fabric-pcap.h"
+#include "ns3/nvlink-domain.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
+#include "ns3/topology-helper.h"
 #include "ns3/uinteger.h"
 
 #include <chrono>
@@ -58,6 +59,48 @@ OnRecvComplete(FlowTracker* t, const RdmaCompletion& c)
     t->received = true;
     FinishFlow(t);
 }
+
+void
+PostSend(Ptr<RdmaQueuePair> sender, uint64_t bytes)
+{
+    sender->PostSend(bytes);
+}
+
+/// The whole flow has crossed NVLink: nothing to acknowledge.
+void
+OnNvlinkComplete(FlowTracker* t)
+{
+    t->flow->senderEnd = Simulator::Now();
+    t->flow->receiverEnd = Simulator::Now();
+    t->sent = true;
+    t->received = true;
+    FinishFlow(t);
+}
+
+/// Flow \p t crosses NVLink alone, from GPU \p src to GPU \p dst.
+void
+StartNvlinkFlow(Ptr<NvlinkDomain> nvlink,
+                uint32_t src,
+                uint32_t dst,
+                uint64_t bytes,
+                FlowTracker* t)
+{
+    NvlinkDomain::Timing timing =
+        nvlink->Transfer(src, dst, bytes, MakeBoundCallback(&OnNvlinkComplete, t));
+    t->flow->receiverStart = timing.firstByte;
+}
+
+/// Flow of \p bytes reaches the GPU of the NIC that sends it into the fabric over NVLink
+/// first; then that NIC's queue pair sends it.
+void
+StartRelayedFlow(Ptr<NvlinkDomain> nvlink,
+                 uint32_t src,
+                 uint32_t relay,
+                 uint64_t bytes,
+                 Ptr<RdmaQueuePair> sender)
+{
+    nvlink->Transfer(src, relay, bytes, MakeBoundCallback(&PostSend, sender, bytes));
+}
 } // namespace
 
 RunResult
@@ -67,7 +110,6 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     RngSeedManager::SetSeed(s.seed);
     RngSeedManager::SetRun(1);
 
-    DataRate rate(s.linkBps);
     ObjectFactory cc(s.congestionControl);
     for (const auto& [name, value] : s.ccAttributes)
     {
@@ -79,18 +121,17 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     qpFactory.Set("LossRecovery", EnumValue(s.lossRecovery));
     qpFactory.Set("OutOfOrderPlacement", BooleanValue(s.outOfOrderPlacement));
     qpFactory.Set("CnpInterval", TimeValue(s.cnpInterval));
-    FatTreeHelper helper;
-    helper.SetNicAttribute("DataRate", DataRateValue(rate));
-    helper.SetNicAttribute("PayloadMtu", UintegerValue(s.mtu));
+    TopologyHelper helper;
+    if (s.mtu != 0)
+    {
+        helper.SetNicAttribute("PayloadMtu", UintegerValue(s.mtu));
+    }
     helper.SetNicAttribute("QueuePairFactory", ObjectFactoryValue(qpFactory));
-    helper.SetSwitchPortAttribute("DataRate", DataRateValue(rate));
-    helper.SetSwitchAttribute("PipelineLatency", TimeValue(s.switchLatency));
-    helper.SetLinkDelay(s.linkDelay);
     helper.SetEcmpSeed(s.seed);
     helper.SetLoadBalancer(s.loadBalancer);
-    FatTree tree = helper.Build(s.shape);
+    Fabric fabric = helper.Build(s.graph);
     // Fixed streams: the switches' random draws (ECN marking) depend only on the seed.
-    tree.AssignStreams(0);
+    fabric.AssignStreams(0);
 
     RunResult result;
     result.flows.resize(s.flows.size());
@@ -101,17 +142,40 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
         const FlowSpec& spec = s.flows[i];
         trackers[i] = FlowTracker{&pending, &result.flows[i], false, false};
         result.flows[i].start = spec.start;
-        auto [sender, receiver] =
-            RdmaHelper::Connect(tree.nics[spec.srcHost], tree.nics[spec.dstHost]);
+        uint32_t srcGpu = fabric.GetGpuOfNic(spec.srcNode, spec.srcNic);
+        if (spec.fabricNic == FabricGraph::NONE)
+        {
+            Simulator::Schedule(spec.start,
+                                &StartNvlinkFlow,
+                                fabric.GetNvlink(spec.srcNode),
+                                srcGpu,
+                                fabric.GetGpuOfNic(spec.dstNode, spec.dstNic),
+                                spec.bytes,
+                                &trackers[i]);
+            continue;
+        }
+        auto [sender, receiver] = RdmaHelper::Connect(fabric.GetNic(spec.srcNode, spec.fabricNic),
+                                                      fabric.GetNic(spec.dstNode, spec.dstNic));
         sender->TraceConnectWithoutContext("SendComplete",
                                            MakeBoundCallback(&OnSendComplete, &trackers[i]));
         receiver->TraceConnectWithoutContext("RecvComplete",
                                              MakeBoundCallback(&OnRecvComplete, &trackers[i]));
-        Simulator::Schedule(spec.start, &RdmaQueuePair::PostSend, sender, spec.bytes);
+        if (spec.fabricNic == spec.srcNic)
+        {
+            Simulator::Schedule(spec.start, &PostSend, sender, spec.bytes);
+            continue;
+        }
+        Simulator::Schedule(spec.start,
+                            &StartRelayedFlow,
+                            fabric.GetNvlink(spec.srcNode),
+                            srcGpu,
+                            fabric.GetGpuOfNic(spec.srcNode, spec.fabricNic),
+                            spec.bytes,
+                            sender);
     }
     for (const auto& name : s.pcap)
     {
-        Ptr<Node> node = tree.FindNode(name);
+        Ptr<Node> node = fabric.FindNode(name);
         for (uint32_t d = 0; d < node->GetNDevices(); ++d)
         {
             EnableFabricPcap(DynamicCast<FabricNetDevice>(node->GetDevice(d)),
@@ -127,8 +191,8 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     result.simTime = Simulator::Now();
     result.events = Simulator::GetEventCount();
 
-    result.nicFrames = tree.GetNicTxFrames();
-    result.packetHops = tree.GetTxFrames();
+    result.nicFrames = fabric.GetNicTxFrames();
+    result.packetHops = fabric.GetTxFrames();
     Simulator::Destroy();
     return result;
 }

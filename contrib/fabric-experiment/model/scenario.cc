@@ -8,6 +8,7 @@
 #include "ns3/fabric-units.h"
 #include "ns3/roce-header.h"
 #include "ns3/string.h"
+#include "ns3/topology-reader.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -20,77 +21,89 @@ namespace ns3
 
 namespace
 {
-/// Returns whether the fat-tree shape is valid, so that node names can be checked against it.
+/**
+ * The scenario's topology: a file's path (relative to the scenario's folder) or a topology map
+ * written in place. Problems in a topology file are reported in that file.
+ * \return whether the topology was read and expanded without problems
+ */
 bool
-ReadTopology(YamlReader& r, const YAML::Node& node, const std::string& path, Scenario& s)
+ReadScenarioTopology(YamlReader& r,
+                     std::vector<Diagnostic>& diagnostics,
+                     const YAML::Node& node,
+                     Scenario& s)
 {
-    if (!r.CheckMap(node,
-                    path,
-                    {"tiers",
-                     "radix",
-                     "hosts-per-leaf",
-                     "leaves",
-                     "link-rate",
-                     "link-delay",
-                     "switch-latency",
-                     "load-balancing"}))
+    std::size_t before = diagnostics.size();
+    if (node.IsScalar())
+    {
+        std::filesystem::path file(node.Scalar());
+        if (file.is_relative())
+        {
+            file = std::filesystem::path(s.file).parent_path() / file;
+        }
+        s.topologyFile = file.lexically_normal().string();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(s.topologyFile, ec))
+        {
+            r.Error(node,
+                    "topology",
+                    "no topology file '" + s.topologyFile +
+                        "' (a path is taken relative to the scenario's folder)");
+            return false;
+        }
+        auto loaded = LoadTopologyFile(s.topologyFile, diagnostics);
+        if (!loaded)
+        {
+            return false;
+        }
+        auto topology = std::make_shared<const Topology>(std::move(loaded->first));
+        s.topology = topology;
+        s.graph = std::make_shared<const FabricGraph>(std::move(loaded->second));
+        return true;
+    }
+    if (!node.IsMap())
+    {
+        r.Error(node, "topology", "expected a topology file's path, or a topology map");
+        return false;
+    }
+    auto topology = std::make_shared<Topology>(Topology::WithBuiltins());
+    topology->file = s.file;
+    if (!ReadTopology(r, node, "topology", *topology))
     {
         return false;
     }
-    bool shapeOk = r.Require(node, "tiers", path) & r.Require(node, "radix", path);
-    // A shape field that is present but invalid makes the shape unusable.
-    auto shapeField = [&](const char* key, uint64_t min, uint64_t max, uint32_t& out) {
-        uint64_t value = 0;
-        if (r.ReadUint(node, key, path, value, min, max))
-        {
-            out = static_cast<uint32_t>(value);
-        }
-        else if (node[key])
-        {
-            shapeOk = false;
-        }
-    };
-    shapeField("tiers", 2, 3, s.shape.tiers);
-    shapeField("radix", 2, 1024, s.shape.radix);
-    shapeField("hosts-per-leaf", 1, 1024, s.shape.hostsPerLeaf);
-    shapeField("leaves", 1, 1024, s.shape.leaves);
-    r.ReadDataRate(node, "link-rate", path, s.linkBps);
-    r.ReadTime(node, "link-delay", path, s.linkDelay);
-    r.ReadTime(node, "switch-latency", path, s.switchLatency);
+    // The graph points into the profiles: expand the topology where it will stay.
+    auto graph = std::make_shared<FabricGraph>(ExpandTopology(*topology, diagnostics));
+    s.topology = topology;
+    s.graph = graph;
+    return diagnostics.size() == before;
+}
+
+/// transport.load-balancing: a short name of the fabric-switch balancers.
+void
+ReadLoadBalancing(YamlReader& r, const YAML::Node& node, const std::string& path, Scenario& s)
+{
     std::string balancing;
-    if (r.ReadString(node, "load-balancing", path, balancing))
+    if (!r.ReadString(node, "load-balancing", path, balancing))
     {
-        static const std::pair<const char*, const char*> names[] = {
-            {"ecmp", "ns3::EcmpLoadBalancer"},
-            {"spray", "ns3::SprayLoadBalancer"},
-            {"adaptive", "ns3::AdaptiveLoadBalancer"},
-            {"flowlet", "ns3::FlowletLoadBalancer"}};
-        auto known = std::find_if(std::begin(names), std::end(names), [&](const auto& n) {
-            return balancing == n.first;
-        });
-        if (known == std::end(names))
-        {
-            r.Error(node["load-balancing"],
-                    JoinPath(path, "load-balancing"),
-                    "unknown load balancing '" + balancing +
-                        "' (valid: ecmp, spray, adaptive, flowlet)");
-        }
-        else
-        {
-            s.loadBalancer = known->second;
-        }
+        return;
     }
-    if (!shapeOk)
+    static const std::pair<const char*, const char*> names[] = {
+        {"ecmp", "ns3::EcmpLoadBalancer"},
+        {"spray", "ns3::SprayLoadBalancer"},
+        {"adaptive", "ns3::AdaptiveLoadBalancer"},
+        {"flowlet", "ns3::FlowletLoadBalancer"}};
+    auto known = std::find_if(std::begin(names), std::end(names), [&](const auto& n) {
+        return balancing == n.first;
+    });
+    if (known == std::end(names))
     {
-        return false;
+        r.Error(node["load-balancing"],
+                JoinPath(path, "load-balancing"),
+                "unknown load balancing '" + balancing +
+                    "' (valid: ecmp, spray, adaptive, flowlet)");
+        return;
     }
-    std::istringstream problems(s.shape.Validate());
-    for (std::string line; std::getline(problems, line);)
-    {
-        r.Error(node, path, line);
-        shapeOk = false;
-    }
-    return shapeOk;
+    s.loadBalancer = known->second;
 }
 
 /// Short names of the congestion controls of the rdma module, in the order they are listed.
@@ -179,16 +192,23 @@ ReadCongestionControl(YamlReader& r,
         return;
     }
     s.congestionControl = tid.GetName();
-    // The topology is read first, so its link rate is known here.
-    if (ObjectFactory(tid.GetName()).Create<CongestionControl>()->WantsInt() &&
-        !RoceHeader::IsIntRate(s.linkBps))
+    // The topology is read first, so its link rates are known here.
+    if (s.graph && ObjectFactory(tid.GetName()).Create<CongestionControl>()->WantsInt())
     {
-        r.Error(node.IsMap() ? node["algorithm"] : node,
-                node.IsMap() ? JoinPath(path, "algorithm") : path,
-                name +
-                    " reads in-band telemetry, whose hops name only link rates of 10, 25, "
-                    "40, 50, 100, 200, 400, 800 and 1600 Gbps, not topology.link-rate " +
-                    std::to_string(s.linkBps) + "bps");
+        for (const auto& link : s.graph->links)
+        {
+            if (!RoceHeader::IsIntRate(link.rateBps))
+            {
+                r.Error(node.IsMap() ? node["algorithm"] : node,
+                        node.IsMap() ? JoinPath(path, "algorithm") : path,
+                        name +
+                            " reads in-band telemetry, whose hops name only link rates of 10, "
+                            "25, 40, 50, 100, 200, 400, 800 and 1600 Gbps; the link " +
+                            s.graph->nodes[link.a].name + " - " + s.graph->nodes[link.b].name +
+                            " runs at " + fabric::FormatDataRate(link.rateBps));
+                break;
+            }
+        }
     }
     if (!node.IsMap())
     {
@@ -207,7 +227,8 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
                      "congestion-control",
                      "loss-recovery",
                      "out-of-order-placement",
-                     "cnp-interval"}))
+                     "cnp-interval",
+                     "load-balancing"}))
     {
         return;
     }
@@ -219,6 +240,24 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
             r.Error(node["mtu"], JoinPath(path, "mtu"), "RoCE MTU is 256, 512, 1024, 2048 or 4096");
         }
         s.mtu = static_cast<uint32_t>(value);
+        // A NIC profile's mtu would silently win over the scenario's (see TopologyHelper).
+        bool reported = false;
+        for (const NicProfile* nic :
+             s.graph ? s.graph->nicProfiles : std::vector<const NicProfile*>{})
+        {
+            for (const auto& setting : nic->attributes)
+            {
+                if (!reported && setting.attribute == "PayloadMtu" &&
+                    setting.value != std::to_string(value))
+                {
+                    reported = true;
+                    r.Error(node["mtu"],
+                            JoinPath(path, "mtu"),
+                            "the topology's NIC profile '" + nic->name + "' sets mtu " +
+                                setting.value + "; remove one of the two");
+                }
+            }
+        }
     }
     if (r.ReadUint(node, "ack-interval", path, value, 1, 1 << 20))
     {
@@ -246,29 +285,168 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     }
     r.ReadBool(node, "out-of-order-placement", path, s.outOfOrderPlacement);
     r.ReadTime(node, "cnp-interval", path, s.cnpInterval);
+    ReadLoadBalancing(r, node, path, s);
 }
 
-/// Resolve a host name against the topology; \p at locates the error.
-bool
-ResolveHost(YamlReader& r,
-            const YAML::Node& at,
-            const std::string& path,
-            const Scenario& s,
-            const std::string& name,
-            uint64_t& host)
+/// The topology's hosts, for error messages: "host0, host1, ..., host15 (16 hosts)".
+std::string
+DescribeHosts(const FabricGraph& graph)
 {
-    std::string kind;
-    if (FatTreeShape::SplitName(name, kind, host) && kind == "host" &&
-        host < s.shape.GetCount("host"))
+    std::vector<uint32_t> hosts;
+    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
+    {
+        if (graph.nodes[i].kind == FabricGraph::HOST)
+        {
+            hosts.push_back(i);
+        }
+    }
+    std::string text;
+    for (std::size_t i = 0; i < hosts.size(); ++i)
+    {
+        if (i < 2 || i + 1 == hosts.size())
+        {
+            text += (text.empty()                     ? ""
+                     : i + 1 == hosts.size() && i > 2 ? ", ..., "
+                                                      : ", ") +
+                    graph.nodes[hosts[i]].name;
+        }
+    }
+    return text + " (" + std::to_string(hosts.size()) + " hosts)";
+}
+
+/// Resolve "host" or "host:nic" against the topology; \p at locates the error.
+bool
+ResolveNic(YamlReader& r,
+           const YAML::Node& at,
+           const std::string& path,
+           const FabricGraph& graph,
+           const std::string& name,
+           uint32_t& node,
+           uint32_t& nic)
+{
+    std::size_t colon = name.find(':');
+    node = graph.Find(name.substr(0, colon));
+    if (node == FabricGraph::NONE || graph.nodes[node].kind != FabricGraph::HOST)
+    {
+        r.Error(at,
+                path,
+                "unknown host '" + name.substr(0, colon) + "' (hosts are " + DescribeHosts(graph) +
+                    ")");
+        return false;
+    }
+    nic = 0;
+    if (colon == std::string::npos)
     {
         return true;
     }
-    r.Error(at,
-            path,
-            "unknown host '" + name + "' (hosts are host0..host" +
-                std::to_string(s.shape.GetCount("host") - 1) + ")");
-    return false;
+    std::string index = name.substr(colon + 1);
+    uint32_t nics = graph.nodes[node].ports;
+    if (index.empty() || index.size() > 9 ||
+        index.find_first_not_of("0123456789") != std::string::npos || std::stoul(index) >= nics)
+    {
+        r.Error(at,
+                path,
+                "'" + name + "': a host's NIC is numbered 0.." + std::to_string(nics - 1));
+        return false;
+    }
+    nic = static_cast<uint32_t>(std::stoul(index));
+    return true;
 }
+
+/**
+ * Which NIC of a flow's source host sends into the fabric: the named one if its plane reaches
+ * the destination NIC; else one whose plane does, reached over NVLink. Built on first use.
+ */
+class FlowPaths
+{
+  public:
+    explicit FlowPaths(const FabricGraph& graph)
+        : m_graph(graph)
+    {
+    }
+
+    /// Set spec.fabricNic, or return why the flow has no path.
+    std::string Plan(FlowSpec& spec)
+    {
+        const HostProfile& host = *m_graph.hostProfiles[m_graph.nodes[spec.srcNode].profile];
+        bool nvlink = host.gpus > 1 && host.nvlinkBps > 0;
+        auto gpu = [&](uint32_t nic) {
+            return uint64_t(nic) * host.gpus / host.nics;
+        };
+        if (spec.srcNode == spec.dstNode)
+        {
+            spec.fabricNic = FabricGraph::NONE;
+            if (gpu(spec.srcNic) == gpu(spec.dstNic))
+            {
+                return "both ends are NICs of one GPU";
+            }
+            return nvlink ? "" : "host profile '" + host.name + "' has no NVLink between GPUs";
+        }
+        Index();
+        uint32_t target = Component(spec.dstNode, spec.dstNic);
+        if (Component(spec.srcNode, spec.srcNic) == target)
+        {
+            spec.fabricNic = spec.srcNic;
+            return "";
+        }
+        // The destination's NIC index first: on rail-optimized planes it is the one.
+        uint32_t nics = m_graph.nodes[spec.srcNode].ports;
+        for (uint32_t i = 0; i < nics; ++i)
+        {
+            uint32_t nic = (spec.dstNic + i) % nics;
+            if (Component(spec.srcNode, nic) == target && nvlink && gpu(nic) != gpu(spec.srcNic))
+            {
+                spec.fabricNic = nic;
+                return "";
+            }
+        }
+        return "no switch path joins " + spec.src + " and " + spec.dst +
+               (nvlink ? ", and no other NIC of the source's server reaches it"
+                       : ", and the source's server has no NVLink to reach another NIC");
+    }
+
+  private:
+    void Index()
+    {
+        if (!m_component.empty())
+        {
+            return;
+        }
+        m_component = SwitchComponents(m_graph);
+        m_firstNic.assign(m_graph.nodes.size(), 0);
+        uint32_t next = 0;
+        for (uint32_t n = 0; n < m_graph.nodes.size(); ++n)
+        {
+            m_firstNic[n] = next;
+            next += m_graph.nodes[n].kind == FabricGraph::HOST ? m_graph.nodes[n].ports : 0;
+        }
+        m_nicSwitch.assign(next, FabricGraph::NONE);
+        for (const auto& link : m_graph.links)
+        {
+            if (m_graph.nodes[link.a].kind == FabricGraph::HOST)
+            {
+                m_nicSwitch[m_firstNic[link.a] + link.aPort] = link.b;
+            }
+            else if (m_graph.nodes[link.b].kind == FabricGraph::HOST)
+            {
+                m_nicSwitch[m_firstNic[link.b] + link.bPort] = link.a;
+            }
+        }
+    }
+
+    /// The switch component NIC \p nic of \p host hangs from (every NIC is linked: checked
+    /// when the topology was expanded).
+    uint32_t Component(uint32_t host, uint32_t nic) const
+    {
+        uint32_t sw = m_nicSwitch[m_firstNic[host] + nic];
+        return sw == FabricGraph::NONE ? FabricGraph::NONE : m_component[sw];
+    }
+
+    const FabricGraph& m_graph;
+    std::vector<uint32_t> m_component;
+    std::vector<uint32_t> m_firstNic;
+    std::vector<uint32_t> m_nicSwitch;
+};
 
 void
 ReadFlows(YamlReader& r,
@@ -281,6 +459,11 @@ ReadFlows(YamlReader& r,
     {
         r.Error(node, path, "expected a list of flows (at least one)");
         return;
+    }
+    std::optional<FlowPaths> planner;
+    if (topologyOk)
+    {
+        planner.emplace(*s.graph);
     }
     for (std::size_t i = 0; i < node.size(); ++i)
     {
@@ -308,13 +491,32 @@ ReadFlows(YamlReader& r,
         }
         if (topologyOk && ok)
         {
-            bool hosts =
-                ResolveHost(r, flow["src"], JoinPath(at, "src"), s, spec.src, spec.srcHost);
-            hosts = ResolveHost(r, flow["dst"], JoinPath(at, "dst"), s, spec.dst, spec.dstHost) &&
-                    hosts;
-            if (hosts && spec.srcHost == spec.dstHost)
+            bool nics = ResolveNic(r,
+                                   flow["src"],
+                                   JoinPath(at, "src"),
+                                   *s.graph,
+                                   spec.src,
+                                   spec.srcNode,
+                                   spec.srcNic);
+            nics = ResolveNic(r,
+                              flow["dst"],
+                              JoinPath(at, "dst"),
+                              *s.graph,
+                              spec.dst,
+                              spec.dstNode,
+                              spec.dstNic) &&
+                   nics;
+            if (nics && spec.srcNode == spec.dstNode && spec.srcNic == spec.dstNic)
             {
                 r.Error(flow["dst"], JoinPath(at, "dst"), "a flow's source and destination differ");
+            }
+            else if (nics)
+            {
+                std::string problem = planner->Plan(spec);
+                if (!problem.empty())
+                {
+                    r.Error(flow["dst"], JoinPath(at, "dst"), problem);
+                }
             }
         }
         s.flows.push_back(spec);
@@ -336,20 +538,15 @@ ReadPcap(YamlReader& r,
     for (std::size_t i = 0; i < node.size(); ++i)
     {
         std::string at = path + "[" + std::to_string(i) + "]";
-        std::string kind;
-        uint64_t index = 0;
         if (!node[i].IsScalar())
         {
             r.Error(node[i], at, "expected a node name");
             continue;
         }
         std::string name = node[i].Scalar();
-        if (topologyOk &&
-            (!FatTreeShape::SplitName(name, kind, index) || index >= s.shape.GetCount(kind)))
+        if (topologyOk && s.graph->Find(name) == FabricGraph::NONE)
         {
-            r.Error(node[i],
-                    at,
-                    "unknown node '" + name + "' (nodes are " + s.shape.DescribeNames() + ")");
+            r.Error(node[i], at, "unknown node '" + name + "' in the topology");
             continue;
         }
         if (std::find(s.pcap.begin(), s.pcap.end(), name) != s.pcap.end())
@@ -362,7 +559,7 @@ ReadPcap(YamlReader& r,
 }
 
 Scenario
-ReadScenario(YamlReader& r, const YAML::Node& root)
+ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::Node& root)
 {
     Scenario s;
     s.file = r.GetFile();
@@ -381,8 +578,8 @@ ReadScenario(YamlReader& r, const YAML::Node& root)
     {
         s.seed = static_cast<uint32_t>(seed);
     }
-    bool topologyOk =
-        r.Require(root, "topology", "") && ReadTopology(r, root["topology"], "topology", s);
+    bool topologyOk = r.Require(root, "topology", "") &&
+                      ReadScenarioTopology(r, diagnostics, root["topology"], s);
     if (root["transport"])
     {
         ReadTransport(r, root["transport"], "transport", s);
@@ -420,7 +617,7 @@ LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics)
 {
     YamlReader reader(file, diagnostics);
     std::optional<YAML::Node> root = reader.ParseFile();
-    return root ? ReadScenario(reader, *root) : Scenario{};
+    return root ? ReadScenario(reader, diagnostics, *root) : Scenario{};
 }
 
 Scenario
@@ -430,7 +627,7 @@ ParseScenario(const std::string& text,
 {
     YamlReader reader(file, diagnostics);
     std::optional<YAML::Node> root = reader.Parse(text);
-    return root ? ReadScenario(reader, *root) : Scenario{};
+    return root ? ReadScenario(reader, diagnostics, *root) : Scenario{};
 }
 
 } // namespace ns3

@@ -4,11 +4,13 @@
 #ifndef SCENARIO_H
 #define SCENARIO_H
 
-#include "ns3/fat-tree-helper.h"
+#include "ns3/attribute-text.h"
 #include "ns3/nstime.h"
 #include "ns3/rdma-queue-pair.h"
+#include "ns3/topology.h"
 #include "ns3/yaml-reader.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,20 +18,26 @@
 namespace ns3
 {
 
-/// One RDMA message from one host to another.
+/// One RDMA message from one NIC to another ("host3" is NIC 0 of host3, "host3:2" its NIC 2).
 struct FlowSpec
 {
     std::string src;
     std::string dst;
-    uint64_t srcHost{0};
-    uint64_t dstHost{0};
+    uint32_t srcNode{0}; //!< graph node of the source host
+    uint32_t srcNic{0};
+    uint32_t dstNode{0};
+    uint32_t dstNic{0};
+    /// The source host's NIC that sends into the fabric: srcNic, or, when only another NIC's
+    /// plane reaches the destination, that NIC, whose GPU gets the data over NVLink first (as
+    /// NCCL's PXN does). NONE: both ends are on one server and NVLink carries the whole flow.
+    uint32_t fabricNic{0};
     uint64_t bytes{0};
     Time start;
 };
 
 /**
  * \ingroup fabric-experiment
- * \brief A scenario file, read and validated: a fat-tree, the transport settings, flows, when
+ * \brief A scenario file, read and validated: a topology, the transport settings, flows, when
  *        to stop, and what to write. The schema is in docs/scenario-schema.md.
  */
 struct Scenario
@@ -38,14 +46,16 @@ struct Scenario
     std::string name;
     uint32_t seed{1};
 
-    FatTreeShape shape;
-    uint64_t linkBps{800000000000ULL};
-    Time linkDelay{NanoSeconds(10)};
-    Time switchLatency{NanoSeconds(500)};
-    /// TypeId of the switches' uplink load balancer.
-    std::string loadBalancer{"ns3::EcmpLoadBalancer"};
+    /// The topology file's path as resolved (empty: the topology is written in the scenario).
+    std::string topologyFile;
+    /// The topology as written, and expanded; the graph points into the topology's profiles.
+    std::shared_ptr<const Topology> topology;
+    std::shared_ptr<const FabricGraph> graph;
 
-    uint32_t mtu{4096};
+    /// TypeId of the switches' load balancer among equal-cost ports.
+    std::string loadBalancer{"ns3::EcmpLoadBalancer"};
+    /// RoCE path MTU of every NIC; 0: the NIC profile's.
+    uint32_t mtu{0};
     uint32_t ackInterval{1};
     /// TypeId of every queue pair's congestion control (a CongestionControl subclass).
     std::string congestionControl{"ns3::NoCongestionControl"};

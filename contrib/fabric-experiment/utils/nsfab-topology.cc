@@ -63,6 +63,68 @@ Bandwidth(double bps)
     return os.str();
 }
 
+/// "1 GPU", "8 GPUs".
+std::string
+Plural(uint64_t n, const std::string& noun)
+{
+    return Thousands(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+/**
+ * Rows of per-plane counts ("rail3 leaf" -> 1,172), one row per plane with its tiers side by
+ * side; consecutive planes with the same counts share a row ("rail0..rail7, each").
+ */
+std::vector<std::pair<std::string, std::string>>
+PlaneRows(const std::vector<std::pair<std::string, uint64_t>>& counts)
+{
+    std::vector<std::pair<std::string, std::string>> planes; // plane, "leaf 4, agg 32"
+    for (const auto& [label, count] : counts)
+    {
+        std::size_t space = label.rfind(' ');
+        std::string plane = label.substr(0, space);
+        std::string item = label.substr(space + 1) + " " + Thousands(count);
+        if (planes.empty() || planes.back().first != plane)
+        {
+            planes.emplace_back(plane, item);
+        }
+        else
+        {
+            planes.back().second += ", " + item;
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (std::size_t i = 0; i < planes.size();)
+    {
+        std::size_t j = i + 1;
+        while (j < planes.size() && planes[j].second == planes[i].second)
+        {
+            ++j;
+        }
+        rows.emplace_back(j - i == 1 ? planes[i].first
+                                     : planes[i].first + ".." + planes[j - 1].first + ", each",
+                          planes[i].second);
+        i = j;
+    }
+    return rows;
+}
+
+/// "2.9 GiB", "11.0 MiB".
+std::string
+Memory(uint64_t bytes)
+{
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(1);
+    if (bytes >= (1ULL << 30))
+    {
+        os << bytes / double(1ULL << 30) << " GiB";
+    }
+    else
+    {
+        os << bytes / double(1ULL << 20) << " MiB";
+    }
+    return os.str();
+}
+
 std::string
 Counts(const TopologyInfo& info)
 {
@@ -104,21 +166,21 @@ Info(const std::string& file)
     std::string hostKinds;
     for (const HostProfile* p : graph.hostProfiles)
     {
-        hostKinds += (hostKinds.empty() ? " (" : ", ") + p->name + ": " + std::to_string(p->gpus) +
-                     " GPUs, " + std::to_string(p->nics) + " NICs";
+        hostKinds += (hostKinds.empty() ? " (" : ", ") + p->name + ": " + Plural(p->gpus, "GPU") +
+                     ", " + Plural(p->nics, "NIC");
     }
     row("hosts", Thousands(info.servers) + hostKinds + (hostKinds.empty() ? "" : ")"));
     row("GPUs", Thousands(info.gpus));
     row("NICs", Thousands(info.nics));
     row("switches", Thousands(info.switches));
-    for (const auto& [tier, count] : info.switchesByTier)
+    for (const auto& [planes, counts] : PlaneRows(info.switchesByTier))
     {
-        row("  " + tier, Thousands(count));
+        row("  " + planes, counts);
     }
     row("links", Thousands(info.links));
-    for (const auto& [tier, count] : info.linksByTier)
+    for (const auto& [planes, counts] : PlaneRows(info.linksByTier))
     {
-        row("  " + tier, Thousands(count));
+        row("  " + planes, counts);
     }
     row("ports", Thousands(info.ports) + " (NICs and switch ports)");
     row("bisection bandwidth",
@@ -137,10 +199,7 @@ Info(const std::string& file)
     row("routing",
         graph.algorithmic ? "algorithmic fat-tree (O(ports) per switch)"
                           : "tables per destination leaf (shortest paths)");
-    std::ostringstream memory;
-    memory << std::fixed << std::setprecision(2) << info.memoryBytes / double(1ULL << 30)
-           << " GiB (estimate)";
-    row("memory when built", memory.str());
+    row("memory when built", Memory(info.memoryBytes) + " (estimate)");
     std::cout << os.str();
     return 0;
 }
@@ -261,7 +320,8 @@ Import(const std::string& format,
         std::cerr << "nsfab: " << error << "\n";
         return EXIT_INPUT_ERROR;
     }
-    std::cerr << "nsfab: wrote " << out << ": " << Counts(SummarizeTopology(graph)) << "\n";
+    std::cerr << "nsfab: wrote " << out << " from " << in << " (" << chosen->GetFormatName()
+              << "): " << Counts(SummarizeTopology(graph)) << "\n";
     return 0;
 }
 

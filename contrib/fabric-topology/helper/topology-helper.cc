@@ -14,6 +14,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
+#include <optional>
 
 namespace ns3
 {
@@ -217,6 +218,22 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
         nicFactories.push_back(m_nicFactory);
         Apply(nicFactories.back(), profile->attributes);
     }
+    // Servers of several GPUs with NVLink get an NVLink domain; the others none.
+    std::vector<std::optional<ObjectFactory>> nvlinkFactories;
+    for (const HostProfile* profile : graph.hostProfiles)
+    {
+        nvlinkFactories.emplace_back();
+        if (profile->gpus > 1 && profile->nvlinkBps > 0)
+        {
+            ObjectFactory& f = nvlinkFactories.back().emplace("ns3::NvlinkDomain");
+            f.Set("Gpus", UintegerValue(profile->gpus));
+            f.Set("DataRate", DataRateValue(DataRate(profile->nvlinkBps)));
+            if (!profile->nvlinkLatency.IsZero())
+            {
+                f.Set("Latency", TimeValue(profile->nvlinkLatency));
+            }
+        }
+    }
     std::vector<SwitchFactories> switchFactories;
     for (const SwitchProfile* profile : graph.switchProfiles)
     {
@@ -237,6 +254,10 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
                 Ptr<Cx8NetDevice> nic = nicFactories[n.profile].Create<Cx8NetDevice>();
                 node->AddDevice(nic);
                 fabric.nics.push_back(nic);
+            }
+            if (nvlinkFactories[n.profile])
+            {
+                node->AggregateObject(nvlinkFactories[n.profile]->Create<NvlinkDomain>());
             }
             continue;
         }
@@ -282,11 +303,7 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
         for (auto [node, port] : {std::pair{link.a, link.aPort}, {link.b, link.bPort}})
         {
             Ptr<FabricNetDevice> dev = device(node, port);
-            const FabricGraph::Node& n = graph.nodes[node];
-            uint64_t profileRate = n.kind == FabricGraph::HOST
-                                       ? graph.nicProfiles[n.profile]->rateBps
-                                       : graph.switchProfiles[n.profile]->rateBps;
-            if (link.rateBps != profileRate)
+            if (link.rateBps != graph.GetPortRate(node))
             {
                 dev->SetAttribute("DataRate", DataRateValue(DataRate(link.rateBps)));
             }

@@ -8,6 +8,7 @@
 #include "ns3/fabric-switch.h"
 #include "ns3/load-balancer.h"
 #include "ns3/node-container.h"
+#include "ns3/nvlink-domain.h"
 #include "ns3/object-factory.h"
 #include "ns3/topology.h"
 
@@ -34,6 +35,19 @@ struct Fabric
     Ptr<Cx8NetDevice> GetNic(uint32_t node, uint32_t index) const
     {
         return nics[firstNic[node] + index];
+    }
+
+    /// The GPU NIC \p nic of the host at graph node \p node serves (NICs are shared evenly).
+    uint32_t GetGpuOfNic(uint32_t node, uint32_t nic) const
+    {
+        const HostProfile& host = *graph->hostProfiles[graph->nodes[node].profile];
+        return static_cast<uint32_t>(uint64_t(nic) * host.gpus / host.nics);
+    }
+
+    /// The NVLink domain of the host at graph node \p node, or nullptr if it has none.
+    Ptr<NvlinkDomain> GetNvlink(uint32_t node) const
+    {
+        return nodes[node]->GetObject<NvlinkDomain>();
     }
 
     /// The node named \p name, or nullptr.

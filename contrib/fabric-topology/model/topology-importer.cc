@@ -127,16 +127,22 @@ ExpandHostname(const std::string& name, std::vector<std::string>& out)
     return "";
 }
 
-/// Set every "DataRate" Attribute in \p settings to \p bitsPerSecond.
+/// Set the "DataRate" Attribute in \p settings to \p bitsPerSecond, adding it if the profile
+/// kept the model's default.
 void
 SetDataRate(std::vector<AttributeSetting>& settings, uint64_t bitsPerSecond)
 {
-    for (auto& setting : settings)
+    std::string value = std::to_string(bitsPerSecond) + "bps";
+    auto rate = std::find_if(settings.begin(), settings.end(), [](const AttributeSetting& s) {
+        return s.attribute == "DataRate";
+    });
+    if (rate == settings.end())
     {
-        if (setting.attribute == "DataRate")
-        {
-            setting.value = std::to_string(bitsPerSecond) + "bps";
-        }
+        settings.push_back(AttributeSetting{"DataRate", value});
+    }
+    else
+    {
+        rate->value = value;
     }
 }
 
@@ -574,10 +580,7 @@ ImportBuilder::Finish(const std::string& name, ImportResult& result)
         faster.name = base.name + "-" + fabric::FormatDataRate(m_fastestSwitchBps);
         faster.rateBps = m_fastestSwitchBps;
         faster.mark = SourceMark{};
-        for (auto& [target, settings] : faster.attributes)
-        {
-            SetDataRate(settings, m_fastestSwitchBps);
-        }
+        SetDataRate(faster.attributes[ProfileTarget::SWITCH_PORT], m_fastestSwitchBps);
         Note("switch links up to " + fabric::FormatDataRate(m_fastestSwitchBps) +
              " are faster than switch profile " + base.name + " (" +
              fabric::FormatDataRate(base.rateBps) + "): switches use " + faster.name +

@@ -6,7 +6,10 @@
 #include "ns3/fabric-units.h"
 
 #include <algorithm>
+#include <climits>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace ns3
 {
@@ -126,23 +129,65 @@ ReadProfileKeys(YamlReader& r,
     }
 }
 
-/// The rate a profile's ports run at: its DataRate setting, or the model's default.
+/// The value \p attribute of \p typeName gets: its last setting (settings are applied in
+/// order), or the model's default.
+std::string
+ValueOf(const std::vector<AttributeSetting>& settings, const char* typeName, const char* attribute)
+{
+    auto last = std::find_if(settings.rbegin(), settings.rend(), [attribute](const auto& s) {
+        return s.attribute == attribute;
+    });
+    if (last != settings.rend())
+    {
+        return last->value;
+    }
+    TypeId::AttributeInformation info = FindAttribute(typeName, attribute);
+    return info.initialValue->SerializeToString(info.checker);
+}
+
+/// The rate a profile's ports run at.
 uint64_t
 RateOf(const std::vector<AttributeSetting>& settings, const char* typeName)
 {
-    for (const auto& s : settings)
+    uint64_t bps = 0;
+    fabric::ParseDataRate(ValueOf(settings, typeName, "DataRate"), bps);
+    return bps;
+}
+
+/// The first of \p keys present in the map \p node, with its path: where to report a problem
+/// that several keys take part in. Else \p node itself, which must be present.
+std::pair<YAML::Node, std::string>
+FirstPresent(const YAML::Node& node,
+             const std::string& path,
+             std::initializer_list<const char*> keys)
+{
+    for (const char* key : keys)
     {
-        if (s.attribute == "DataRate")
+        if (node.IsMap() && node[key])
         {
-            uint64_t bps = 0;
-            fabric::ParseDataRate(s.value, bps);
-            return bps;
+            return {node[key], JoinPath(path, key)};
         }
     }
-    TypeId::AttributeInformation info = FindAttribute(typeName, "DataRate");
-    uint64_t bps = 0;
-    fabric::ParseDataRate(info.initialValue->SerializeToString(info.checker), bps);
-    return bps;
+    return {node, path};
+}
+
+/// The map \p node of Attributes of \p typeName (ReadAttributeMap iterates it as a map).
+void
+ReadAttributes(YamlReader& r,
+               const YAML::Node& node,
+               const std::string& path,
+               const char* typeName,
+               std::vector<AttributeSetting>& out)
+{
+    if (!node.IsMap())
+    {
+        r.Error(node,
+                path,
+                std::string("expected a map of ") + typeName + " attribute names to values, not " +
+                    DescribeNode(node));
+        return;
+    }
+    ReadAttributeMap(r, node, path, TypeId::LookupByName(typeName), {}, out);
 }
 
 void
@@ -158,16 +203,29 @@ ReadNicProfile(YamlReader& r,
     {
         return;
     }
+    std::size_t before = r.GetDiagnosticCount();
     std::map<ProfileTarget, std::vector<AttributeSetting>> settings;
     ReadProfileKeys(r, node, path, std::begin(NIC_KEYS), std::end(NIC_KEYS), settings);
     if (node["attributes"])
     {
-        ReadAttributeMap(r,
-                         node["attributes"],
-                         JoinPath(path, "attributes"),
-                         TypeId::LookupByName("ns3::Cx8NetDevice"),
-                         {},
-                         settings[ProfileTarget::NIC]);
+        ReadAttributes(r,
+                       node["attributes"],
+                       JoinPath(path, "attributes"),
+                       "ns3::Cx8NetDevice",
+                       settings[ProfileTarget::NIC]);
+    }
+    // The NIC segments messages by a RoCE path MTU; its checker admits any size in between,
+    // which would abort the build.
+    std::string mtu = ValueOf(settings[ProfileTarget::NIC], "ns3::Cx8NetDevice", "PayloadMtu");
+    uint64_t bytes = std::stoull(mtu);
+    if (r.GetDiagnosticCount() == before && (bytes & (bytes - 1)) != 0)
+    {
+        // The default is one, so the value was written, as mtu or as the attribute.
+        auto [at, atPath] =
+            node["mtu"]
+                ? FirstPresent(node, path, {"mtu"})
+                : FirstPresent(node["attributes"], JoinPath(path, "attributes"), {"PayloadMtu"});
+        r.Error(at, atPath, "mtu " + mtu + " is not a RoCE path MTU: 256, 512, 1024, 2048 or 4096");
     }
     NicProfile p;
     p.name = name;
@@ -191,6 +249,7 @@ ReadSwitchProfile(YamlReader& r,
     {
         return;
     }
+    std::size_t before = r.GetDiagnosticCount();
     SwitchProfile p;
     p.name = name;
     p.mark = MarkOf(node, path);
@@ -223,14 +282,28 @@ ReadSwitchProfile(YamlReader& r,
         {
             if (target.target != ProfileTarget::NIC && attributes[target.key])
             {
-                ReadAttributeMap(r,
-                                 attributes[target.key],
-                                 JoinPath(attributesPath, target.key),
-                                 TypeId::LookupByName(target.typeName),
-                                 {},
-                                 p.attributes[target.target]);
+                ReadAttributes(r,
+                               attributes[target.key],
+                               JoinPath(attributesPath, target.key),
+                               target.typeName,
+                               p.attributes[target.target]);
             }
         }
+    }
+    // The marking probability ramps up from Kmin to Kmax: a Kmin above Kmax has no ramp.
+    const std::vector<AttributeSetting>& red = p.attributes[ProfileTarget::ECN];
+    uint64_t kmin = std::stoull(ValueOf(red, "ns3::RedEcnMarker", "Kmin"));
+    uint64_t kmax = std::stoull(ValueOf(red, "ns3::RedEcnMarker", "Kmax"));
+    if (p.ecn && kmin > kmax && r.GetDiagnosticCount() == before)
+    {
+        // The defaults agree, so one of them was written, in ecn or in attributes.ecn.
+        bool friendly = ecn && ecn.IsMap() && (ecn["kmin"] || ecn["kmax"]);
+        auto [at, atPath] = friendly ? FirstPresent(ecn, ecnPath, {"kmin", "kmax"})
+                                     : FirstPresent(attributes, attributesPath, {"ecn"});
+        r.Error(at,
+                atPath,
+                "kmin (" + std::to_string(kmin) + " B) is above kmax (" + std::to_string(kmax) +
+                    " B): marking ramps up from kmin to kmax");
     }
     p.rateBps = RateOf(p.attributes[ProfileTarget::SWITCH_PORT], "ns3::FabricSwitchPort");
     t.switchProfiles[name] = p;
@@ -328,18 +401,30 @@ ReadProfiles(YamlReader& r, const YAML::Node& node, const std::string& path, Top
             r.Error(profiles, kindPath, "expected a map of profile names to their settings");
             continue;
         }
+        std::set<std::string> seen;
         for (const auto& entry : profiles)
         {
             std::string name = entry.first.Scalar();
             std::string at = JoinPath(kindPath, name);
-            if (profiles[name].IsNull())
+            if (!seen.insert(name).second)
             {
-                r.Error(entry.first, at, "empty profile: give its settings as a map, {} for none");
+                r.Error(entry.first, at, "duplicate key");
                 continue;
             }
-            read(r, profiles[name], at, name, t);
+            if (entry.second.IsNull())
+            {
+                r.Error(entry.first, at, "empty profile: give its settings as a map, {} for none");
+            }
+            else
+            {
+                read(r, entry.second, at, name, t);
+            }
+            if (!entry.second.IsMap())
+            {
+                // Define it with the defaults, so that what names it is not reported too.
+                read(r, YAML::Node(YAML::NodeType::Map), at, name, t);
+            }
         }
-        r.CheckUniqueKeys(profiles, kindPath);
     }
 }
 
@@ -350,7 +435,10 @@ ReadHosts(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
     {
         return;
     }
-    r.ReadUint(node, "count", path, t.servers, 1, 1 << 24);
+    if (r.ReadUint(node, "count", path, t.servers, 1, 1 << 24))
+    {
+        t.serversMark = MarkOf(node["count"], JoinPath(path, "count"));
+    }
     if (r.ReadString(node, "profile", path, t.hostProfile) && !t.hostProfiles.count(t.hostProfile))
     {
         r.Error(node["profile"],
@@ -395,7 +483,9 @@ ReadPlane(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
             p.shape.tiers = 2;
             if (node["tiers"])
             {
-                r.Error(node["tiers"], JoinPath(path, "tiers"), "a leaf-spine has 2 tiers");
+                r.Error(node["tiers"],
+                        JoinPath(path, "tiers"),
+                        "a leaf-spine always has 2 tiers; leave tiers out");
             }
         }
         else if (generator != "fat-tree")
@@ -412,6 +502,7 @@ ReadPlane(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
     if (r.Require(node, "radix", path) && r.ReadUint(node, "radix", path, value, 2, 65534))
     {
         p.shape.radix = static_cast<uint32_t>(value);
+        p.radixMark = MarkOf(node["radix"], JoinPath(path, "radix"));
     }
     if (node["hosts-per-leaf"] && node["oversubscription"])
     {
@@ -476,14 +567,22 @@ ReadPlane(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
     }
     if (r.GetDiagnosticCount() == before)
     {
-        // Shape problems belong to the plane's own keys when one is to blame.
-        std::istringstream problems(FatTreeShape(p.shape).Validate());
-        for (std::string line; std::getline(problems, line);)
+        // The shape with the servers it will get (hosts are read first); each problem goes to
+        // the key to blame.
+        FatTreeShape shape = p.shape;
+        shape.hosts = t.servers;
+        for (const auto& problem : shape.GetProblems())
         {
-            const char* key = line.find("hosts-per-leaf") != std::string::npos ? "hosts-per-leaf"
-                              : line.find("leaves") != std::string::npos       ? "leaves"
-                                                                               : "radix";
-            r.Error(node[key] ? node[key] : node, JoinPath(path, key), line);
+            if (problem.key == "hosts")
+            {
+                const SourceMark& at = t.serversMark;
+                r.ErrorAt(at.line, at.column, at.path, problem.message);
+            }
+            else
+            {
+                const YAML::Node at = node[problem.key];
+                r.Error(at ? at : node, JoinPath(path, problem.key), problem.message);
+            }
         }
     }
     t.planes.push_back(p);
@@ -548,7 +647,8 @@ ReadNodes(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
         {
             r.Error(entry["name"],
                     JoinPath(at, "name"),
-                    "a node name is not empty and has no ':' or blanks");
+                    "invalid node name '" + spec.name +
+                        "': a name is not empty and has no blanks or ':' (links write NODE:PORT)");
             continue;
         }
         bool known = spec.isSwitch ? t.switchProfiles.count(spec.profile) > 0
@@ -587,6 +687,8 @@ ReadLinks(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
         {
             continue;
         }
+        spec.aMark = MarkOf(entry["a"], JoinPath(at, "a"));
+        spec.bMark = MarkOf(entry["b"], JoinPath(at, "b"));
         if (r.ReadString(entry, "profile", at, spec.profile) && !t.linkProfiles.count(spec.profile))
         {
             r.Error(entry["profile"],
@@ -617,6 +719,11 @@ ReadTopology(YamlReader& r, const YAML::Node& root, const std::string& path, Top
         return false;
     }
     uint64_t version = Topology::VERSION;
+    // A file says which schema it is written in; a scenario's inline topology is the scenario's.
+    if (path.empty())
+    {
+        r.Require(root, "version", path);
+    }
     if (r.ReadUint(root, "version", path, version) && version != Topology::VERSION)
     {
         r.Error(root["version"],
@@ -665,18 +772,37 @@ LoadTopologyFile(const std::string& file, std::vector<Diagnostic>& diagnostics)
     {
         return std::nullopt;
     }
+    if (root->IsNull())
+    {
+        // Nothing but comments, or nothing at all: no node to point at but the start.
+        r.ErrorAt(1,
+                  1,
+                  "",
+                  "the file holds no topology: expected a map with version, and fabric or links");
+        return std::nullopt;
+    }
     Topology topology = Topology::WithBuiltins();
     topology.file = file;
-    if (!ReadTopology(r, *root, "", topology))
+    bool read = ReadTopology(r, *root, "", topology);
+    std::optional<FabricGraph> graph;
+    if (read)
     {
-        return std::nullopt;
+        graph = ExpandTopology(topology, diagnostics);
     }
-    FabricGraph graph = ExpandTopology(topology, diagnostics);
     if (diagnostics.size() != before)
     {
+        // Readers go key by key in the schema's order: report in the file's order, problems
+        // without a place last.
+        auto place = [](const Diagnostic& d) {
+            return std::pair(d.line > 0 ? d.line : INT_MAX, d.column);
+        };
+        std::stable_sort(
+            diagnostics.begin() + before,
+            diagnostics.end(),
+            [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
         return std::nullopt;
     }
-    return std::make_pair(std::move(topology), std::move(graph));
+    return std::make_pair(std::move(topology), std::move(*graph));
 }
 
 namespace
@@ -892,11 +1018,11 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
         os << "  - {a: " << Quote(graph.nodes[l.a].name + ":" + std::to_string(l.aPort))
            << ", b: " << Quote(graph.nodes[l.b].name + ":" + std::to_string(l.bPort))
            << ", profile: " << Quote(p->name);
-        const FabricGraph::Node& a = graph.nodes[l.a];
-        uint64_t natural = p->rateBps                    ? p->rateBps
-                           : a.kind == FabricGraph::HOST ? graph.nicProfiles[a.profile]->rateBps
-                                                         : graph.switchProfiles[a.profile]->rateBps;
-        if (l.rateBps != natural)
+        // Without a rate, a link runs at its profile's, or at its ends' if they agree.
+        uint64_t rateA = graph.GetPortRate(l.a);
+        bool implied = p->rateBps ? l.rateBps == p->rateBps
+                                  : l.rateBps == rateA && rateA == graph.GetPortRate(l.b);
+        if (!implied)
         {
             os << ", rate: " << fabric::FormatDataRate(l.rateBps);
         }

@@ -110,55 +110,87 @@ FatTreeShape::GetOversubscription() const
     return std::max(1.0, double(GetHostsPerLeaf()) / GetLeafUplinks());
 }
 
-std::string
-FatTreeShape::Validate() const
+std::vector<FatTreeShape::Problem>
+FatTreeShape::GetProblems() const
 {
-    std::ostringstream err;
+    // Later checks assume the earlier ones passed, so some stop at the first problem.
+    auto text = [](auto... parts) {
+        std::ostringstream os;
+        (os << ... << parts);
+        return os.str();
+    };
     if (tiers != 2 && tiers != 3)
     {
-        err << "tiers must be 2 or 3, not " << tiers << "\n";
-        return err.str();
+        return {{"tiers", text("tiers must be 2 or 3, not ", tiers)}};
     }
     if (radix < 2 || radix % 2 != 0)
     {
-        err << "radix must be an even number of at least 2, not " << radix << "\n";
-        return err.str();
+        return {{"radix", text("radix must be an even number of at least 2, not ", radix)}};
     }
     uint32_t h = GetHostsPerLeaf();
     uint32_t maxHosts = radix - 1;
     if (h > maxHosts)
     {
-        err << "hosts-per-leaf " << h << " leaves a radix-" << radix
-            << " leaf too few uplinks (at most " << maxHosts << " hosts per leaf)\n";
-        return err.str();
+        return {{"hosts-per-leaf",
+                 text("hosts-per-leaf ",
+                      h,
+                      " leaves a radix-",
+                      radix,
+                      " leaf too few uplinks (at most ",
+                      maxHosts,
+                      " hosts per leaf)")}};
     }
+    std::vector<Problem> problems;
     if (tiers == 3 && leaves != 0)
     {
-        err << "leaves is set by the radix in a 3-tier fat-tree (radix/2 per pod); leave it out\n";
+        problems.push_back(
+            {"leaves",
+             "leaves is set by the radix in a 3-tier fat-tree (radix/2 per pod); leave it out"});
     }
     if (tiers == 2 && leaves > radix)
     {
-        err << "a radix-" << radix << " spine connects at most " << radix << " leaves, not "
-            << leaves << "\n";
+        problems.push_back(
+            {"leaves",
+             text("a radix-", radix, " spine connects at most ", radix, " leaves, not ", leaves)});
     }
     if (hosts > GetCapacity())
     {
-        err << hosts << " hosts do not fit: this fat-tree holds at most " << GetCapacity() << " ("
-            << (tiers == 2 ? "radix-" + std::to_string(radix) + " spines" : "radix pods") << " of "
-            << h << " hosts per leaf)\n";
-        return err.str();
+        std::string layout = tiers == 2 ? text(leaves ? leaves : radix, " leaves of ", h)
+                                        : text(radix, " pods of ", radix / 2, " leaves of ", h);
+        problems.push_back({"hosts",
+                            text(hosts,
+                                 " hosts do not fit: a radix-",
+                                 radix,
+                                 tiers == 2 ? " leaf-spine" : " 3-tier fat-tree",
+                                 " holds at most ",
+                                 GetCapacity(),
+                                 " (",
+                                 layout,
+                                 " hosts)")});
+        return problems;
     }
-    if (!err.str().empty())
+    if (!problems.empty())
     {
-        return err.str();
+        return problems;
     }
     FatTreeAddress address;
     std::string bits = address.SetCounts(h, GetLeavesPerPod(), GetPods(), 1);
     if (!bits.empty())
     {
-        err << bits << "\n";
+        problems.push_back({"radix", bits});
     }
-    return err.str();
+    return problems;
+}
+
+std::string
+FatTreeShape::Validate() const
+{
+    std::string all;
+    for (const auto& problem : GetProblems())
+    {
+        all += problem.message + "\n";
+    }
+    return all;
 }
 
 std::string
@@ -248,6 +280,13 @@ Topology::WithBuiltins()
     return t;
 }
 
+uint64_t
+FabricGraph::GetPortRate(uint32_t node) const
+{
+    const Node& n = nodes[node];
+    return n.kind == HOST ? nicProfiles[n.profile]->rateBps : switchProfiles[n.profile]->rateBps;
+}
+
 uint32_t
 FabricGraph::Find(const std::string& name) const
 {
@@ -291,10 +330,12 @@ class Expander
     std::optional<uint16_t> LinkProfileIndex(const std::string& name, const SourceMark& at);
     uint32_t AddNode(FabricGraph::Node node, const SourceMark& at);
     void AddLink(uint32_t a, uint32_t aPort, uint32_t b, uint32_t bPort, uint16_t profile);
-    uint64_t PortRate(uint32_t node) const;
-    void GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic);
+    /// \return false (reported) if the plane cannot be built; its copies need not be tried
+    bool GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic);
     void AddExplicitLinks();
     void CheckConnectivity();
+    /// Where node \p n was written, for problems found once the graph is complete.
+    SourceMark NodeMark(uint32_t n) const;
     void SetAddresses();
 
     const Topology& m_topology;
@@ -305,6 +346,7 @@ class Expander
     std::map<std::string, uint16_t> m_linkIndex;
     uint64_t m_servers{0};
     uint32_t m_totalPlanes{0};
+    uint32_t m_firstExplicit{0}; //!< graph index of m_topology.nodes[0]
 };
 
 void
@@ -396,19 +438,12 @@ void
 Expander::AddLink(uint32_t a, uint32_t aPort, uint32_t b, uint32_t bPort, uint16_t profile)
 {
     const LinkProfile* p = m_graph.linkProfiles[profile];
-    uint64_t rate = p->rateBps ? p->rateBps : std::min(PortRate(a), PortRate(b));
+    uint64_t rate =
+        p->rateBps ? p->rateBps : std::min(m_graph.GetPortRate(a), m_graph.GetPortRate(b));
     m_graph.links.push_back(FabricGraph::Link{a, b, aPort, bPort, profile, rate, p->delay});
 }
 
-uint64_t
-Expander::PortRate(uint32_t node) const
-{
-    const FabricGraph::Node& n = m_graph.nodes[node];
-    return n.kind == FabricGraph::HOST ? m_graph.nicProfiles[n.profile]->rateBps
-                                       : m_graph.switchProfiles[n.profile]->rateBps;
-}
-
-void
+bool
 Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
 {
     FatTreeShape shape = spec.shape;
@@ -421,29 +456,29 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
         {
             Error(spec.mark, line);
         }
-        return;
+        return false;
     }
     auto switchProfile = SwitchProfileIndex(spec.switchProfile, spec.mark);
     auto linkProfile = LinkProfileIndex(spec.linkProfile, spec.mark);
     auto hostLinkProfile = LinkProfileIndex(spec.hostLinkProfile, spec.mark);
     if (!switchProfile || !linkProfile || !hostLinkProfile)
     {
-        return;
+        return false;
     }
     const SwitchProfile* sp = m_graph.switchProfiles[*switchProfile];
     if (sp->ports < spec.shape.radix)
     {
-        Error(spec.mark,
-              "radix " + std::to_string(spec.shape.radix) +
-                  " needs switches of that many ports; '" + sp->name + "' has " +
+        Error(spec.radixMark.line > 0 ? spec.radixMark : spec.mark,
+              "radix " + std::to_string(spec.shape.radix) + " needs switches of at least " +
+                  std::to_string(spec.shape.radix) + " ports; '" + sp->name + "' has " +
                   std::to_string(sp->ports));
-        return;
+        return false;
     }
     if (m_servers > 0)
     {
         // Every server's NIC meets a leaf port: their rates must agree unless the cable sets it.
         const LinkProfile* hostLink = m_graph.linkProfiles[*hostLinkProfile];
-        uint64_t nicRate = PortRate(0);
+        uint64_t nicRate = m_graph.GetPortRate(0);
         bool fits = hostLink->rateBps ? hostLink->rateBps <= std::min(nicRate, sp->rateBps)
                                       : nicRate == sp->rateBps;
         if (!fits)
@@ -456,7 +491,7 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
                            ? ", and host links at " + fabric::FormatDataRate(hostLink->rateBps)
                            : "") +
                       "; set host-link to a link profile with a rate both support");
-            return;
+            return false;
         }
     }
 
@@ -523,6 +558,7 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
             AddLink(tier2[pod * up + c / half], lpp + c % half, sw, pod, *linkProfile);
         }
     }
+    return true;
 }
 
 /// "name" or "name:port" (port a decimal number); false if the port part is malformed.
@@ -577,64 +613,28 @@ Expander::AddExplicitLinks()
     for (const LinkSpec& spec : m_topology.links)
     {
         std::array<uint32_t, 2> ends{};
-        std::array<uint32_t, 2> ports{};
+        std::array<std::string, 2> names;
+        std::array<std::optional<uint32_t>, 2> ports;
+        std::array<const SourceMark*, 2> marks{&spec.aMark, &spec.bMark};
+        for (auto& mark : marks)
+        {
+            mark = mark->line > 0 ? mark : &spec.mark;
+        }
         bool ok = true;
         for (int e = 0; e < 2; ++e)
         {
             const std::string& text = e == 0 ? spec.a : spec.b;
-            std::string name;
-            std::optional<uint32_t> port;
-            if (!SplitEndpoint(text, name, port))
+            if (!SplitEndpoint(text, names[e], ports[e]))
             {
-                Error(spec.mark, "malformed endpoint '" + text + "' (expected NODE or NODE:PORT)");
+                Error(*marks[e], "malformed endpoint '" + text + "' (expected NODE or NODE:PORT)");
                 ok = false;
                 continue;
             }
-            ends[e] = m_graph.Find(name);
+            ends[e] = m_graph.Find(names[e]);
             if (ends[e] == FabricGraph::NONE)
             {
-                Error(spec.mark, "link to unknown node '" + name + "'");
+                Error(*marks[e], "link to unknown node '" + names[e] + "'");
                 ok = false;
-                continue;
-            }
-            std::vector<bool>& inUse = usedPorts(ends[e]);
-            uint32_t cap = capacity(ends[e]);
-            const char* what = m_graph.nodes[ends[e]].kind == FabricGraph::HOST ? "NIC" : "port";
-            bool chosen = !port.has_value();
-            if (chosen)
-            {
-                uint32_t p = 0;
-                while (p < inUse.size() && inUse[p])
-                {
-                    ++p;
-                }
-                port = p;
-            }
-            if (*port >= cap)
-            {
-                Error(spec.mark,
-                      chosen ? "more links on '" + name + "' than its " + std::to_string(cap) +
-                                   " " + what + (cap == 1 ? "" : "s")
-                             : "'" + name + "' has no " + what + " " + std::to_string(*port) +
-                                   " (it has " + std::to_string(cap) + ")");
-                ok = false;
-                continue;
-            }
-            if (*port < inUse.size() && inUse[*port])
-            {
-                Error(spec.mark,
-                      what + std::string(" ") + std::to_string(*port) + " of '" + name +
-                          "' is already linked");
-                ok = false;
-                continue;
-            }
-            inUse.resize(std::max<std::size_t>(inUse.size(), *port + 1));
-            inUse[*port] = true;
-            ports[e] = *port;
-            FabricGraph::Node& n = m_graph.nodes[ends[e]];
-            if (n.kind == FabricGraph::SWITCH)
-            {
-                n.ports = std::max(n.ports, *port + 1);
             }
         }
         auto profile = LinkProfileIndex(spec.profile, spec.mark);
@@ -642,6 +642,7 @@ Expander::AddExplicitLinks()
         {
             continue;
         }
+        // What the link joins decides whether it may exist at all, before it takes ports.
         if (ends[0] == ends[1])
         {
             Error(spec.mark, "a link must join two different nodes");
@@ -654,10 +655,58 @@ Expander::AddExplicitLinks()
                   "hosts connect only through switches: '" + spec.a + "' to '" + spec.b + "'");
             continue;
         }
+        for (int e = 0; e < 2; ++e)
+        {
+            std::vector<bool>& inUse = usedPorts(ends[e]);
+            uint32_t cap = capacity(ends[e]);
+            const char* what = m_graph.nodes[ends[e]].kind == FabricGraph::HOST ? "NIC" : "port";
+            if (!ports[e])
+            {
+                auto firstFree = std::find(inUse.begin(), inUse.end(), false);
+                ports[e] = static_cast<uint32_t>(firstFree - inUse.begin());
+                if (*ports[e] >= cap)
+                {
+                    Error(*marks[e],
+                          "more links on '" + names[e] + "' than its " + std::to_string(cap) + " " +
+                              what + (cap == 1 ? "" : "s"));
+                    ok = false;
+                }
+            }
+            else if (*ports[e] >= cap)
+            {
+                Error(*marks[e],
+                      "'" + names[e] + "' has no " + what + " " + std::to_string(*ports[e]) +
+                          " (valid: " + (cap == 1 ? "0" : "0.." + std::to_string(cap - 1)) + ")");
+                ok = false;
+            }
+            else if (*ports[e] < inUse.size() && inUse[*ports[e]])
+            {
+                Error(*marks[e],
+                      what + std::string(" ") + std::to_string(*ports[e]) + " of '" + names[e] +
+                          "' is already linked");
+                ok = false;
+            }
+        }
+        if (!ok)
+        {
+            continue;
+        }
+        // Only a link that is built takes its ports.
+        for (int e = 0; e < 2; ++e)
+        {
+            std::vector<bool>& inUse = usedPorts(ends[e]);
+            inUse.resize(std::max<std::size_t>(inUse.size(), *ports[e] + 1));
+            inUse[*ports[e]] = true;
+            FabricGraph::Node& n = m_graph.nodes[ends[e]];
+            if (n.kind == FabricGraph::SWITCH)
+            {
+                n.ports = std::max(n.ports, *ports[e] + 1);
+            }
+        }
         const LinkProfile* lp = m_graph.linkProfiles[*profile];
         uint64_t rate = spec.rateBps ? spec.rateBps : lp->rateBps;
-        uint64_t rateA = PortRate(ends[0]);
-        uint64_t rateB = PortRate(ends[1]);
+        uint64_t rateA = m_graph.GetPortRate(ends[0]);
+        uint64_t rateB = m_graph.GetPortRate(ends[1]);
         if (rate == 0 && rateA != rateB)
         {
             Error(spec.mark,
@@ -676,8 +725,8 @@ Expander::AddExplicitLinks()
         }
         m_graph.links.push_back(FabricGraph::Link{ends[0],
                                                   ends[1],
-                                                  ports[0],
-                                                  ports[1],
+                                                  *ports[0],
+                                                  *ports[1],
                                                   *profile,
                                                   rate ? rate : rateA,
                                                   spec.delay.value_or(lp->delay)});
@@ -687,32 +736,22 @@ Expander::AddExplicitLinks()
 void
 Expander::CheckConnectivity()
 {
-    // Components of the switch graph (hosts do not forward); each host must share one with
-    // every other host, which holds when all hosts reach the largest host-holding component.
-    std::vector<uint32_t> parent(m_graph.nodes.size());
-    std::iota(parent.begin(), parent.end(), 0);
-    auto root = [&](uint32_t x) {
-        while (parent[x] != x)
-        {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    };
+    // Each host must share a switch component with every other host, which holds when all
+    // hosts reach the largest host-holding component.
+    std::vector<uint32_t> component = SwitchComponents(m_graph);
     std::vector<std::vector<uint32_t>> attached(m_graph.nodes.size()); // host -> switches
     for (const auto& link : m_graph.links)
     {
         bool aHost = m_graph.nodes[link.a].kind == FabricGraph::HOST;
         bool bHost = m_graph.nodes[link.b].kind == FabricGraph::HOST;
-        if (!aHost && !bHost)
-        {
-            parent[root(link.a)] = root(link.b);
-        }
-        else
+        if (aHost != bHost)
         {
             attached[aHost ? link.a : link.b].push_back(aHost ? link.b : link.a);
         }
     }
+    auto root = [&](uint32_t sw) {
+        return component[sw];
+    };
     std::vector<uint64_t> hostsIn(m_graph.nodes.size(), 0);
     std::vector<uint32_t> seenBy(m_graph.nodes.size(), FabricGraph::NONE);
     uint64_t hosts = 0;
@@ -726,7 +765,7 @@ Expander::CheckConnectivity()
         ++hosts;
         if (attached[n].empty() && ++unlinked <= MAX_REPEATS)
         {
-            Error(SourceMark{}, "host '" + m_graph.nodes[n].name + "' has no links");
+            Error(NodeMark(n), "host '" + m_graph.nodes[n].name + "' has no links");
         }
         for (uint32_t sw : attached[n])
         {
@@ -758,7 +797,7 @@ Expander::CheckConnectivity()
                          [&](uint32_t sw) { return root(sw) == biggest; }) &&
             ++cut <= MAX_REPEATS)
         {
-            Error(SourceMark{},
+            Error(NodeMark(n),
                   "host '" + m_graph.nodes[n].name + "' is disconnected: no switch path to the " +
                       std::to_string(hostsIn[biggest]) + " hosts of the main fabric");
         }
@@ -768,6 +807,15 @@ Expander::CheckConnectivity()
         Error(SourceMark{},
               "... and " + std::to_string(cut - MAX_REPEATS) + " more disconnected hosts");
     }
+}
+
+SourceMark
+Expander::NodeMark(uint32_t n) const
+{
+    // Servers and generated switches come before the explicit nodes, which are all in the
+    // graph once it has no problems.
+    return n >= m_firstExplicit ? m_topology.nodes[n - m_firstExplicit].mark
+                                : m_topology.serversMark;
 }
 
 void
@@ -865,11 +913,16 @@ Expander::Run()
     uint32_t nic = 0;
     for (const auto& spec : m_topology.planes)
     {
-        for (uint32_t copy = 0; copy < spec.count; ++copy, ++nic)
+        for (uint32_t copy = 0; copy < spec.count; ++copy)
         {
-            GeneratePlane(spec, copy, nic);
+            if (!GeneratePlane(spec, copy, nic + copy))
+            {
+                break; // the copies of a plane share its problems: report them once
+            }
         }
+        nic += spec.count;
     }
+    m_firstExplicit = static_cast<uint32_t>(m_graph.nodes.size());
     for (const NodeSpec& spec : m_topology.nodes)
     {
         FabricGraph::Node node;
@@ -896,6 +949,38 @@ Expander::Run()
     return std::move(m_graph);
 }
 } // namespace
+
+std::vector<uint32_t>
+SwitchComponents(const FabricGraph& graph)
+{
+    std::vector<uint32_t> parent(graph.nodes.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    auto root = [&](uint32_t x) {
+        while (parent[x] != x)
+        {
+            parent[x] = parent[parent[x]]; // path halving
+            x = parent[x];
+        }
+        return x;
+    };
+    for (const auto& link : graph.links)
+    {
+        if (graph.nodes[link.a].kind == FabricGraph::SWITCH &&
+            graph.nodes[link.b].kind == FabricGraph::SWITCH)
+        {
+            parent[root(link.a)] = root(link.b);
+        }
+    }
+    std::vector<uint32_t> component(graph.nodes.size(), FabricGraph::NONE);
+    for (uint32_t n = 0; n < graph.nodes.size(); ++n)
+    {
+        if (graph.nodes[n].kind == FabricGraph::SWITCH)
+        {
+            component[n] = root(n);
+        }
+    }
+    return component;
+}
 
 FabricGraph
 ExpandTopology(const Topology& topology, std::vector<Diagnostic>& diagnostics)

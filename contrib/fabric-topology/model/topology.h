@@ -97,6 +97,16 @@ struct FatTreeShape
     uint32_t leaves{0};       //!< 2-tier only: the most leaves, default radix
     uint64_t hosts{0};        //!< hosts attached; 0: as many as the plane holds
 
+    /// A problem with the shape and the plane key it is written under.
+    struct Problem
+    {
+        std::string key; //!< tiers, radix, hosts-per-leaf, leaves, or hosts (the host count)
+        std::string message;
+    };
+
+    /// Every problem with the shape; empty when it can be built.
+    std::vector<Problem> GetProblems() const;
+
     /// Every problem with the shape, one per line; empty when it can be built.
     std::string Validate() const;
 
@@ -144,6 +154,7 @@ struct PlaneSpec
     std::string linkProfile;     //!< switch-to-switch cables; empty: the default link profile
     std::string hostLinkProfile; //!< NIC-to-leaf cables; empty: the default link profile
     SourceMark mark;
+    SourceMark radixMark; //!< where radix was written; line 0: at the plane's mark
 };
 
 /// A node written out in `nodes`.
@@ -165,6 +176,8 @@ struct LinkSpec
     uint64_t rateBps{0}; //!< 0: the profile's, or the ports'
     std::optional<Time> delay;
     SourceMark mark;
+    SourceMark aMark; //!< where a was written; line 0: at the link's mark
+    SourceMark bMark;
 };
 
 /**
@@ -184,7 +197,8 @@ struct Topology
     std::map<std::string, HostProfile> hostProfiles;
     std::string defaultLink{"fiber-2m"};
 
-    uint64_t servers{0}; //!< generated servers host0..; 0: as many as the first plane holds
+    uint64_t servers{0};    //!< generated servers host0..; 0: as many as the first plane holds
+    SourceMark serversMark; //!< where the server count was written
     std::string hostProfile{"host"};
     std::vector<PlaneSpec> planes;
     std::vector<NodeSpec> nodes;
@@ -256,6 +270,9 @@ struct FabricGraph
     /// bits that number NICs within a group (see TableRouting).
     uint32_t groupHostBits{0};
 
+    /// The rate of \p node's ports as its profile sets it (a link may run them slower).
+    uint64_t GetPortRate(uint32_t node) const;
+
     /// The node named \p name, or NONE. The first call indexes the names.
     uint32_t Find(const std::string& name) const;
 
@@ -271,6 +288,10 @@ struct FabricGraph
  * \param[out] diagnostics every problem; the graph is usable only if none were added
  */
 FabricGraph ExpandTopology(const Topology& topology, std::vector<Diagnostic>& diagnostics);
+
+/// Connected components of the switches (hosts do not forward): per node, a switch of its
+/// component that names it; NONE for hosts.
+std::vector<uint32_t> SwitchComponents(const FabricGraph& graph);
 
 /// Counts and properties `nsfab info` reports.
 struct TopologyInfo
@@ -298,7 +319,7 @@ TopologyInfo SummarizeTopology(const FabricGraph& graph);
 /// side): bytes per port, per switch, per host and per link.
 struct ModelFootprint
 {
-    static constexpr uint64_t PER_PORT = 1200;
+    static constexpr uint64_t PER_PORT = 1430;
     static constexpr uint64_t PER_SWITCH = 4000;
     static constexpr uint64_t PER_HOST = 1500;
     static constexpr uint64_t PER_LINK = 300;

@@ -73,6 +73,15 @@ JoinPath(const std::string& path, const std::string& key)
     return path.empty() ? key : path + "." + key;
 }
 
+std::string
+DescribeNode(const YAML::Node& node)
+{
+    return node.IsSequence() ? "a list"
+           : node.IsMap()    ? "a map"
+           : node.IsScalar() ? "a single value"
+                             : "an empty value";
+}
+
 YamlReader::YamlReader(std::string file, std::vector<Diagnostic>& diagnostics)
     : m_file(std::move(file)),
       m_diagnostics(diagnostics)
@@ -125,11 +134,13 @@ YamlReader::Error(const YAML::Node& at, const std::string& path, const std::stri
 {
     YAML::Mark mark = at.Mark();
     bool placed = mark.line >= 0 && !mark.is_null();
-    m_diagnostics.push_back(Diagnostic{m_file,
-                                       placed ? mark.line + 1 : 0,
-                                       placed ? mark.column + 1 : 0,
-                                       path,
-                                       message});
+    ErrorAt(placed ? mark.line + 1 : 0, placed ? mark.column + 1 : 0, path, message);
+}
+
+void
+YamlReader::ErrorAt(int line, int column, const std::string& path, const std::string& message)
+{
+    m_diagnostics.push_back(Diagnostic{m_file, line, column, path, message});
 }
 
 bool
@@ -137,9 +148,14 @@ YamlReader::CheckMap(const YAML::Node& node,
                      const std::string& path,
                      std::initializer_list<const char*> allowed)
 {
+    std::string valid;
+    for (const char* name : allowed)
+    {
+        valid += valid.empty() ? name : std::string(", ") + name;
+    }
     if (!node.IsMap())
     {
-        Error(node, path, "expected a map of keys");
+        Error(node, path, "expected a map (keys: " + valid + "), not " + DescribeNode(node));
         return false;
     }
     std::set<std::string> seen;
@@ -153,11 +169,6 @@ YamlReader::CheckMap(const YAML::Node& node,
         }
         if (!known)
         {
-            std::string valid;
-            for (const char* name : allowed)
-            {
-                valid += valid.empty() ? name : std::string(", ") + name;
-            }
             Error(entry.first, JoinPath(path, key), "unknown key (valid keys: " + valid + ")");
         }
         else if (!seen.insert(key).second)

@@ -50,6 +50,9 @@ class YamlReader
 
     void Error(const YAML::Node& at, const std::string& path, const std::string& message);
 
+    /// Report a problem at a place recorded earlier (line 0: no place in the file).
+    void ErrorAt(int line, int column, const std::string& path, const std::string& message);
+
     /**
      * \brief Check that \p node is a map whose keys are all in \p allowed, each once.
      * \return false if it is not a map
@@ -118,6 +121,9 @@ bool IsUtf8(const std::string& text);
 
 /// "path.key" (or "key" at the root).
 std::string JoinPath(const std::string& path, const std::string& key);
+
+/// What \p node holds, for messages: "a list", "a map", "a single value", "an empty value".
+std::string DescribeNode(const YAML::Node& node);
 
 } // namespace ns3
 
