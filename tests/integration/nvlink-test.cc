@@ -124,4 +124,41 @@ TEST(Scenario, FlowsWithoutAPathAreRejected)
     ASSERT_EQ(d.size(), 1u);
     EXPECT_EQ(d[0].message, "host profile 'duo' has no NVLink between GPUs");
     EXPECT_TRUE(problems(noNvlink, "{src: host0:1, dst: host5:1, size: 1}").empty());
+
+    // An unlinked NIC is no destination.
+    std::string oneLink = "topology:\n  profiles: {host: {duo: {gpus: 2, nics: 2, nvlink: "
+                          "1800GB/s}}}\n  nodes:\n    - {name: s1, kind: switch, profile: "
+                          "spectrum-4}\n    - {name: h0, kind: host, profile: duo}\n    - {name: "
+                          "h1, kind: host, profile: duo}\n  links: [{a: \"h0:0\", b: s1}, {a: "
+                          "\"h1:0\", b: s1}]\nflows:\n";
+    d = problems(oneLink, "{src: h0:0, dst: h1:1, size: 1}");
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].message, "h1:1 has no link");
+    // From an unlinked NIC, NVLink leads to the linked one.
+    std::vector<Diagnostic> ok;
+    Scenario s = ParseScenario(oneLink + "  - {src: h0:1, dst: h1:0, size: 1}\n", "t.yaml", ok);
+    ASSERT_TRUE(ok.empty()) << ok[0].Format();
+    EXPECT_EQ(s.flows[0].fabricNic, 0u);
+}
+
+TEST_F(FabricTest, ANicOfTheSameGpuOnAnotherRailNeedsNoNvlink)
+{
+    // One GPU with two NICs on two rails: a flow from its rail0 NIC to a rail1 NIC leaves by
+    // its own rail1 NIC, exactly as a flow from that NIC does.
+    std::string topology = TWO_RAILS;
+    std::string duo = "duo: {gpus: 2, nics: 2, nvlink: 1800GB/s, nvlink-latency: 600ns}";
+    topology.replace(topology.find(duo), duo.size(), "duo: {gpus: 1, nics: 2}");
+    RunResult r[2];
+    const char* flows[] = {"{src: host0:0, dst: host5:1, size: 1MiB}",
+                           "{src: host0:1, dst: host5:1, size: 1MiB}"};
+    for (int i = 0; i < 2; ++i)
+    {
+        std::vector<Diagnostic> d;
+        Scenario s = ParseScenario(topology + "  - " + flows[i] + "\n", "t.yaml", d);
+        ASSERT_TRUE(d.empty()) << d[0].Format();
+        EXPECT_EQ(s.flows[0].fabricNic, 1u);
+        r[i] = RunScenario(s, "");
+        ASSERT_EQ(r[i].GetCompleted(), 1u);
+    }
+    EXPECT_EQ(r[0].flows[0].GetFct(), r[1].flows[0].GetFct());
 }

@@ -32,14 +32,6 @@ using namespace ns3;
 namespace
 {
 
-// Known library bugs (see the report): the cases they break are skipped with these reasons.
-const char* const BUG_EXPORT_PORTS =
-    "library bug: the canonical YAML loses switch ports beyond the highest linked one. "
-    "GeneratePlane builds a single-pod 3-tier plane's aggs with k/2 down ports (32 in b200-256) "
-    "but only 1 is linked; WriteTopologyYaml writes no port count and AddExplicitLinks sizes an "
-    "explicit switch as highest linked port + 1, so agg ports go 32 -> 1 and nsfab info's ports "
-    "8,960 -> 1,024 after export";
-
 // ---------------------------------------------------------------------------------------------
 // Loading topologies
 // ---------------------------------------------------------------------------------------------
@@ -1005,7 +997,6 @@ struct Source
     const char* label;
     const char* format;
     const char* file;
-    const char* skip; //!< non-null: a known library bug (see the report); the case is skipped
 };
 
 void
@@ -1028,10 +1019,6 @@ class TopologyGraphImportTest : public nsfab_test::FabricTest,
 TEST_P(TopologyGraphImportTest, EveryNicReachesEveryNic)
 {
     const Source& c = GetParam();
-    if (c.skip)
-    {
-        GTEST_SKIP() << c.skip;
-    }
     Loaded loaded = Load(c);
     ASSERT_TRUE(loaded.ok()) << loaded.Problems();
     EXPECT_FALSE(loaded.graph->algorithmic);
@@ -1056,13 +1043,13 @@ TEST_P(TopologyGraphImportTest, EveryNicReachesEveryNic)
 // Every importer's sample file. graphml: a spine, two leaves, three GPUs; containerlab: a
 // spine, two leaves, a router without hosts, and h2 dual-homed on two leaves.
 const Source IMPORTED[] = {
-    {"graphml", "graphml", "tests/data/import/leaf-spine.graphml", nullptr},
-    {"containerlab", "containerlab", "tests/data/import/clos.clab.yml", nullptr},
-    {"netlab", "netlab", "tests/data/import/lab.netlab.yml", nullptr},
-    {"astra_sim", "astra-sim", "tests/data/import/analytical-2d.yml", nullptr},
-    {"hpcc", "hpcc", "tests/data/import/hpcc-topology.txt", nullptr},
-    {"simai", "hpcc", "tests/data/import/simai-topology.txt", nullptr},
-    {"slurm", "slurm", "tests/data/import/topology.yaml", nullptr},
+    {"graphml", "graphml", "tests/data/import/leaf-spine.graphml"},
+    {"containerlab", "containerlab", "tests/data/import/clos.clab.yml"},
+    {"netlab", "netlab", "tests/data/import/lab.netlab.yml"},
+    {"astra_sim", "astra-sim", "tests/data/import/analytical-2d.yml"},
+    {"hpcc", "hpcc", "tests/data/import/hpcc-topology.txt"},
+    {"simai", "hpcc", "tests/data/import/simai-topology.txt"},
+    {"slurm", "slurm", "tests/data/import/topology.yaml"},
 };
 
 INSTANTIATE_TEST_SUITE_P(TopologyGraphImported,
@@ -1082,10 +1069,6 @@ class TopologyGraphBuildTest : public nsfab_test::FabricTest,
 TEST_P(TopologyGraphBuildTest, PortsRunAtTheirLinksRateAndDelay)
 {
     const Source& c = GetParam();
-    if (c.skip)
-    {
-        GTEST_SKIP() << c.skip;
-    }
     Loaded loaded = Load(c);
     ASSERT_TRUE(loaded.ok()) << loaded.Problems();
     const FabricGraph& g = *loaded.graph;
@@ -1118,16 +1101,16 @@ TEST_P(TopologyGraphBuildTest, PortsRunAtTheirLinksRateAndDelay)
 }
 
 const Source BUILT[] = {
-    {"fat_tree_k4", "", "topologies/fat-tree-k4.yaml", nullptr},
-    {"leaf_spine", "", "topologies/leaf-spine.yaml", nullptr},
-    {"explicit_ring", "", "tests/data/topology-graph/ring.yaml", nullptr},
-    {"mixed", "", "tests/data/topology-graph/mixed.yaml", nullptr},
-    {"graphml", "graphml", "tests/data/import/leaf-spine.graphml", nullptr},
-    {"astra_sim_fast_npus", "astra-sim", "tests/data/topology-graph/fast-npus.astra.yml", nullptr},
-    {"containerlab", "containerlab", "tests/data/import/clos.clab.yml", nullptr},
-    {"netlab", "netlab", "tests/data/import/lab.netlab.yml", nullptr},
-    {"astra_sim", "astra-sim", "tests/data/import/analytical-2d.yml", nullptr},
-    {"hpcc", "hpcc", "tests/data/import/hpcc-topology.txt", nullptr},
+    {"fat_tree_k4", "", "topologies/fat-tree-k4.yaml"},
+    {"leaf_spine", "", "topologies/leaf-spine.yaml"},
+    {"explicit_ring", "", "tests/data/topology-graph/ring.yaml"},
+    {"mixed", "", "tests/data/topology-graph/mixed.yaml"},
+    {"graphml", "graphml", "tests/data/import/leaf-spine.graphml"},
+    {"astra_sim_fast_npus", "astra-sim", "tests/data/topology-graph/fast-npus.astra.yml"},
+    {"containerlab", "containerlab", "tests/data/import/clos.clab.yml"},
+    {"netlab", "netlab", "tests/data/import/lab.netlab.yml"},
+    {"astra_sim", "astra-sim", "tests/data/import/analytical-2d.yml"},
+    {"hpcc", "hpcc", "tests/data/import/hpcc-topology.txt"},
 };
 
 INSTANTIATE_TEST_SUITE_P(TopologyGraphBuilt,
@@ -1408,10 +1391,6 @@ class TopologyGraphRoundTripTest : public nsfab_test::FabricTest,
 TEST_P(TopologyGraphRoundTripTest, CanonicalExportRoundTrips)
 {
     const Source& c = GetParam();
-    if (c.skip)
-    {
-        GTEST_SKIP() << c.skip;
-    }
     Loaded first = Load(c);
     ASSERT_TRUE(first.ok()) << first.Problems();
     std::string text = WriteTopologyYaml(*first.graph, {"round trip of " + std::string(c.file)});
@@ -1447,14 +1426,14 @@ TEST_P(TopologyGraphRoundTripTest, CanonicalExportRoundTrips)
 }
 
 const Source ROUND_TRIP_CASES[] = {
-    {"fat_tree_k4", "", "topologies/fat-tree-k4.yaml", nullptr},
-    {"leaf_spine", "", "topologies/leaf-spine.yaml", nullptr},
-    {"b200_256", "", "topologies/b200-256.yaml", BUG_EXPORT_PORTS},
-    {"b200_8192", "", "topologies/b200-8192.yaml", nullptr}, // 8 rails, every port linked
-    {"explicit_ring", "", "tests/data/topology-graph/ring.yaml", nullptr},
-    {"mixed", "", "tests/data/topology-graph/mixed.yaml", nullptr},
-    {"imported_clab", "containerlab", "tests/data/import/clos.clab.yml", nullptr},
-    {"imported_graphml", "graphml", "tests/data/import/leaf-spine.graphml", nullptr},
+    {"fat_tree_k4", "", "topologies/fat-tree-k4.yaml"},
+    {"leaf_spine", "", "topologies/leaf-spine.yaml"},
+    {"b200_256", "", "topologies/b200-256.yaml"},
+    {"b200_8192", "", "topologies/b200-8192.yaml"}, // 8 rails, every port linked
+    {"explicit_ring", "", "tests/data/topology-graph/ring.yaml"},
+    {"mixed", "", "tests/data/topology-graph/mixed.yaml"},
+    {"imported_clab", "containerlab", "tests/data/import/clos.clab.yml"},
+    {"imported_graphml", "graphml", "tests/data/import/leaf-spine.graphml"},
 };
 
 INSTANTIATE_TEST_SUITE_P(TopologyGraphExport,

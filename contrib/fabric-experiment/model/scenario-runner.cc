@@ -160,7 +160,8 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
                                            MakeBoundCallback(&OnSendComplete, &trackers[i]));
         receiver->TraceConnectWithoutContext("RecvComplete",
                                              MakeBoundCallback(&OnRecvComplete, &trackers[i]));
-        if (spec.fabricNic == spec.srcNic)
+        uint32_t fabricGpu = fabric.GetGpuOfNic(spec.srcNode, spec.fabricNic);
+        if (fabricGpu == srcGpu) // the GPU's own NIC
         {
             Simulator::Schedule(spec.start, &PostSend, sender, spec.bytes);
             continue;
@@ -169,7 +170,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
                             &StartRelayedFlow,
                             fabric.GetNvlink(spec.srcNode),
                             srcGpu,
-                            fabric.GetGpuOfNic(spec.srcNode, spec.fabricNic),
+                            fabricGpu,
                             spec.bytes,
                             sender);
     }

@@ -384,17 +384,17 @@ class FlowPaths
         }
         Index();
         uint32_t target = Component(spec.dstNode, spec.dstNic);
-        if (Component(spec.srcNode, spec.srcNic) == target)
+        if (target == FabricGraph::NONE)
         {
-            spec.fabricNic = spec.srcNic;
-            return "";
+            return spec.dst + " has no link";
         }
-        // The destination's NIC index first: on rail-optimized planes it is the one.
+        // The source's own NIC, else the destination's NIC index (on rail-optimized planes it
+        // is the one), else any; another GPU's NIC only over NVLink.
         uint32_t nics = m_graph.nodes[spec.srcNode].ports;
-        for (uint32_t i = 0; i < nics; ++i)
+        for (uint32_t i = 0; i <= nics; ++i)
         {
-            uint32_t nic = (spec.dstNic + i) % nics;
-            if (Component(spec.srcNode, nic) == target && nvlink && gpu(nic) != gpu(spec.srcNic))
+            uint32_t nic = i == 0 ? spec.srcNic : (spec.dstNic + i - 1) % nics;
+            if (Component(spec.srcNode, nic) == target && (nvlink || gpu(nic) == gpu(spec.srcNic)))
             {
                 spec.fabricNic = nic;
                 return "";
@@ -434,8 +434,7 @@ class FlowPaths
         }
     }
 
-    /// The switch component NIC \p nic of \p host hangs from (every NIC is linked: checked
-    /// when the topology was expanded).
+    /// The switch component NIC \p nic of \p host hangs from; NONE if it has no link.
     uint32_t Component(uint32_t host, uint32_t nic) const
     {
         uint32_t sw = m_nicSwitch[m_firstNic[host] + nic];

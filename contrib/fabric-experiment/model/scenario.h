@@ -28,8 +28,9 @@ struct FlowSpec
     uint32_t dstNode{0};
     uint32_t dstNic{0};
     /// The source host's NIC that sends into the fabric: srcNic, or, when only another NIC's
-    /// plane reaches the destination, that NIC, whose GPU gets the data over NVLink first (as
-    /// NCCL's PXN does). NONE: both ends are on one server and NVLink carries the whole flow.
+    /// plane reaches the destination, that NIC; if it serves another GPU, the data crosses
+    /// NVLink to that GPU first (as NCCL's PXN does). NONE: both ends are on one server and
+    /// NVLink carries the whole flow.
     uint32_t fabricNic{0};
     uint64_t bytes{0};
     Time start;

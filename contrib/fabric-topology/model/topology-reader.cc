@@ -266,7 +266,10 @@ ReadSwitchProfile(YamlReader& r,
         bool on = true;
         if (r.ReadBool(node, "ecn", path, on) && on)
         {
-            r.Error(ecn, ecnPath, "write false to turn marking off, or a map of kmin, kmax, pmax");
+            r.Error(ecn,
+                    ecnPath,
+                    "marking is on by default: write false to turn it off, or a map of kmin, "
+                    "kmax, pmax to tune it");
         }
         p.ecn = on;
     }
@@ -398,7 +401,10 @@ ReadProfiles(YamlReader& r, const YAML::Node& node, const std::string& path, Top
         }
         if (!profiles.IsMap())
         {
-            r.Error(profiles, kindPath, "expected a map of profile names to their settings");
+            r.Error(profiles,
+                    kindPath,
+                    "expected a map of profile names to their settings, not " +
+                        DescribeNode(profiles));
             continue;
         }
         std::set<std::string> seen;
@@ -599,7 +605,10 @@ ReadFabric(YamlReader& r, const YAML::Node& node, const std::string& path, Topol
     std::string planesPath = JoinPath(path, "planes");
     if (!planes.IsSequence() || planes.size() == 0)
     {
-        r.Error(planes, planesPath, "expected a list of planes");
+        r.Error(planes,
+                planesPath,
+                planes.IsSequence() ? "expected at least one plane"
+                                    : "expected a list of planes, not " + DescribeNode(planes));
         return;
     }
     for (std::size_t i = 0; i < planes.size(); ++i)
@@ -613,14 +622,14 @@ ReadNodes(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
 {
     if (!node.IsSequence())
     {
-        r.Error(node, path, "expected a list of nodes");
+        r.Error(node, path, "expected a list of nodes, not " + DescribeNode(node));
         return;
     }
     for (std::size_t i = 0; i < node.size(); ++i)
     {
         const YAML::Node entry = node[i];
         std::string at = path + "[" + std::to_string(i) + "]";
-        if (!r.CheckMap(entry, at, {"name", "kind", "profile"}))
+        if (!r.CheckMap(entry, at, {"name", "kind", "profile", "ports"}))
         {
             continue;
         }
@@ -643,6 +652,17 @@ ReadNodes(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
             continue;
         }
         spec.isSwitch = kind == "switch";
+        uint64_t ports = 0;
+        if (r.ReadUint(entry, "ports", at, ports, 1, 65535))
+        {
+            if (!spec.isSwitch)
+            {
+                r.Error(entry["ports"],
+                        JoinPath(at, "ports"),
+                        "a host's NICs come from its profile; ports is for switches");
+            }
+            spec.ports = spec.isSwitch ? static_cast<uint32_t>(ports) : 0;
+        }
         if (spec.name.empty() || spec.name.find_first_of(": \t") != std::string::npos)
         {
             r.Error(entry["name"],
@@ -669,7 +689,7 @@ ReadLinks(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
 {
     if (!node.IsSequence())
     {
-        r.Error(node, path, "expected a list of links");
+        r.Error(node, path, "expected a list of links, not " + DescribeNode(node));
         return;
     }
     for (std::size_t i = 0; i < node.size(); ++i)
@@ -696,7 +716,10 @@ ReadLinks(YamlReader& r, const YAML::Node& node, const std::string& path, Topolo
                     "unknown link profile '" + spec.profile + "'");
             continue;
         }
-        r.ReadDataRate(entry, "rate", at, spec.rateBps);
+        if (r.ReadDataRate(entry, "rate", at, spec.rateBps))
+        {
+            spec.rateMark = MarkOf(entry["rate"], JoinPath(at, "rate"));
+        }
         Time delay;
         if (r.ReadTime(entry, "delay", at, delay))
         {
@@ -1001,15 +1024,27 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
             os << "}\n";
         }
     }
-    os << "nodes:\n";
-    for (const auto& n : graph.nodes)
+    // A switch read back gets ports up to its highest linked one: say when it has more.
+    std::vector<uint32_t> linkedPorts(graph.nodes.size(), 0);
+    for (const auto& l : graph.links)
     {
+        linkedPorts[l.a] = std::max(linkedPorts[l.a], l.aPort + 1);
+        linkedPorts[l.b] = std::max(linkedPorts[l.b], l.bPort + 1);
+    }
+    os << "nodes:\n";
+    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
+    {
+        const FabricGraph::Node& n = graph.nodes[i];
         bool host = n.kind == FabricGraph::HOST;
         os << "  - {name: " << Quote(n.name) << ", kind: " << (host ? "host" : "switch")
            << ", profile: "
            << Quote(host ? graph.hostProfiles[n.profile]->name
-                         : graph.switchProfiles[n.profile]->name)
-           << "}\n";
+                         : graph.switchProfiles[n.profile]->name);
+        if (!host && n.ports > linkedPorts[i])
+        {
+            os << ", ports: " << n.ports;
+        }
+        os << "}\n";
     }
     os << "links:\n";
     for (const auto& l : graph.links)

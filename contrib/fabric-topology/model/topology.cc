@@ -331,7 +331,8 @@ class Expander
     uint32_t AddNode(FabricGraph::Node node, const SourceMark& at);
     void AddLink(uint32_t a, uint32_t aPort, uint32_t b, uint32_t bPort, uint16_t profile);
     /// \return false (reported) if the plane cannot be built; its copies need not be tried
-    bool GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic);
+    /// Plane \p number of those named spec.name, on NIC index \p nic of every server.
+    bool GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic);
     void AddExplicitLinks();
     void CheckConnectivity();
     /// Where node \p n was written, for problems found once the graph is complete.
@@ -444,7 +445,7 @@ Expander::AddLink(uint32_t a, uint32_t aPort, uint32_t b, uint32_t bPort, uint16
 }
 
 bool
-Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
+Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
 {
     FatTreeShape shape = spec.shape;
     shape.hosts = m_servers;
@@ -495,9 +496,20 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t copy, uint32_t nic)
         }
     }
 
+    // Switch-to-switch cables may slow the ports down, not speed them up.
+    const LinkProfile* switchLink = m_graph.linkProfiles[*linkProfile];
+    if (switchLink->rateBps > sp->rateBps)
+    {
+        Error(spec.mark,
+              "link profile '" + switchLink->name + "' runs at " +
+                  fabric::FormatDataRate(switchLink->rateBps) + ", faster than the ports of '" +
+                  sp->name + "' (" + fabric::FormatDataRate(sp->rateBps) + ")");
+        return false;
+    }
+
     auto plane = static_cast<uint32_t>(m_graph.planeShapes.size());
     m_graph.planeShapes.push_back(shape);
-    std::string planeName = m_totalPlanes > 1 ? spec.name + std::to_string(copy) : "";
+    std::string planeName = m_totalPlanes > 1 ? spec.name + std::to_string(number) : "";
     m_graph.planeNames.push_back(planeName.empty() ? spec.name : planeName);
     std::string prefix = planeName.empty() ? "" : planeName + ".";
     uint32_t h = shape.GetHostsPerLeaf();
@@ -585,25 +597,37 @@ SplitEndpoint(const std::string& text, std::string& name, std::optional<uint32_t
 void
 Expander::AddExplicitLinks()
 {
-    // Ports in use, for the nodes explicit links touch.
+    // Ports in use, for the nodes explicit links touch: those generated links took, found in
+    // one pass over them, and those explicit links take as they are added.
     std::unordered_map<uint32_t, std::vector<bool>> used;
-    auto usedPorts = [&](uint32_t node) -> std::vector<bool>& {
-        auto [it, inserted] = used.try_emplace(node);
-        if (inserted)
+    for (const LinkSpec& spec : m_topology.links)
+    {
+        for (const std::string* text : {&spec.a, &spec.b})
         {
-            for (const auto& link : m_graph.links)
+            std::string name;
+            std::optional<uint32_t> port;
+            if (SplitEndpoint(*text, name, port))
             {
-                for (auto [end, port] : {std::pair{link.a, link.aPort}, {link.b, link.bPort}})
+                if (uint32_t node = m_graph.Find(name); node != FabricGraph::NONE)
                 {
-                    if (end == node)
-                    {
-                        it->second.resize(std::max<std::size_t>(it->second.size(), port + 1));
-                        it->second[port] = true;
-                    }
+                    used.try_emplace(node);
                 }
             }
         }
-        return it->second;
+    }
+    for (const auto& link : m_graph.links)
+    {
+        for (auto [end, port] : {std::pair{link.a, link.aPort}, {link.b, link.bPort}})
+        {
+            if (auto it = used.find(end); it != used.end())
+            {
+                it->second.resize(std::max<std::size_t>(it->second.size(), port + 1));
+                it->second[port] = true;
+            }
+        }
+    }
+    auto usedPorts = [&](uint32_t node) -> std::vector<bool>& {
+        return used[node];
     };
     auto capacity = [&](uint32_t node) {
         const FabricGraph::Node& n = m_graph.nodes[node];
@@ -717,9 +741,10 @@ Expander::AddExplicitLinks()
         }
         if (rate > std::min(rateA, rateB))
         {
-            Error(spec.mark,
+            bool aSlower = rateA <= rateB;
+            Error(spec.rateBps && spec.rateMark.line > 0 ? spec.rateMark : spec.mark,
                   "link rate " + fabric::FormatDataRate(rate) + " is faster than '" +
-                      (rateA < rate ? spec.a : spec.b) + "' (" +
+                      (aSlower ? spec.a : spec.b) + "' runs (" +
                       fabric::FormatDataRate(std::min(rateA, rateB)) + ")");
             continue;
         }
@@ -911,11 +936,15 @@ Expander::Run()
         }
     }
     uint32_t nic = 0;
+    // Groups that share a name number their planes on from each other: plane0, plane1, ...
+    std::map<std::string, uint32_t> named;
     for (const auto& spec : m_topology.planes)
     {
+        uint32_t first = named[spec.name];
+        named[spec.name] += spec.count;
         for (uint32_t copy = 0; copy < spec.count; ++copy)
         {
-            if (!GeneratePlane(spec, copy, nic + copy))
+            if (!GeneratePlane(spec, first + copy, nic + copy))
             {
                 break; // the copies of a plane share its problems: report them once
             }
@@ -935,7 +964,14 @@ Expander::Run()
             continue;
         }
         node.profile = *profile;
-        node.ports = spec.isSwitch ? 0 : m_graph.hostProfiles[*profile]->nics;
+        node.ports = spec.isSwitch ? spec.ports : m_graph.hostProfiles[*profile]->nics;
+        if (spec.isSwitch && spec.ports > m_graph.switchProfiles[*profile]->ports)
+        {
+            Error(spec.mark,
+                  "'" + spec.name + "' builds " + std::to_string(spec.ports) +
+                      " ports, but switch profile '" + spec.profile + "' has " +
+                      std::to_string(m_graph.switchProfiles[*profile]->ports));
+        }
         AddNode(std::move(node), spec.mark);
         m_graph.algorithmic = false;
     }

@@ -163,6 +163,8 @@ struct NodeSpec
     std::string name;
     bool isSwitch{true};
     std::string profile; //!< a switch or host profile
+    /// Switches: ports built, at most the profile's; 0: up to the highest one linked.
+    uint32_t ports{0};
     SourceMark mark;
 };
 
@@ -178,6 +180,7 @@ struct LinkSpec
     SourceMark mark;
     SourceMark aMark; //!< where a was written; line 0: at the link's mark
     SourceMark bMark;
+    SourceMark rateMark; //!< where rate was written
 };
 
 /**
