@@ -235,9 +235,11 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     uint64_t value = 0;
     if (r.ReadUint(node, "mtu", path, value, 256, 4096))
     {
-        if (value & (value - 1))
+        if (!fabric::IsRoceMtu(value))
         {
-            r.Error(node["mtu"], JoinPath(path, "mtu"), "RoCE MTU is 256, 512, 1024, 2048 or 4096");
+            r.Error(node["mtu"],
+                    JoinPath(path, "mtu"),
+                    std::string("RoCE MTU is ") + fabric::ROCE_MTUS);
         }
         s.mtu = static_cast<uint32_t>(value);
         // A NIC profile's mtu would silently win over the scenario's (see TopologyHelper).
@@ -324,32 +326,24 @@ ResolveNic(YamlReader& r,
            uint32_t& node,
            uint32_t& nic)
 {
-    std::size_t colon = name.find(':');
-    node = graph.Find(name.substr(0, colon));
+    std::string host;
+    std::optional<uint32_t> index;
+    bool wellFormed = SplitEndpoint(name, host, index);
+    node = graph.Find(host);
     if (node == FabricGraph::NONE || graph.nodes[node].kind != FabricGraph::HOST)
     {
-        r.Error(at,
-                path,
-                "unknown host '" + name.substr(0, colon) + "' (hosts are " + DescribeHosts(graph) +
-                    ")");
+        r.Error(at, path, "unknown host '" + host + "' (hosts are " + DescribeHosts(graph) + ")");
         return false;
     }
-    nic = 0;
-    if (colon == std::string::npos)
-    {
-        return true;
-    }
-    std::string index = name.substr(colon + 1);
     uint32_t nics = graph.nodes[node].ports;
-    if (index.empty() || index.size() > 9 ||
-        index.find_first_not_of("0123456789") != std::string::npos || std::stoul(index) >= nics)
+    if (!wellFormed || index.value_or(0) >= nics)
     {
         r.Error(at,
                 path,
                 "'" + name + "': a host's NIC is numbered 0.." + std::to_string(nics - 1));
         return false;
     }
-    nic = static_cast<uint32_t>(std::stoul(index));
+    nic = index.value_or(0);
     return true;
 }
 

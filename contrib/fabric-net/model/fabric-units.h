@@ -31,6 +31,16 @@ constexpr uint32_t MIN_FRAME_BYTES = 64;
  */
 Time WireTime(uint32_t packetBytes, uint64_t bitsPerSecond);
 
+/// The RoCE path MTUs (IBTA: 256 to 4096 bytes, powers of two), for messages.
+constexpr const char* ROCE_MTUS = "256, 512, 1024, 2048 or 4096";
+
+/// Whether \p bytes is a RoCE path MTU.
+constexpr bool
+IsRoceMtu(uint64_t bytes)
+{
+    return bytes >= 256 && bytes <= 4096 && (bytes & (bytes - 1)) == 0;
+}
+
 /// Time to send \p bits at \p bitsPerSecond, rounded to the picosecond.
 Time BitsTime(uint64_t bits, uint64_t bitsPerSecond);
 

@@ -218,14 +218,14 @@ ReadNicProfile(YamlReader& r,
     // which would abort the build.
     std::string mtu = ValueOf(settings[ProfileTarget::NIC], "ns3::Cx8NetDevice", "PayloadMtu");
     uint64_t bytes = std::stoull(mtu);
-    if (r.GetDiagnosticCount() == before && (bytes & (bytes - 1)) != 0)
+    if (r.GetDiagnosticCount() == before && !fabric::IsRoceMtu(bytes))
     {
         // The default is one, so the value was written, as mtu or as the attribute.
         auto [at, atPath] =
             node["mtu"]
                 ? FirstPresent(node, path, {"mtu"})
                 : FirstPresent(node["attributes"], JoinPath(path, "attributes"), {"PayloadMtu"});
-        r.Error(at, atPath, "mtu " + mtu + " is not a RoCE path MTU: 256, 512, 1024, 2048 or 4096");
+        r.Error(at, atPath, "mtu " + mtu + " is not a RoCE path MTU: " + fabric::ROCE_MTUS);
     }
     NicProfile p;
     p.name = name;

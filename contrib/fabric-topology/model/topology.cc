@@ -573,27 +573,6 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
     return true;
 }
 
-/// "name" or "name:port" (port a decimal number); false if the port part is malformed.
-bool
-SplitEndpoint(const std::string& text, std::string& name, std::optional<uint32_t>& port)
-{
-    std::size_t colon = text.rfind(':');
-    name = text.substr(0, colon);
-    port.reset();
-    if (colon == std::string::npos)
-    {
-        return true;
-    }
-    std::string digits = text.substr(colon + 1);
-    if (digits.empty() || digits.size() > 9 ||
-        digits.find_first_not_of("0123456789") != std::string::npos)
-    {
-        return false;
-    }
-    port = static_cast<uint32_t>(std::stoul(digits));
-    return true;
-}
-
 void
 Expander::AddExplicitLinks()
 {
@@ -985,6 +964,26 @@ Expander::Run()
     return std::move(m_graph);
 }
 } // namespace
+
+bool
+SplitEndpoint(const std::string& text, std::string& name, std::optional<uint32_t>& port)
+{
+    std::size_t colon = text.rfind(':');
+    name = text.substr(0, colon);
+    port.reset();
+    if (colon == std::string::npos)
+    {
+        return true;
+    }
+    std::string digits = text.substr(colon + 1);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+    {
+        return false;
+    }
+    port = static_cast<uint32_t>(std::stoul(digits));
+    return true;
+}
 
 std::vector<uint32_t>
 SwitchComponents(const FabricGraph& graph)

@@ -292,6 +292,12 @@ struct FabricGraph
  */
 FabricGraph ExpandTopology(const Topology& topology, std::vector<Diagnostic>& diagnostics);
 
+/**
+ * \brief Split a link endpoint or flow end, "name" or "name:port" (a decimal number).
+ * \return false if the port part is malformed
+ */
+bool SplitEndpoint(const std::string& text, std::string& name, std::optional<uint32_t>& port);
+
 /// Connected components of the switches (hosts do not forward): per node, a switch of its
 /// component that names it; NONE for hosts.
 std::vector<uint32_t> SwitchComponents(const FabricGraph& graph);
