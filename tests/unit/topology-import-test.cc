@@ -673,21 +673,19 @@ TEST_F(TopologyImportTest, GraphmlKeysAndDefaults)
 
 /// A small leaf-spine graph by hand: two hosts, two leaves, a spine.
 FabricGraph
-HandGraph(std::vector<std::unique_ptr<HostProfile>>& hosts,
-          std::vector<std::unique_ptr<SwitchProfile>>& switches,
-          std::vector<std::unique_ptr<LinkProfile>>& links)
+HandGraph()
 {
-    hosts.push_back(std::make_unique<HostProfile>());
-    hosts.back()->name = "host";
-    switches.push_back(std::make_unique<SwitchProfile>());
-    switches.back()->name = "spectrum-4";
-    links.push_back(std::make_unique<LinkProfile>());
-    links.back()->name = "fiber-2m";
+    auto host = std::make_shared<HostProfile>();
+    host->name = "host";
+    auto spectrum = std::make_shared<SwitchProfile>();
+    spectrum->name = "spectrum-4";
+    auto fiber = std::make_shared<LinkProfile>();
+    fiber->name = "fiber-2m";
     FabricGraph graph;
     graph.name = "hand <&> made";
-    graph.hostProfiles = {hosts[0].get()};
-    graph.switchProfiles = {switches[0].get()};
-    graph.linkProfiles = {links[0].get()};
+    graph.hostProfiles = {host};
+    graph.switchProfiles = {spectrum};
+    graph.linkProfiles = {fiber};
     auto node = [&graph](std::string name, FabricGraph::Kind kind, uint8_t tier, uint32_t ports) {
         FabricGraph::Node n;
         n.name = std::move(name);
@@ -753,10 +751,7 @@ TEST_F(TopologyImportTest, GraphmlExportReadsBack)
 
 TEST_F(TopologyImportTest, GraphmlExportOfAHandMadeGraph)
 {
-    std::vector<std::unique_ptr<HostProfile>> hosts;
-    std::vector<std::unique_ptr<SwitchProfile>> switches;
-    std::vector<std::unique_ptr<LinkProfile>> links;
-    FabricGraph graph = HandGraph(hosts, switches, links);
+    FabricGraph graph = HandGraph();
     std::string xml = WriteGraphml(graph);
     EXPECT_NE(xml.find("<graph id=\"hand &lt;&amp;&gt; made\" edgedefault=\"undirected\">"),
               std::string::npos);
@@ -776,10 +771,7 @@ TEST_F(TopologyImportTest, GraphmlExportOfAHandMadeGraph)
 
 TEST_F(TopologyImportTest, DotExport)
 {
-    std::vector<std::unique_ptr<HostProfile>> hosts;
-    std::vector<std::unique_ptr<SwitchProfile>> switches;
-    std::vector<std::unique_ptr<LinkProfile>> links;
-    FabricGraph graph = HandGraph(hosts, switches, links);
+    FabricGraph graph = HandGraph();
     std::string dot = WriteDot(graph);
     EXPECT_EQ(dot.rfind("graph \"hand <&> made\" {", 0), 0u) << dot;
     EXPECT_NE(dot.find("\"host0\" [shape=box];"), std::string::npos);

@@ -201,9 +201,8 @@ ReadCongestionControl(YamlReader& r,
             {
                 r.Error(node.IsMap() ? node["algorithm"] : node,
                         node.IsMap() ? JoinPath(path, "algorithm") : path,
-                        name +
-                            " reads in-band telemetry, whose hops name only link rates of 10, "
-                            "25, 40, 50, 100, 200, 400, 800 and 1600 Gbps; the link " +
+                        name + " reads in-band telemetry, whose hops name only link rates of " +
+                            RoceHeader::DescribeIntRates() + "; the link " +
                             s.graph->nodes[link.a].name + " - " + s.graph->nodes[link.b].name +
                             " runs at " + fabric::FormatDataRate(link.rateBps));
                 break;
@@ -244,8 +243,8 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
         s.mtu = static_cast<uint32_t>(value);
         // A NIC profile's mtu would silently win over the scenario's (see TopologyHelper).
         bool reported = false;
-        for (const NicProfile* nic :
-             s.graph ? s.graph->nicProfiles : std::vector<const NicProfile*>{})
+        for (const auto& nic :
+             s.graph ? s.graph->nicProfiles : std::vector<std::shared_ptr<const NicProfile>>{})
         {
             for (const auto& setting : nic->attributes)
             {
@@ -290,66 +289,10 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     ReadLoadBalancing(r, node, path, s);
 }
 
-/// The topology's hosts, for error messages: "host0, host1, ..., host15 (16 hosts)".
-std::string
-DescribeHosts(const FabricGraph& graph)
-{
-    std::vector<uint32_t> hosts;
-    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
-    {
-        if (graph.nodes[i].kind == FabricGraph::HOST)
-        {
-            hosts.push_back(i);
-        }
-    }
-    std::string text;
-    for (std::size_t i = 0; i < hosts.size(); ++i)
-    {
-        if (i < 2 || i + 1 == hosts.size())
-        {
-            text += (text.empty()                     ? ""
-                     : i + 1 == hosts.size() && i > 2 ? ", ..., "
-                                                      : ", ") +
-                    graph.nodes[hosts[i]].name;
-        }
-    }
-    return text + " (" + std::to_string(hosts.size()) + " hosts)";
-}
-
-/// Resolve "host" or "host:nic" against the topology; \p at locates the error.
-bool
-ResolveNic(YamlReader& r,
-           const YAML::Node& at,
-           const std::string& path,
-           const FabricGraph& graph,
-           const std::string& name,
-           uint32_t& node,
-           uint32_t& nic)
-{
-    std::string host;
-    std::optional<uint32_t> index;
-    bool wellFormed = SplitEndpoint(name, host, index);
-    node = graph.Find(host);
-    if (node == FabricGraph::NONE || graph.nodes[node].kind != FabricGraph::HOST)
-    {
-        r.Error(at, path, "unknown host '" + host + "' (hosts are " + DescribeHosts(graph) + ")");
-        return false;
-    }
-    uint32_t nics = graph.nodes[node].ports;
-    if (!wellFormed || index.value_or(0) >= nics)
-    {
-        r.Error(at,
-                path,
-                "'" + name + "': a host's NIC is numbered 0.." + std::to_string(nics - 1));
-        return false;
-    }
-    nic = index.value_or(0);
-    return true;
-}
-
 /**
- * Which NIC of a flow's source host sends into the fabric: the named one if its plane reaches
- * the destination NIC; else one whose plane does, reached over NVLink. Built on first use.
+ * Resolves flows' ends against the topology and plans which NIC of the source host sends into
+ * the fabric: the named one if its plane reaches the destination NIC; else one whose plane
+ * does, reached over NVLink. Indexes are built on first use.
  */
 class FlowPaths
 {
@@ -357,6 +300,35 @@ class FlowPaths
     explicit FlowPaths(const FabricGraph& graph)
         : m_graph(graph)
     {
+    }
+
+    /// Resolve "host" or "host:nic"; \p at locates the error.
+    bool Resolve(YamlReader& r,
+                 const YAML::Node& at,
+                 const std::string& path,
+                 const std::string& name,
+                 uint32_t& node,
+                 uint32_t& nic)
+    {
+        std::string host;
+        std::optional<uint32_t> index;
+        bool wellFormed = SplitEndpoint(name, host, index);
+        node = m_graph.Find(host);
+        if (node == FabricGraph::NONE || m_graph.nodes[node].kind != FabricGraph::HOST)
+        {
+            r.Error(at, path, "unknown host '" + host + "' (hosts are " + DescribeHosts() + ")");
+            return false;
+        }
+        uint32_t nics = m_graph.nodes[node].ports;
+        if (!wellFormed || index.value_or(0) >= nics)
+        {
+            r.Error(at,
+                    path,
+                    "'" + name + "': a host's NIC is numbered 0.." + std::to_string(nics - 1));
+            return false;
+        }
+        nic = index.value_or(0);
+        return true;
     }
 
     /// Set spec.fabricNic, or return why the flow has no path.
@@ -376,7 +348,6 @@ class FlowPaths
             }
             return nvlink ? "" : "host profile '" + host.name + "' has no NVLink between GPUs";
         }
-        Index();
         uint32_t target = Component(spec.dstNode, spec.dstNic);
         if (target == FabricGraph::NONE)
         {
@@ -400,45 +371,49 @@ class FlowPaths
     }
 
   private:
-    void Index()
+    /// The switch component NIC \p nic of \p host hangs from; NONE if it has no link.
+    uint32_t Component(uint32_t host, uint32_t nic)
     {
-        if (!m_component.empty())
+        if (!m_links)
         {
-            return;
+            m_links.emplace(m_graph);
         }
-        m_component = SwitchComponents(m_graph);
-        m_firstNic.assign(m_graph.nodes.size(), 0);
-        uint32_t next = 0;
-        for (uint32_t n = 0; n < m_graph.nodes.size(); ++n)
-        {
-            m_firstNic[n] = next;
-            next += m_graph.nodes[n].kind == FabricGraph::HOST ? m_graph.nodes[n].ports : 0;
-        }
-        m_nicSwitch.assign(next, FabricGraph::NONE);
-        for (const auto& link : m_graph.links)
-        {
-            if (m_graph.nodes[link.a].kind == FabricGraph::HOST)
-            {
-                m_nicSwitch[m_firstNic[link.a] + link.aPort] = link.b;
-            }
-            else if (m_graph.nodes[link.b].kind == FabricGraph::HOST)
-            {
-                m_nicSwitch[m_firstNic[link.b] + link.bPort] = link.a;
-            }
-        }
+        uint32_t sw = m_links->GetSwitch(host, nic);
+        return sw == FabricGraph::NONE ? FabricGraph::NONE : m_links->GetComponent(sw);
     }
 
-    /// The switch component NIC \p nic of \p host hangs from; NONE if it has no link.
-    uint32_t Component(uint32_t host, uint32_t nic) const
+    /// The topology's hosts, for error messages: "host0, host1, ..., host15 (16 hosts)".
+    const std::string& DescribeHosts()
     {
-        uint32_t sw = m_nicSwitch[m_firstNic[host] + nic];
-        return sw == FabricGraph::NONE ? FabricGraph::NONE : m_component[sw];
+        if (!m_hosts.empty())
+        {
+            return m_hosts;
+        }
+        std::vector<uint32_t> hosts;
+        for (uint32_t i = 0; i < m_graph.nodes.size(); ++i)
+        {
+            if (m_graph.nodes[i].kind == FabricGraph::HOST)
+            {
+                hosts.push_back(i);
+            }
+        }
+        for (std::size_t i = 0; i < hosts.size(); ++i)
+        {
+            if (i < 2 || i + 1 == hosts.size())
+            {
+                m_hosts += (m_hosts.empty()                  ? ""
+                            : i + 1 == hosts.size() && i > 2 ? ", ..., "
+                                                             : ", ") +
+                           m_graph.nodes[hosts[i]].name;
+            }
+        }
+        m_hosts += " (" + std::to_string(hosts.size()) + " hosts)";
+        return m_hosts;
     }
 
     const FabricGraph& m_graph;
-    std::vector<uint32_t> m_component;
-    std::vector<uint32_t> m_firstNic;
-    std::vector<uint32_t> m_nicSwitch;
+    std::optional<HostLinks> m_links;
+    std::string m_hosts;
 };
 
 void
@@ -484,20 +459,18 @@ ReadFlows(YamlReader& r,
         }
         if (topologyOk && ok)
         {
-            bool nics = ResolveNic(r,
-                                   flow["src"],
-                                   JoinPath(at, "src"),
-                                   *s.graph,
-                                   spec.src,
-                                   spec.srcNode,
-                                   spec.srcNic);
-            nics = ResolveNic(r,
-                              flow["dst"],
-                              JoinPath(at, "dst"),
-                              *s.graph,
-                              spec.dst,
-                              spec.dstNode,
-                              spec.dstNic) &&
+            bool nics = planner->Resolve(r,
+                                         flow["src"],
+                                         JoinPath(at, "src"),
+                                         spec.src,
+                                         spec.srcNode,
+                                         spec.srcNic);
+            nics = planner->Resolve(r,
+                                    flow["dst"],
+                                    JoinPath(at, "dst"),
+                                    spec.dst,
+                                    spec.dstNode,
+                                    spec.dstNic) &&
                    nics;
             if (nics && spec.srcNode == spec.dstNode && spec.srcNic == spec.dstNic)
             {

@@ -63,11 +63,12 @@ Bandwidth(double bps)
     return os.str();
 }
 
-/// "1 GPU", "8 GPUs".
+/// "1 GPU", "8 GPUs"; "1 switch", "2 switches".
 std::string
 Plural(uint64_t n, const std::string& noun)
 {
-    return Thousands(n) + " " + noun + (n == 1 ? "" : "s");
+    bool sibilant = noun.size() > 2 && noun.compare(noun.size() - 2, 2, "ch") == 0;
+    return Thousands(n) + " " + noun + (n == 1 ? "" : sibilant ? "es" : "s");
 }
 
 /**
@@ -128,9 +129,9 @@ Memory(uint64_t bytes)
 std::string
 Counts(const TopologyInfo& info)
 {
-    return Thousands(info.servers) + " hosts, " + Thousands(info.gpus) + " GPUs, " +
-           Thousands(info.nics) + " NICs, " + Thousands(info.switches) + " switches, " +
-           Thousands(info.links) + " links";
+    return Plural(info.servers, "host") + ", " + Plural(info.gpus, "GPU") + ", " +
+           Plural(info.nics, "NIC") + ", " + Plural(info.switches, "switch") + ", " +
+           Plural(info.links, "link");
 }
 } // namespace
 
@@ -164,7 +165,7 @@ Info(const std::string& file)
         os << "  " << std::left << std::setw(26) << label << value << "\n";
     };
     std::string hostKinds;
-    for (const HostProfile* p : graph.hostProfiles)
+    for (const auto& p : graph.hostProfiles)
     {
         hostKinds += (hostKinds.empty() ? " (" : ", ") + p->name + ": " + Plural(p->gpus, "GPU") +
                      ", " + Plural(p->nics, "NIC");
@@ -193,9 +194,9 @@ Info(const std::string& file)
               << (info.oversubscription == 1 ? " (non-blocking)" : "");
         row("oversubscription", ratio.str());
     }
+    uint32_t diameter = GetDiameter(graph);
     row("diameter",
-        std::to_string(info.diameter) + " links host to host (" +
-            std::to_string(info.diameter - 1) + " switches)");
+        std::to_string(diameter) + " links host to host (" + Plural(diameter - 1, "switch") + ")");
     row("routing",
         graph.algorithmic ? "algorithmic fat-tree (O(ports) per switch)"
                           : "tables per destination leaf (shortest paths)");

@@ -104,6 +104,21 @@ RoceHeader::IsIntRate(uint64_t bitRate)
            std::find(std::begin(INT_RATES), std::end(INT_RATES), bitRate) != std::end(INT_RATES);
 }
 
+std::string
+RoceHeader::DescribeIntRates()
+{
+    std::string text;
+    constexpr std::size_t N = sizeof(INT_RATES) / sizeof(INT_RATES[0]);
+    for (std::size_t c = 1; c < N; ++c)
+    {
+        text += (c == 1       ? ""
+                 : c + 1 == N ? " and "
+                              : ", ") +
+                std::to_string(INT_RATES[c] / 1000000000);
+    }
+    return text + " Gbps";
+}
+
 void
 RoceHeader::EnableInt()
 {

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 namespace ns3
 {
@@ -286,6 +287,8 @@ class RoceHeader : public Header
     /// True when a hop can name \p bitRate (10G, 25G, 40G, 50G, 100G, 200G, 400G, 800G, 1.6T);
     /// other rates are recorded as unknown.
     static bool IsIntRate(uint64_t bitRate);
+    /// The rates a hop can name, for messages: "10, 25, ..., 800 and 1600 Gbps".
+    static std::string DescribeIntRates();
 
     bool HasInt() const
     {

@@ -3,6 +3,8 @@
  */
 #include "fabric-routing.h"
 
+#include "ns3/pointer.h"
+
 namespace ns3
 {
 
@@ -12,8 +14,33 @@ TypeId
 FabricRouting::GetTypeId()
 {
     static TypeId tid =
-        TypeId("ns3::FabricRouting").SetParent<Object>().SetGroupName("FabricSwitch");
+        TypeId("ns3::FabricRouting")
+            .SetParent<Object>()
+            .SetGroupName("FabricSwitch")
+            .AddAttribute("LoadBalancer",
+                          "Chooses among equal-cost ports; unset: an EcmpLoadBalancer of its own",
+                          PointerValue(),
+                          MakePointerAccessor(&FabricRouting::m_balancer),
+                          MakePointerChecker<LoadBalancer>());
     return tid;
+}
+
+void
+FabricRouting::NotifyConstructionCompleted()
+{
+    // Not a shared initial value: load balancers keep per-switch state.
+    if (!m_balancer)
+    {
+        m_balancer = CreateObject<EcmpLoadBalancer>();
+    }
+    Object::NotifyConstructionCompleted();
+}
+
+void
+FabricRouting::DoDispose()
+{
+    m_balancer = nullptr;
+    Object::DoDispose();
 }
 
 uint32_t

@@ -5,6 +5,7 @@
 #define FABRIC_ROUTING_H
 
 #include "fabric-switch-port.h"
+#include "load-balancer.h"
 
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
@@ -20,7 +21,9 @@ namespace ns3
  * \ingroup fabric-switch
  * \brief Routing and load-balancing policy of one switch: picks the egress port of a frame.
  *
- * A plugin point: implementations register their own TypeId and Attributes.
+ * A plugin point: implementations register their own TypeId and Attributes. The LoadBalancer
+ * attribute (another plugin) chooses among equal-cost ports; each routing object gets its own
+ * EcmpLoadBalancer unless one is set.
  */
 class FabricRouting : public Object
 {
@@ -46,7 +49,11 @@ class FabricRouting : public Object
     static uint32_t FlowHash(const RoceHeader& header, uint32_t seed);
 
   protected:
+    void NotifyConstructionCompleted() override;
+    void DoDispose() override;
+
     const std::vector<Ptr<FabricSwitchPort>>* m_ports{nullptr};
+    Ptr<LoadBalancer> m_balancer;
 };
 
 } // namespace ns3

@@ -3,7 +3,6 @@
  */
 #include "fat-tree-routing.h"
 
-#include "ns3/pointer.h"
 #include "ns3/uinteger.h"
 
 #include <numeric>
@@ -29,12 +28,7 @@ FatTreeRouting::GetTypeId()
                                           "Number of ports facing up, right after the down ports",
                                           UintegerValue(0),
                                           MakeUintegerAccessor(&FatTreeRouting::m_upPorts),
-                                          MakeUintegerChecker<uint32_t>())
-                            .AddAttribute("LoadBalancer",
-                                          "Chooses among the uplinks",
-                                          PointerValue(CreateObject<EcmpLoadBalancer>()),
-                                          MakePointerAccessor(&FatTreeRouting::m_balancer),
-                                          MakePointerChecker<LoadBalancer>());
+                                          MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
@@ -80,13 +74,6 @@ FatTreeRouting::Route(const RoceHeader& header, uint32_t inPort)
         std::iota(m_uplinks.begin(), m_uplinks.end(), m_downPorts);
     }
     return m_balancer->Choose(header, m_uplinks.data(), m_upPorts, *m_ports);
-}
-
-void
-FatTreeRouting::DoDispose()
-{
-    m_balancer = nullptr;
-    FabricRouting::DoDispose();
 }
 
 } // namespace ns3

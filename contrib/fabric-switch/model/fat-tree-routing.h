@@ -6,7 +6,6 @@
 
 #include "fabric-routing.h"
 #include "fat-tree-address.h"
-#include "load-balancer.h"
 
 namespace ns3
 {
@@ -40,9 +39,6 @@ class FatTreeRouting : public FabricRouting
 
     uint32_t Route(const RoceHeader& header, uint32_t inPort) override;
 
-  protected:
-    void DoDispose() override;
-
   private:
     FatTreeAddress m_layout;
     uint32_t m_tier{1};
@@ -50,7 +46,6 @@ class FatTreeRouting : public FabricRouting
     uint32_t m_downPorts{0};
     uint32_t m_upPorts{0};
     std::vector<uint32_t> m_uplinks; //!< DownPorts .. DownPorts+UpPorts-1, the candidates
-    Ptr<LoadBalancer> m_balancer;
 };
 
 } // namespace ns3

@@ -5,8 +5,6 @@
 
 #include "fat-tree-address.h"
 
-#include "ns3/pointer.h"
-
 namespace ns3
 {
 
@@ -18,12 +16,7 @@ TableRouting::GetTypeId()
     static TypeId tid = TypeId("ns3::TableRouting")
                             .SetParent<FabricRouting>()
                             .SetGroupName("FabricSwitch")
-                            .AddConstructor<TableRouting>()
-                            .AddAttribute("LoadBalancer",
-                                          "Chooses among the equal-cost ports toward a group",
-                                          PointerValue(CreateObject<EcmpLoadBalancer>()),
-                                          MakePointerAccessor(&TableRouting::m_balancer),
-                                          MakePointerChecker<LoadBalancer>());
+                            .AddConstructor<TableRouting>();
     return tid;
 }
 
@@ -33,12 +26,14 @@ void
 TableRouting::SetTables(uint32_t hostBits,
                         uint32_t group,
                         std::vector<uint32_t> localPorts,
+                        uint32_t firstGroup,
                         std::vector<uint32_t> offsets,
                         std::vector<uint32_t> ports)
 {
     m_hostBits = hostBits;
     m_group = group;
     m_localPorts = std::move(localPorts);
+    m_firstGroup = firstGroup;
     m_offsets = std::move(offsets);
     m_nextHops = std::move(ports);
 }
@@ -58,19 +53,14 @@ TableRouting::Route(const RoceHeader& header, uint32_t inPort)
         uint32_t host = low & ((1U << m_hostBits) - 1);
         return host < m_localPorts.size() ? m_localPorts[host] : NO_ROUTE;
     }
-    if (group + 1 >= m_offsets.size() || m_offsets[group] == m_offsets[group + 1])
+    // Groups below the first wrap to large indices: both bounds in one comparison.
+    uint32_t g = group - m_firstGroup;
+    if (g >= m_offsets.size() - 1 || m_offsets[g] == m_offsets[g + 1])
     {
         return NO_ROUTE;
     }
-    uint32_t first = m_offsets[group];
-    return m_balancer->Choose(header, &m_nextHops[first], m_offsets[group + 1] - first, *m_ports);
-}
-
-void
-TableRouting::DoDispose()
-{
-    m_balancer = nullptr;
-    FabricRouting::DoDispose();
+    uint32_t first = m_offsets[g];
+    return m_balancer->Choose(header, &m_nextHops[first], m_offsets[g + 1] - first, *m_ports);
 }
 
 } // namespace ns3

@@ -12,8 +12,6 @@
 #include "ns3/table-routing.h"
 #include "ns3/uinteger.h"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/breadth_first_search.hpp>
 #include <optional>
 
 namespace ns3
@@ -213,14 +211,14 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
     fabric.firstNic.assign(graph.nodes.size(), FabricGraph::NONE);
 
     std::vector<ObjectFactory> nicFactories;
-    for (const NicProfile* profile : graph.nicProfiles)
+    for (const auto& profile : graph.nicProfiles)
     {
         nicFactories.push_back(m_nicFactory);
         Apply(nicFactories.back(), profile->attributes);
     }
     // Servers of several GPUs with NVLink get an NVLink domain; the others none.
     std::vector<std::optional<ObjectFactory>> nvlinkFactories;
-    for (const HostProfile* profile : graph.hostProfiles)
+    for (const auto& profile : graph.hostProfiles)
     {
         nvlinkFactories.emplace_back();
         if (profile->gpus > 1 && profile->nvlinkBps > 0)
@@ -235,7 +233,7 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
         }
     }
     std::vector<SwitchFactories> switchFactories;
-    for (const SwitchProfile* profile : graph.switchProfiles)
+    for (const auto& profile : graph.switchProfiles)
     {
         switchFactories.push_back(ForSwitchProfile(*profile));
     }
@@ -281,7 +279,7 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
     }
 
     std::vector<ObjectFactory> channelFactories;
-    for (const LinkProfile* profile : graph.linkProfiles)
+    for (const auto& profile : graph.linkProfiles)
     {
         channelFactories.push_back(m_channelFactory);
         channelFactories.back().Set("Delay", TimeValue(profile->delay));
@@ -352,90 +350,57 @@ TopologyHelper::InstallRouting(const Fabric& fabric) const
         return;
     }
 
-    // Groups: the switches NICs hang from, numbered in node order; a NIC's index in its group
-    // follows its leaf's port order.
-    std::vector<uint32_t> groupOf(graph.nodes.size(), TableRouting::NO_GROUP);
-    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> local(graph.nodes.size());
-    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> neighbours(graph.nodes.size());
-    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
-    Graph g(graph.nodes.size());
-    for (uint32_t l = 0; l < graph.links.size(); ++l)
-    {
-        const auto& link = graph.links[l];
-        bool aHost = graph.nodes[link.a].kind == FabricGraph::HOST;
-        bool bHost = graph.nodes[link.b].kind == FabricGraph::HOST;
-        if (aHost || bHost)
-        {
-            uint32_t sw = aHost ? link.b : link.a;
-            local[sw].emplace_back(aHost ? link.bPort : link.aPort, l); // (switch port, link)
-            continue;
-        }
-        neighbours[link.a].emplace_back(link.b, link.aPort);
-        neighbours[link.b].emplace_back(link.a, link.bPort);
-        boost::add_edge(link.a, link.b, g);
-    }
-    uint32_t groups = 0;
-    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
-    {
-        if (!local[i].empty())
-        {
-            groupOf[i] = groups++;
-            std::sort(local[i].begin(), local[i].end());
-        }
-    }
+    // Groups: the switches NICs hang from (HostLinks); a NIC's index in its group follows its
+    // switch's port order.
+    const HostLinks hostLinks(graph);
     uint32_t hostBits = graph.groupHostBits;
     std::vector<std::vector<uint32_t>> localPorts(graph.nodes.size());
-    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
+    for (uint32_t g = 0; g < hostLinks.GetNGroups(); ++g)
     {
-        for (uint32_t k = 0; k < local[i].size(); ++k)
+        uint32_t sw = hostLinks.GetGroupSwitch(g);
+        for (uint32_t k = 0; k < hostLinks.GetNNics(sw); ++k)
         {
-            const auto& link = graph.links[local[i][k].second];
+            const auto& link = graph.links[hostLinks.GetNicLink(sw, k)];
             bool aHost = graph.nodes[link.a].kind == FabricGraph::HOST;
-            uint32_t address = FatTreeAddress::PREFIX | groupOf[i] << hostBits | k;
             fabric.GetNic(aHost ? link.a : link.b, aHost ? link.aPort : link.bPort)
-                ->SetFabricAddress(address);
-            localPorts[i].push_back(local[i][k].first);
+                ->SetFabricAddress(FatTreeAddress::PREFIX | g << hostBits | k);
+            localPorts[sw].push_back(aHost ? link.bPort : link.aPort);
+        }
+    }
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> neighbours(graph.nodes.size());
+    for (const auto& link : graph.links)
+    {
+        if (graph.nodes[link.a].kind == FabricGraph::SWITCH &&
+            graph.nodes[link.b].kind == FabricGraph::SWITCH)
+        {
+            neighbours[link.a].emplace_back(link.b, link.aPort);
+            neighbours[link.b].emplace_back(link.a, link.bPort);
         }
     }
 
-    // Next hops toward each group: the ports to neighbours one step closer to its switch, from
-    // a breadth-first search out of that switch.
+    // Next hops toward each group: the ports to neighbours one step closer to its switch. A
+    // switch keeps them only for the groups of its own component.
     std::vector<std::vector<uint32_t>> offsets(graph.nodes.size());
     std::vector<std::vector<uint32_t>> ports(graph.nodes.size());
-    std::vector<uint32_t> distance(graph.nodes.size());
-    for (uint32_t target = 0; target < graph.nodes.size(); ++target)
-    {
-        if (groupOf[target] == TableRouting::NO_GROUP)
-        {
-            continue;
-        }
-        std::fill(distance.begin(), distance.end(), UINT32_MAX);
-        distance[target] = 0;
-        boost::breadth_first_search(
-            g,
-            boost::vertex(target, g),
-            boost::visitor(boost::make_bfs_visitor(
-                boost::record_distances(distance.data(), boost::on_tree_edge()))));
-        for (uint32_t i = 0; i < graph.nodes.size(); ++i)
-        {
-            if (graph.nodes[i].kind != FabricGraph::SWITCH)
-            {
-                continue;
-            }
-            offsets[i].push_back(static_cast<uint32_t>(ports[i].size()));
-            if (i == target || distance[i] == UINT32_MAX)
-            {
-                continue;
-            }
-            for (auto [peer, port] : neighbours[i])
-            {
-                if (distance[peer] + 1 == distance[i])
-                {
-                    ports[i].push_back(port);
-                }
-            }
-        }
-    }
+    ForEachGroupDistances(graph,
+                          hostLinks,
+                          [&](uint32_t group, const std::vector<uint32_t>& distance) {
+                              for (uint32_t i = 0; i < graph.nodes.size(); ++i)
+                              {
+                                  if (distance[i] == UINT32_MAX)
+                                  {
+                                      continue; // hosts, and switches of other components
+                                  }
+                                  offsets[i].push_back(static_cast<uint32_t>(ports[i].size()));
+                                  for (auto [peer, port] : neighbours[i])
+                                  {
+                                      if (distance[peer] + 1 == distance[i])
+                                      {
+                                          ports[i].push_back(port);
+                                      }
+                                  }
+                              }
+                          });
     std::size_t next = 0;
     for (uint32_t i = 0; i < graph.nodes.size(); ++i)
     {
@@ -447,8 +412,9 @@ TopologyHelper::InstallRouting(const Fabric& fabric) const
         Ptr<TableRouting> routing = CreateObject<TableRouting>();
         routing->SetAttribute("LoadBalancer", PointerValue(MakeBalancer(fabric.nodes[i])));
         routing->SetTables(hostBits,
-                           groupOf[i],
+                           hostLinks.GetGroup(i),
                            std::move(localPorts[i]),
+                           hostLinks.GetReachableGroups(i).first,
                            std::move(offsets[i]),
                            std::move(ports[i]));
         fabric.switches[next++]->SetRouting(routing);

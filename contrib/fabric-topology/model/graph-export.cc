@@ -57,7 +57,7 @@ Dot(const std::string& text)
 /// The name of profile \p index of \p profiles, or "" if there is none.
 template <typename Profile>
 std::string
-ProfileName(const std::vector<const Profile*>& profiles, uint16_t index)
+ProfileName(const std::vector<std::shared_ptr<const Profile>>& profiles, uint16_t index)
 {
     return index < profiles.size() && profiles[index] ? profiles[index]->name : "";
 }

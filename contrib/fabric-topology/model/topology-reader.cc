@@ -962,7 +962,7 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
     if (!nics.empty())
     {
         os << "  nic:\n";
-        for (const NicProfile* p : nics)
+        for (const auto& p : nics)
         {
             std::vector<std::string> fields;
             os << "    " << Quote(p->name) << ": "
@@ -978,7 +978,7 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
     if (!switches.empty())
     {
         os << "  switch:\n";
-        for (const SwitchProfile* p : switches)
+        for (const auto& p : switches)
         {
             std::vector<std::string> fields{"ports: " + std::to_string(p->ports)};
             if (!p->ecn)
@@ -996,7 +996,7 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
     }
     auto links = sorted(graph.linkProfiles);
     os << (links.empty() ? "" : "  link:\n");
-    for (const LinkProfile* p : links)
+    for (const auto& p : links)
     {
         os << "    " << Quote(p->name) << ": {delay: " << fabric::FormatTime(p->delay);
         if (p->rateBps)
@@ -1009,7 +1009,7 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
     if (!hosts.empty())
     {
         os << "  host:\n";
-        for (const HostProfile* p : hosts)
+        for (const auto& p : hosts)
         {
             os << "    " << Quote(p->name) << ": {gpus: " << p->gpus << ", nics: " << p->nics
                << ", nic: " << Quote(p->nic);
@@ -1049,7 +1049,7 @@ WriteTopologyYaml(const FabricGraph& graph, const std::vector<std::string>& comm
     os << "links:\n";
     for (const auto& l : graph.links)
     {
-        const LinkProfile* p = graph.linkProfiles[l.profile];
+        const LinkProfile* p = graph.linkProfiles[l.profile].get();
         os << "  - {a: " << Quote(graph.nodes[l.a].name + ":" + std::to_string(l.aPort))
            << ", b: " << Quote(graph.nodes[l.b].name + ":" + std::to_string(l.bPort))
            << ", profile: " << Quote(p->name);

@@ -334,15 +334,16 @@ class Expander
     /// Plane \p number of those named spec.name, on NIC index \p nic of every server.
     bool GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic);
     void AddExplicitLinks();
-    void CheckConnectivity();
+    void CheckConnectivity(const HostLinks& links);
     /// Where node \p n was written, for problems found once the graph is complete.
     SourceMark NodeMark(uint32_t n) const;
-    void SetAddresses();
+    void SetAddresses(const HostLinks& links);
 
     const Topology& m_topology;
     std::vector<Diagnostic>& m_diagnostics;
     FabricGraph m_graph;
     std::map<std::string, uint16_t> m_hostIndex;
+    std::map<std::string, std::shared_ptr<const NicProfile>> m_nics; //!< host profiles share them
     std::map<std::string, uint16_t> m_switchIndex;
     std::map<std::string, uint16_t> m_linkIndex;
     uint64_t m_servers{0};
@@ -378,8 +379,13 @@ Expander::HostProfileIndex(const std::string& name, const SourceMark& at)
         return std::nullopt;
     }
     auto index = static_cast<uint16_t>(m_graph.hostProfiles.size());
-    m_graph.hostProfiles.push_back(&profile->second);
-    m_graph.nicProfiles.push_back(&nic->second);
+    m_graph.hostProfiles.push_back(std::make_shared<const HostProfile>(profile->second));
+    auto& shared = m_nics[nic->first];
+    if (!shared)
+    {
+        shared = std::make_shared<const NicProfile>(nic->second);
+    }
+    m_graph.nicProfiles.push_back(shared);
     m_hostIndex[name] = index;
     return index;
 }
@@ -398,7 +404,7 @@ Expander::SwitchProfileIndex(const std::string& name, const SourceMark& at)
         return std::nullopt;
     }
     auto index = static_cast<uint16_t>(m_graph.switchProfiles.size());
-    m_graph.switchProfiles.push_back(&profile->second);
+    m_graph.switchProfiles.push_back(std::make_shared<const SwitchProfile>(profile->second));
     m_switchIndex[name] = index;
     return index;
 }
@@ -418,7 +424,7 @@ Expander::LinkProfileIndex(const std::string& name, const SourceMark& at)
         return std::nullopt;
     }
     auto index = static_cast<uint16_t>(m_graph.linkProfiles.size());
-    m_graph.linkProfiles.push_back(&profile->second);
+    m_graph.linkProfiles.push_back(std::make_shared<const LinkProfile>(profile->second));
     m_linkIndex[key] = index;
     return index;
 }
@@ -438,7 +444,7 @@ Expander::AddNode(FabricGraph::Node node, const SourceMark& at)
 void
 Expander::AddLink(uint32_t a, uint32_t aPort, uint32_t b, uint32_t bPort, uint16_t profile)
 {
-    const LinkProfile* p = m_graph.linkProfiles[profile];
+    const LinkProfile* p = m_graph.linkProfiles[profile].get();
     uint64_t rate =
         p->rateBps ? p->rateBps : std::min(m_graph.GetPortRate(a), m_graph.GetPortRate(b));
     m_graph.links.push_back(FabricGraph::Link{a, b, aPort, bPort, profile, rate, p->delay});
@@ -466,7 +472,7 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
     {
         return false;
     }
-    const SwitchProfile* sp = m_graph.switchProfiles[*switchProfile];
+    const SwitchProfile* sp = m_graph.switchProfiles[*switchProfile].get();
     if (sp->ports < spec.shape.radix)
     {
         Error(spec.radixMark.line > 0 ? spec.radixMark : spec.mark,
@@ -478,7 +484,7 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
     if (m_servers > 0)
     {
         // Every server's NIC meets a leaf port: their rates must agree unless the cable sets it.
-        const LinkProfile* hostLink = m_graph.linkProfiles[*hostLinkProfile];
+        const LinkProfile* hostLink = m_graph.linkProfiles[*hostLinkProfile].get();
         uint64_t nicRate = m_graph.GetPortRate(0);
         bool fits = hostLink->rateBps ? hostLink->rateBps <= std::min(nicRate, sp->rateBps)
                                       : nicRate == sp->rateBps;
@@ -497,7 +503,7 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
     }
 
     // Switch-to-switch cables may slow the ports down, not speed them up.
-    const LinkProfile* switchLink = m_graph.linkProfiles[*linkProfile];
+    const LinkProfile* switchLink = m_graph.linkProfiles[*linkProfile].get();
     if (switchLink->rateBps > sp->rateBps)
     {
         Error(spec.mark,
@@ -573,12 +579,42 @@ Expander::GeneratePlane(const PlaneSpec& spec, uint32_t number, uint32_t nic)
     return true;
 }
 
+/// The ports of a node that links took; the lowest free one in amortized O(1).
+class PortsInUse
+{
+  public:
+    void Take(uint32_t port)
+    {
+        m_taken.resize(std::max<std::size_t>(m_taken.size(), port + 1));
+        m_taken[port] = true;
+        // Ports are only ever taken, so the lowest free one only moves up.
+        while (m_firstFree < m_taken.size() && m_taken[m_firstFree])
+        {
+            ++m_firstFree;
+        }
+    }
+
+    bool IsTaken(uint32_t port) const
+    {
+        return port < m_taken.size() && m_taken[port];
+    }
+
+    uint32_t FirstFree() const
+    {
+        return m_firstFree;
+    }
+
+  private:
+    std::vector<bool> m_taken;
+    uint32_t m_firstFree{0};
+};
+
 void
 Expander::AddExplicitLinks()
 {
     // Ports in use, for the nodes explicit links touch: those generated links took, found in
     // one pass over them, and those explicit links take as they are added.
-    std::unordered_map<uint32_t, std::vector<bool>> used;
+    std::unordered_map<uint32_t, PortsInUse> used;
     for (const LinkSpec& spec : m_topology.links)
     {
         for (const std::string* text : {&spec.a, &spec.b})
@@ -600,14 +636,10 @@ Expander::AddExplicitLinks()
         {
             if (auto it = used.find(end); it != used.end())
             {
-                it->second.resize(std::max<std::size_t>(it->second.size(), port + 1));
-                it->second[port] = true;
+                it->second.Take(port);
             }
         }
     }
-    auto usedPorts = [&](uint32_t node) -> std::vector<bool>& {
-        return used[node];
-    };
     auto capacity = [&](uint32_t node) {
         const FabricGraph::Node& n = m_graph.nodes[node];
         return n.kind == FabricGraph::HOST ? n.ports : m_graph.switchProfiles[n.profile]->ports;
@@ -660,13 +692,12 @@ Expander::AddExplicitLinks()
         }
         for (int e = 0; e < 2; ++e)
         {
-            std::vector<bool>& inUse = usedPorts(ends[e]);
+            const PortsInUse& inUse = used[ends[e]];
             uint32_t cap = capacity(ends[e]);
             const char* what = m_graph.nodes[ends[e]].kind == FabricGraph::HOST ? "NIC" : "port";
             if (!ports[e])
             {
-                auto firstFree = std::find(inUse.begin(), inUse.end(), false);
-                ports[e] = static_cast<uint32_t>(firstFree - inUse.begin());
+                ports[e] = inUse.FirstFree();
                 if (*ports[e] >= cap)
                 {
                     Error(*marks[e],
@@ -682,7 +713,7 @@ Expander::AddExplicitLinks()
                           " (valid: " + (cap == 1 ? "0" : "0.." + std::to_string(cap - 1)) + ")");
                 ok = false;
             }
-            else if (*ports[e] < inUse.size() && inUse[*ports[e]])
+            else if (inUse.IsTaken(*ports[e]))
             {
                 Error(*marks[e],
                       what + std::string(" ") + std::to_string(*ports[e]) + " of '" + names[e] +
@@ -697,16 +728,14 @@ Expander::AddExplicitLinks()
         // Only a link that is built takes its ports.
         for (int e = 0; e < 2; ++e)
         {
-            std::vector<bool>& inUse = usedPorts(ends[e]);
-            inUse.resize(std::max<std::size_t>(inUse.size(), *ports[e] + 1));
-            inUse[*ports[e]] = true;
+            used[ends[e]].Take(*ports[e]);
             FabricGraph::Node& n = m_graph.nodes[ends[e]];
             if (n.kind == FabricGraph::SWITCH)
             {
                 n.ports = std::max(n.ports, *ports[e] + 1);
             }
         }
-        const LinkProfile* lp = m_graph.linkProfiles[*profile];
+        const LinkProfile* lp = m_graph.linkProfiles[*profile].get();
         uint64_t rate = spec.rateBps ? spec.rateBps : lp->rateBps;
         uint64_t rateA = m_graph.GetPortRate(ends[0]);
         uint64_t rateB = m_graph.GetPortRate(ends[1]);
@@ -738,23 +767,18 @@ Expander::AddExplicitLinks()
 }
 
 void
-Expander::CheckConnectivity()
+Expander::CheckConnectivity(const HostLinks& links)
 {
     // Each host must share a switch component with every other host, which holds when all
     // hosts reach the largest host-holding component.
-    std::vector<uint32_t> component = SwitchComponents(m_graph);
-    std::vector<std::vector<uint32_t>> attached(m_graph.nodes.size()); // host -> switches
-    for (const auto& link : m_graph.links)
-    {
-        bool aHost = m_graph.nodes[link.a].kind == FabricGraph::HOST;
-        bool bHost = m_graph.nodes[link.b].kind == FabricGraph::HOST;
-        if (aHost != bHost)
+    auto linked = [&](uint32_t host, auto&& onSwitch) {
+        for (uint32_t nic = 0; nic < m_graph.nodes[host].ports; ++nic)
         {
-            attached[aHost ? link.a : link.b].push_back(aHost ? link.b : link.a);
+            if (uint32_t sw = links.GetSwitch(host, nic); sw != FabricGraph::NONE)
+            {
+                onSwitch(links.GetComponent(sw));
+            }
         }
-    }
-    auto root = [&](uint32_t sw) {
-        return component[sw];
     };
     std::vector<uint64_t> hostsIn(m_graph.nodes.size(), 0);
     std::vector<uint32_t> seenBy(m_graph.nodes.size(), FabricGraph::NONE);
@@ -767,18 +791,18 @@ Expander::CheckConnectivity()
             continue;
         }
         ++hosts;
-        if (attached[n].empty() && ++unlinked <= MAX_REPEATS)
+        bool any = false;
+        linked(n, [&](uint32_t component) {
+            any = true;
+            if (seenBy[component] != n) // count each host once per component
+            {
+                seenBy[component] = n;
+                ++hostsIn[component];
+            }
+        });
+        if (!any && ++unlinked <= MAX_REPEATS)
         {
             Error(NodeMark(n), "host '" + m_graph.nodes[n].name + "' has no links");
-        }
-        for (uint32_t sw : attached[n])
-        {
-            uint32_t r = root(sw);
-            if (seenBy[r] != n) // count each host once per component
-            {
-                seenBy[r] = n;
-                ++hostsIn[r];
-            }
         }
     }
     if (unlinked > MAX_REPEATS)
@@ -795,11 +819,13 @@ Expander::CheckConnectivity()
     std::size_t cut = 0;
     for (uint32_t n = 0; n < m_graph.nodes.size(); ++n)
     {
-        if (m_graph.nodes[n].kind == FabricGraph::HOST &&
-            std::none_of(attached[n].begin(),
-                         attached[n].end(),
-                         [&](uint32_t sw) { return root(sw) == biggest; }) &&
-            ++cut <= MAX_REPEATS)
+        if (m_graph.nodes[n].kind != FabricGraph::HOST)
+        {
+            continue;
+        }
+        bool reaches = false;
+        linked(n, [&](uint32_t component) { reaches = reaches || component == biggest; });
+        if (!reaches && ++cut <= MAX_REPEATS)
         {
             Error(NodeMark(n),
                   "host '" + m_graph.nodes[n].name + "' is disconnected: no switch path to the " +
@@ -823,24 +849,13 @@ Expander::NodeMark(uint32_t n) const
 }
 
 void
-Expander::SetAddresses()
+Expander::SetAddresses(const HostLinks& links)
 {
     if (!m_graph.algorithmic)
     {
         // Groups are the switches NICs hang from; an address holds a group and an index in it.
-        std::vector<uint32_t> nicsOn(m_graph.nodes.size(), 0);
-        for (const auto& link : m_graph.links)
-        {
-            bool aHost = m_graph.nodes[link.a].kind == FabricGraph::HOST;
-            bool bHost = m_graph.nodes[link.b].kind == FabricGraph::HOST;
-            if (aHost != bHost)
-            {
-                ++nicsOn[aHost ? link.b : link.a];
-            }
-        }
-        uint64_t groups =
-            std::count_if(nicsOn.begin(), nicsOn.end(), [](uint32_t n) { return n > 0; });
-        uint32_t widest = *std::max_element(nicsOn.begin(), nicsOn.end());
+        uint64_t groups = links.GetNGroups();
+        uint32_t widest = links.GetWidestGroup();
         m_graph.groupHostBits = BitsFor(widest);
         uint32_t bits = m_graph.groupHostBits + BitsFor(groups);
         if (bits > FatTreeAddress::ADDRESS_BITS)
@@ -895,7 +910,7 @@ Expander::Run()
         {
             return m_graph;
         }
-        const HostProfile* hp = m_graph.hostProfiles[*profile];
+        const HostProfile* hp = m_graph.hostProfiles[*profile].get();
         if (m_totalPlanes != hp->nics && !m_topology.planes.empty())
         {
             Error(m_topology.planes.front().mark,
@@ -958,8 +973,9 @@ Expander::Run()
     AddExplicitLinks();
     if (m_diagnostics.empty())
     {
-        CheckConnectivity();
-        SetAddresses();
+        const HostLinks links(m_graph);
+        CheckConnectivity(links);
+        SetAddresses(links);
     }
     return std::move(m_graph);
 }
@@ -1017,6 +1033,193 @@ SwitchComponents(const FabricGraph& graph)
     return component;
 }
 
+HostLinks::HostLinks(const FabricGraph& graph)
+    : m_component(SwitchComponents(graph)),
+      m_firstNic(graph.nodes.size() + 1, 0),
+      m_firstDown(graph.nodes.size() + 1, 0),
+      m_group(graph.nodes.size(), FabricGraph::NONE),
+      m_componentGroups(graph.nodes.size(), {0, 0})
+{
+    const auto& nodes = graph.nodes;
+    for (uint32_t n = 0; n < nodes.size(); ++n)
+    {
+        m_firstNic[n + 1] =
+            m_firstNic[n] + (nodes[n].kind == FabricGraph::HOST ? nodes[n].ports : 0);
+    }
+    m_nicSwitch.assign(m_firstNic.back(), FabricGraph::NONE);
+    // Counting sort of the host links by switch, then each switch's by port.
+    auto hostEnd = [&](const FabricGraph::Link& link) {
+        return nodes[link.a].kind == FabricGraph::HOST;
+    };
+    for (const auto& link : graph.links)
+    {
+        if (nodes[link.a].kind != nodes[link.b].kind)
+        {
+            ++m_firstDown[(hostEnd(link) ? link.b : link.a) + 1];
+        }
+    }
+    std::partial_sum(m_firstDown.begin(), m_firstDown.end(), m_firstDown.begin());
+    m_down.resize(m_firstDown.back());
+    std::vector<uint32_t> fill(m_firstDown.begin(), m_firstDown.end() - 1);
+    for (uint32_t l = 0; l < graph.links.size(); ++l)
+    {
+        const auto& link = graph.links[l];
+        if (nodes[link.a].kind == nodes[link.b].kind)
+        {
+            continue;
+        }
+        bool aHost = hostEnd(link);
+        uint32_t host = aHost ? link.a : link.b;
+        uint32_t sw = aHost ? link.b : link.a;
+        m_nicSwitch[m_firstNic[host] + (aHost ? link.aPort : link.bPort)] = sw;
+        m_down[fill[sw]++] = l;
+    }
+    auto switchPort = [&](uint32_t l) {
+        const auto& link = graph.links[l];
+        return hostEnd(link) ? link.bPort : link.aPort;
+    };
+    std::vector<uint32_t> holders;
+    for (uint32_t n = 0; n < nodes.size(); ++n)
+    {
+        if (m_firstDown[n] != m_firstDown[n + 1])
+        {
+            std::sort(m_down.begin() + m_firstDown[n],
+                      m_down.begin() + m_firstDown[n + 1],
+                      [&](uint32_t x, uint32_t y) { return switchPort(x) < switchPort(y); });
+            holders.push_back(n);
+        }
+    }
+    std::stable_sort(holders.begin(), holders.end(), [&](uint32_t x, uint32_t y) {
+        return m_component[x] < m_component[y];
+    });
+    m_groupSwitch = holders;
+    for (uint32_t g = 0; g < holders.size(); ++g)
+    {
+        m_group[holders[g]] = g;
+        auto& range = m_componentGroups[m_component[holders[g]]];
+        range = {range.first == range.second ? g : range.first, g + 1};
+    }
+}
+
+uint32_t
+HostLinks::GetSwitch(uint32_t host, uint32_t nic) const
+{
+    return m_nicSwitch[m_firstNic[host] + nic];
+}
+
+uint32_t
+HostLinks::GetNNics(uint32_t sw) const
+{
+    return m_firstDown[sw + 1] - m_firstDown[sw];
+}
+
+uint32_t
+HostLinks::GetNicLink(uint32_t sw, uint32_t k) const
+{
+    return m_down[m_firstDown[sw] + k];
+}
+
+uint32_t
+HostLinks::GetComponent(uint32_t n) const
+{
+    return m_component[n];
+}
+
+uint32_t
+HostLinks::GetGroup(uint32_t sw) const
+{
+    return m_group[sw];
+}
+
+uint32_t
+HostLinks::GetNGroups() const
+{
+    return static_cast<uint32_t>(m_groupSwitch.size());
+}
+
+uint32_t
+HostLinks::GetGroupSwitch(uint32_t g) const
+{
+    return m_groupSwitch[g];
+}
+
+std::pair<uint32_t, uint32_t>
+HostLinks::GetReachableGroups(uint32_t sw) const
+{
+    return m_componentGroups[m_component[sw]];
+}
+
+uint32_t
+HostLinks::GetWidestGroup() const
+{
+    uint32_t widest = 0;
+    for (uint32_t sw : m_groupSwitch)
+    {
+        widest = std::max(widest, GetNNics(sw));
+    }
+    return widest;
+}
+
+void
+ForEachGroupDistances(
+    const FabricGraph& graph,
+    const HostLinks& hostLinks,
+    const std::function<void(uint32_t group, const std::vector<uint32_t>& distance)>& visit)
+{
+    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+    Graph g(graph.nodes.size());
+    for (const auto& link : graph.links)
+    {
+        if (graph.nodes[link.a].kind == FabricGraph::SWITCH &&
+            graph.nodes[link.b].kind == FabricGraph::SWITCH)
+        {
+            boost::add_edge(link.a, link.b, g);
+        }
+    }
+    std::vector<uint32_t> distance(graph.nodes.size());
+    for (uint32_t group = 0; group < hostLinks.GetNGroups(); ++group)
+    {
+        uint32_t source = hostLinks.GetGroupSwitch(group);
+        std::fill(distance.begin(), distance.end(), UINT32_MAX);
+        distance[source] = 0;
+        boost::breadth_first_search(
+            g,
+            boost::vertex(source, g),
+            boost::visitor(boost::make_bfs_visitor(
+                boost::record_distances(distance.data(), boost::on_tree_edge()))));
+        visit(group, distance);
+    }
+}
+
+uint32_t
+GetDiameter(const FabricGraph& graph)
+{
+    uint32_t longest = 0;
+    if (graph.algorithmic)
+    {
+        for (const auto& shape : graph.planeShapes)
+        {
+            // Up to the highest tier the hosts need and down again.
+            uint32_t tiers = shape.GetPods() > 1 ? 3 : shape.GetLeaves() > 1 ? 2 : 1;
+            longest = std::max(longest, 2 * tiers);
+        }
+        return longest;
+    }
+    // Between the switches hosts hang from, plus the two host links.
+    const HostLinks hostLinks(graph);
+    ForEachGroupDistances(graph, hostLinks, [&](uint32_t, const std::vector<uint32_t>& distance) {
+        for (uint32_t g = 0; g < hostLinks.GetNGroups(); ++g)
+        {
+            uint32_t d = distance[hostLinks.GetGroupSwitch(g)];
+            if (d != UINT32_MAX)
+            {
+                longest = std::max(longest, d);
+            }
+        }
+    });
+    return longest + 2;
+}
+
 FabricGraph
 ExpandTopology(const Topology& topology, std::vector<Diagnostic>& diagnostics)
 {
@@ -1029,53 +1232,6 @@ ExpandTopology(const Topology& topology, std::vector<Diagnostic>& diagnostics)
 
 namespace
 {
-/// Longest shortest path between hosts, in links: BFS over the switch graph from every switch
-/// that has hosts (Boost.Graph), plus the two host links.
-uint32_t
-GraphDiameter(const FabricGraph& graph)
-{
-    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
-    Graph g(graph.nodes.size());
-    std::vector<bool> hasHosts(graph.nodes.size(), false);
-    for (const auto& link : graph.links)
-    {
-        bool aHost = graph.nodes[link.a].kind == FabricGraph::HOST;
-        bool bHost = graph.nodes[link.b].kind == FabricGraph::HOST;
-        if (!aHost && !bHost)
-        {
-            boost::add_edge(link.a, link.b, g);
-        }
-        else
-        {
-            hasHosts[aHost ? link.b : link.a] = true;
-        }
-    }
-    uint32_t longest = 0;
-    std::vector<uint32_t> distance(graph.nodes.size());
-    for (uint32_t source = 0; source < graph.nodes.size(); ++source)
-    {
-        if (!hasHosts[source])
-        {
-            continue;
-        }
-        std::fill(distance.begin(), distance.end(), UINT32_MAX);
-        distance[source] = 0;
-        boost::breadth_first_search(
-            g,
-            boost::vertex(source, g),
-            boost::visitor(boost::make_bfs_visitor(
-                boost::record_distances(distance.data(), boost::on_tree_edge()))));
-        for (uint32_t n = 0; n < graph.nodes.size(); ++n)
-        {
-            if (hasHosts[n] && distance[n] != UINT32_MAX)
-            {
-                longest = std::max(longest, distance[n]);
-            }
-        }
-    }
-    return longest + 2;
-}
-
 /// "rail3 leaf" or "explicit".
 std::string
 TierLabel(const FabricGraph& graph, const FabricGraph::Node& node)
@@ -1147,14 +1303,7 @@ SummarizeTopology(const FabricGraph& graph)
             uint64_t rate = graph.nicProfiles.empty() ? 0 : graph.nicProfiles[0]->rateBps;
             info.bisectionBps += double(hosts) * rate / 2 / shape.GetOversubscription();
             info.oversubscription = std::max(info.oversubscription, shape.GetOversubscription());
-            // Up to the highest tier the hosts need and down again.
-            uint32_t tiers = shape.GetPods() > 1 ? 3 : shape.GetLeaves() > 1 ? 2 : 1;
-            info.diameter = std::max(info.diameter, 2 * tiers);
         }
-    }
-    else
-    {
-        info.diameter = GraphDiameter(graph);
     }
     info.memoryBytes =
         info.ports * ModelFootprint::PER_PORT + info.switches * ModelFootprint::PER_SWITCH +

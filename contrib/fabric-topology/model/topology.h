@@ -11,7 +11,9 @@
 #include "ns3/nstime.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -255,10 +257,12 @@ struct FabricGraph
     };
 
     std::string name;
-    std::vector<const HostProfile*> hostProfiles;
-    std::vector<const NicProfile*> nicProfiles; //!< the NIC profile of each host profile
-    std::vector<const SwitchProfile*> switchProfiles;
-    std::vector<const LinkProfile*> linkProfiles;
+    // The profiles nodes and links use, shared by copies of the graph: a graph outlives the
+    // Topology it was expanded from.
+    std::vector<std::shared_ptr<const HostProfile>> hostProfiles;
+    std::vector<std::shared_ptr<const NicProfile>> nicProfiles; //!< of each host profile
+    std::vector<std::shared_ptr<const SwitchProfile>> switchProfiles;
+    std::vector<std::shared_ptr<const LinkProfile>> linkProfiles;
     std::vector<Node> nodes;
     std::vector<Link> links;
     std::vector<FatTreeShape> planeShapes; //!< per generated plane
@@ -302,6 +306,65 @@ bool SplitEndpoint(const std::string& text, std::string& name, std::optional<uin
 /// component that names it; NONE for hosts.
 std::vector<uint32_t> SwitchComponents(const FabricGraph& graph);
 
+/**
+ * \ingroup fabric-topology
+ * \brief The links between hosts and switches indexed from both ends, and the switches NICs hang
+ *        from numbered as groups: what connectivity checks, table routing, addresses and flow
+ *        planning share. O(nodes + links) to build.
+ *
+ * Groups are numbered component by component (SwitchComponents), in node order within one, so
+ * the groups a switch can reach form one range.
+ */
+class HostLinks
+{
+  public:
+    explicit HostLinks(const FabricGraph& graph);
+
+    /// The switch NIC \p nic of \p host hangs from; NONE if the NIC has no link.
+    uint32_t GetSwitch(uint32_t host, uint32_t nic) const;
+    /// The number of NICs that hang from switch \p sw.
+    uint32_t GetNNics(uint32_t sw) const;
+    /// The link to the \p k th NIC of switch \p sw, in the switch's port order.
+    uint32_t GetNicLink(uint32_t sw, uint32_t k) const;
+    /// The switch component of node \p n (SwitchComponents); NONE for hosts.
+    uint32_t GetComponent(uint32_t n) const;
+
+    /// The group of switch \p sw; NONE if no NIC hangs from it.
+    uint32_t GetGroup(uint32_t sw) const;
+    uint32_t GetNGroups() const;
+    /// The switch of group \p g.
+    uint32_t GetGroupSwitch(uint32_t g) const;
+    /// The groups switch \p sw can reach: [first, end).
+    std::pair<uint32_t, uint32_t> GetReachableGroups(uint32_t sw) const;
+    /// The most NICs on one switch.
+    uint32_t GetWidestGroup() const;
+
+  private:
+    std::vector<uint32_t> m_component;
+    std::vector<uint32_t> m_firstNic; //!< per node: its first slot in m_nicSwitch
+    std::vector<uint32_t> m_nicSwitch;
+    std::vector<uint32_t> m_firstDown; //!< per node: its links are m_down[first[n] .. first[n+1])
+    std::vector<uint32_t> m_down;
+    std::vector<uint32_t> m_group;
+    std::vector<uint32_t> m_groupSwitch;
+    std::vector<std::pair<uint32_t, uint32_t>> m_componentGroups; //!< per component root
+};
+
+/**
+ * \brief Breadth-first searches (Boost.Graph) over the switches out of each group's switch, in
+ *        group order: shortest paths toward hosts, for diameters and routing tables.
+ * \param visit called with each group and every node's distance in links from its switch
+ *        (UINT32_MAX where unreachable; hosts are never reached)
+ */
+void ForEachGroupDistances(
+    const FabricGraph& graph,
+    const HostLinks& hostLinks,
+    const std::function<void(uint32_t group, const std::vector<uint32_t>& distance)>& visit);
+
+/// Links on the longest shortest host-to-host path: from the generators' shapes when the graph
+/// is algorithmic, else one search per group (O(groups x links)).
+uint32_t GetDiameter(const FabricGraph& graph);
+
 /// Counts and properties `nsfab info` reports.
 struct TopologyInfo
 {
@@ -317,11 +380,10 @@ struct TopologyInfo
     std::vector<std::pair<std::string, uint64_t>> linksByTier;
     double bisectionBps{0}; //!< summed over planes
     double oversubscription{1};
-    uint32_t diameter{0}; //!< links on the longest shortest host-to-host path
     uint64_t memoryBytes{0};
 };
 
-/// Summarize \p graph; linear in its size.
+/// Summarize \p graph; linear in its size (the diameter is GetDiameter's).
 TopologyInfo SummarizeTopology(const FabricGraph& graph);
 
 /// Measured memory of the built model (scripts/bench prints estimate and measurement side by

@@ -54,8 +54,8 @@ HpccCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
 {
     CongestionControl::Init(lineRate, mtu);
     NS_ABORT_MSG_UNLESS(RoceHeader::IsIntRate(lineRate),
-                        "HPCC needs link rates that in-band telemetry can name, not " << lineRate
-                                                                                      << " bit/s");
+                        "HPCC needs link rates that in-band telemetry can name ("
+                            << RoceHeader::DescribeIntRates() << "), not " << lineRate << " bit/s");
     m_rttSeconds = m_baseRtt.GetSeconds();
     m_maxWindow = LineBytes(m_baseRtt);
     m_wai = m_maxWindow * double(m_rateAi.GetBitRate()) / double(lineRate);
