@@ -47,9 +47,33 @@ function(build_exec)
   endif()
 endfunction()
 
+# Out of tree, every module example is also a CTest test (label "example"): run with no
+# arguments from its build folder, it must exit with status 0 and print a result beside its
+# expectation ("... (expected ...)"); the examples exit with status 1 when the two disagree.
+# This script runs one example that way (cmake -DPROGRAM=<example> -P run-example.cmake).
+set(NSFAB_RUN_EXAMPLE ${CMAKE_BINARY_DIR}/cmake/run-example.cmake)
+file(WRITE ${NSFAB_RUN_EXAMPLE} [=[
+execute_process(COMMAND "${PROGRAM}" RESULT_VARIABLE status OUTPUT_VARIABLE output
+                ERROR_VARIABLE output)
+message("${output}")
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} exited with status ${status}")
+endif()
+if(NOT output MATCHES "\\(expected ")
+  message(FATAL_ERROR "${PROGRAM} printed no result beside its expectation ('(expected ...')")
+endif()
+]=])
+
 function(build_lib_example)
-  cmake_parse_arguments(BLIBEX "" "NAME" "SOURCE_FILES;HEADER_FILES;LIBRARIES_TO_LINK" ${ARGN})
+  cmake_parse_arguments(BLIBEX "IGNORE_PCH" "NAME" "SOURCE_FILES;HEADER_FILES;LIBRARIES_TO_LINK"
+                        ${ARGN})
   build_exec(EXECNAME ${BLIBEX_NAME} SOURCE_FILES ${BLIBEX_SOURCE_FILES}
              LIBRARIES_TO_LINK ${lib${BLIB_LIBNAME}} ${BLIBEX_LIBRARIES_TO_LINK}
              EXECUTABLE_DIRECTORY_PATH ${CMAKE_BINARY_DIR}/examples)
+  if(NSFAB_TESTS)
+    add_test(NAME ${BLIBEX_NAME}
+             COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${BLIBEX_NAME}> -P ${NSFAB_RUN_EXAMPLE}
+             WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set_tests_properties(${BLIBEX_NAME} PROPERTIES LABELS example TIMEOUT 300)
+  endif()
 endfunction()

@@ -52,6 +52,21 @@ const char* SMALL = "topology: {fabric: {planes: [{generator: leaf-spine, radix:
                     "1MiB}\n";
 } // namespace
 
+TEST_F(NsfabCli, ProgressGoesToStandardErrorUnlessQuiet)
+{
+    // Not a terminal here: plain lines, the last one at 100 % with the run's wall time.
+    std::string scenario = Write("ok.yaml", SMALL);
+    Outcome o = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run " + scenario + " --out " +
+                                       m_dir + "/a 2>&1 >/dev/null");
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_NE(o.output.find("progress: 100.0% (sim "), std::string::npos) << o.output;
+    EXPECT_EQ(o.output.find('\r'), std::string::npos) << "no bar redraws without a terminal";
+    o = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + scenario + " --out " +
+                               m_dir + "/b 2>&1 >/dev/null");
+    ASSERT_EQ(o.status, 0) << o.output;
+    EXPECT_EQ(o.output, "");
+}
+
 TEST_F(NsfabCli, RunWritesSummaryJson)
 {
     std::string scenario = Write("ok.yaml", SMALL);

@@ -225,3 +225,11 @@ TEST(IntHop, DeltasSurviveTheWrapOfTheirFields)
     EXPECT_EQ(IntHop::TxBytesDelta(h.GetIntHop(0), h.GetIntHop(1)), 1920u);
     EXPECT_EQ(IntHop::TimeDelta(h.GetIntHop(0), h.GetIntHop(1)), 25u);
 }
+
+TEST(RoceHeader, DataPacketSizeIsHeadersPaddedPayloadAndIcrc)
+{
+    // Ethernet 14 + IPv4 20 + UDP 8 + BTH 12, the payload padded to 4 bytes, ICRC 4.
+    EXPECT_EQ(RoceHeader::GetDataPacketSize(4096), 14 + 20 + 8 + 12 + 4096 + 4u);
+    EXPECT_EQ(RoceHeader::GetDataPacketSize(1), 14 + 20 + 8 + 12 + 4 + 4u);
+    EXPECT_EQ(RoceHeader::GetDataPacketSize(1022), 14 + 20 + 8 + 12 + 1024 + 4u);
+}

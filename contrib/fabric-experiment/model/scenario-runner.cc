@@ -7,8 +7,7 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/fabric-pcap.h"
-#include "ns3/nvlink-domain.h"
-#include "ns3/rdma-helper.h"
+#include "ns3/gpu-transport.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -22,89 +21,49 @@ namespace ns3
 
 namespace
 {
+/// One flow's record and the count of flows still running.
 struct FlowTracker
 {
-    uint32_t* pending; //!< flows not yet complete
+    uint32_t* pending;
     FlowResult* flow;
-    bool sent;
-    bool received;
 };
 
 void
-FinishFlow(FlowTracker* t)
+OnArrived(FlowTracker* t, const Delivery& d)
 {
-    if (t->sent && t->received)
+    t->flow->receiverStart = d.firstByte;
+    t->flow->receiverEnd = d.arrived;
+}
+
+/// The sender learnt that the last byte arrived: the flow is complete.
+void
+OnAcked(FlowTracker* t, const Delivery& d)
+{
+    t->flow->senderEnd = d.acked;
+    t->flow->completed = true;
+    if (--*t->pending == 0)
     {
-        t->flow->completed = true;
-        if (--*t->pending == 0)
-        {
-            Simulator::Stop();
-        }
+        Simulator::Stop();
     }
 }
 
 void
-OnSendComplete(FlowTracker* t, const RdmaCompletion& c)
+StartFlow(Ptr<GpuTransport> transport, const FlowSpec* spec, uint32_t id, FlowTracker* t)
 {
-    t->flow->senderEnd = c.end;
-    t->sent = true;
-    FinishFlow(t);
-}
-
-void
-OnRecvComplete(FlowTracker* t, const RdmaCompletion& c)
-{
-    t->flow->receiverStart = c.start;
-    t->flow->receiverEnd = c.end;
-    t->received = true;
-    FinishFlow(t);
-}
-
-void
-PostSend(Ptr<RdmaQueuePair> sender, uint64_t bytes)
-{
-    sender->PostSend(bytes);
-}
-
-/// The whole flow has crossed NVLink: nothing to acknowledge.
-void
-OnNvlinkComplete(FlowTracker* t)
-{
-    t->flow->senderEnd = Simulator::Now();
-    t->flow->receiverEnd = Simulator::Now();
-    t->sent = true;
-    t->received = true;
-    FinishFlow(t);
-}
-
-/// Flow \p t crosses NVLink alone, from GPU \p src to GPU \p dst.
-void
-StartNvlinkFlow(Ptr<NvlinkDomain> nvlink,
-                uint32_t src,
-                uint32_t dst,
-                uint64_t bytes,
-                FlowTracker* t)
-{
-    NvlinkDomain::Timing timing =
-        nvlink->Transfer(src, dst, bytes, MakeBoundCallback(&OnNvlinkComplete, t));
-    t->flow->receiverStart = timing.firstByte;
-}
-
-/// Flow of \p bytes reaches the GPU of the NIC that sends it into the fabric over NVLink
-/// first; then that NIC's queue pair sends it.
-void
-StartRelayedFlow(Ptr<NvlinkDomain> nvlink,
-                 uint32_t src,
-                 uint32_t relay,
-                 uint64_t bytes,
-                 Ptr<RdmaQueuePair> sender)
-{
-    nvlink->Transfer(src, relay, bytes, MakeBoundCallback(&PostSend, sender, bytes));
+    // Each flow has queue pairs of its own: a channel per flow.
+    transport->SendBetweenNics(spec->srcNode,
+                               spec->srcNic,
+                               spec->dstNode,
+                               spec->dstNic,
+                               spec->bytes,
+                               id,
+                               MakeBoundCallback(&OnArrived, t),
+                               MakeBoundCallback(&OnAcked, t));
 }
 } // namespace
 
 RunResult
-RunScenario(const Scenario& s, const std::string& pcapDir)
+RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* progress)
 {
     NS_ABORT_MSG_IF(!s.pcap.empty() && pcapDir.empty(), "RunScenario: captures need a folder");
     RngSeedManager::SetSeed(s.seed);
@@ -133,46 +92,17 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     // Fixed streams: the switches' random draws (ECN marking) depend only on the seed.
     fabric.AssignStreams(0);
 
+    Ptr<GpuTransport> transport = CreateObject<GpuTransport>();
+    transport->SetFabric(fabric);
     RunResult result;
     result.flows.resize(s.flows.size());
     uint32_t pending = static_cast<uint32_t>(s.flows.size());
     std::vector<FlowTracker> trackers(s.flows.size());
-    for (std::size_t i = 0; i < s.flows.size(); ++i)
+    for (uint32_t i = 0; i < s.flows.size(); ++i)
     {
-        const FlowSpec& spec = s.flows[i];
-        trackers[i] = FlowTracker{&pending, &result.flows[i], false, false};
-        result.flows[i].start = spec.start;
-        uint32_t srcGpu = fabric.GetGpuOfNic(spec.srcNode, spec.srcNic);
-        if (spec.fabricNic == FabricGraph::NONE)
-        {
-            Simulator::Schedule(spec.start,
-                                &StartNvlinkFlow,
-                                fabric.GetNvlink(spec.srcNode),
-                                srcGpu,
-                                fabric.GetGpuOfNic(spec.dstNode, spec.dstNic),
-                                spec.bytes,
-                                &trackers[i]);
-            continue;
-        }
-        auto [sender, receiver] = RdmaHelper::Connect(fabric.GetNic(spec.srcNode, spec.fabricNic),
-                                                      fabric.GetNic(spec.dstNode, spec.dstNic));
-        sender->TraceConnectWithoutContext("SendComplete",
-                                           MakeBoundCallback(&OnSendComplete, &trackers[i]));
-        receiver->TraceConnectWithoutContext("RecvComplete",
-                                             MakeBoundCallback(&OnRecvComplete, &trackers[i]));
-        uint32_t fabricGpu = fabric.GetGpuOfNic(spec.srcNode, spec.fabricNic);
-        if (fabricGpu == srcGpu) // the GPU's own NIC
-        {
-            Simulator::Schedule(spec.start, &PostSend, sender, spec.bytes);
-            continue;
-        }
-        Simulator::Schedule(spec.start,
-                            &StartRelayedFlow,
-                            fabric.GetNvlink(spec.srcNode),
-                            srcGpu,
-                            fabricGpu,
-                            spec.bytes,
-                            sender);
+        trackers[i] = FlowTracker{&pending, &result.flows[i]};
+        result.flows[i].start = s.flows[i].start;
+        Simulator::Schedule(s.flows[i].start, &StartFlow, transport, &s.flows[i], i, &trackers[i]);
     }
     for (const auto& name : s.pcap)
     {
@@ -185,12 +115,24 @@ RunScenario(const Scenario& s, const std::string& pcapDir)
     }
 
     Simulator::Stop(s.stop);
+    if (progress)
+    {
+        // Work done: the share of flows that have completed.
+        progress->Start(s.stop, [&result, total = s.flows.size()]() {
+            return double(result.GetCompleted()) / double(total);
+        });
+    }
     auto wallStart = std::chrono::steady_clock::now();
     Simulator::Run();
     result.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     result.simTime = Simulator::Now();
     result.events = Simulator::GetEventCount();
+    if (progress)
+    {
+        progress->Finish();
+        result.events -= progress->GetOwnEvents();
+    }
 
     result.nicFrames = fabric.GetNicTxFrames();
     result.packetHops = fabric.GetTxFrames();

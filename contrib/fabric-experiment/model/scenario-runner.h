@@ -4,6 +4,7 @@
 #ifndef SCENARIO_RUNNER_H
 #define SCENARIO_RUNNER_H
 
+#include "progress-reporter.h"
 #include "scenario.h"
 
 #include <algorithm>
@@ -52,10 +53,14 @@ struct RunResult
  *        loaded without diagnostics.
  * \param pcapDir existing folder for the pcap files of the scenario's `pcap` nodes (unused when
  *        it has none)
+ * \param progress shows the run's progress (its events are not counted in RunResult::events);
+ *        may be null
  *
  * Destroys the simulator at the end, so runs can follow each other in one process.
  */
-RunResult RunScenario(const Scenario& scenario, const std::string& pcapDir);
+RunResult RunScenario(const Scenario& scenario,
+                      const std::string& pcapDir,
+                      ProgressReporter* progress = nullptr);
 
 } // namespace ns3
 

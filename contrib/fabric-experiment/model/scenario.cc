@@ -334,54 +334,19 @@ class FlowPaths
     /// Set spec.fabricNic, or return why the flow has no path.
     std::string Plan(FlowSpec& spec)
     {
-        const HostProfile& host = *m_graph.hostProfiles[m_graph.nodes[spec.srcNode].profile];
-        bool nvlink = host.gpus > 1 && host.nvlinkBps > 0;
-        auto gpu = [&](uint32_t nic) {
-            return uint64_t(nic) * host.gpus / host.nics;
-        };
-        if (spec.srcNode == spec.dstNode)
-        {
-            spec.fabricNic = FabricGraph::NONE;
-            if (gpu(spec.srcNic) == gpu(spec.dstNic))
-            {
-                return "both ends are NICs of one GPU";
-            }
-            return nvlink ? "" : "host profile '" + host.name + "' has no NVLink between GPUs";
-        }
-        uint32_t target = Component(spec.dstNode, spec.dstNic);
-        if (target == FabricGraph::NONE)
-        {
-            return spec.dst + " has no link";
-        }
-        // The source's own NIC, else the destination's NIC index (on rail-optimized planes it
-        // is the one), else any; another GPU's NIC only over NVLink.
-        uint32_t nics = m_graph.nodes[spec.srcNode].ports;
-        for (uint32_t i = 0; i <= nics; ++i)
-        {
-            uint32_t nic = i == 0 ? spec.srcNic : (spec.dstNic + i - 1) % nics;
-            if (Component(spec.srcNode, nic) == target && (nvlink || gpu(nic) == gpu(spec.srcNic)))
-            {
-                spec.fabricNic = nic;
-                return "";
-            }
-        }
-        return "no switch path joins " + spec.src + " and " + spec.dst +
-               (nvlink ? ", and no other NIC of the source's server reaches it"
-                       : ", and the source's server has no NVLink to reach another NIC");
-    }
-
-  private:
-    /// The switch component NIC \p nic of \p host hangs from; NONE if it has no link.
-    uint32_t Component(uint32_t host, uint32_t nic)
-    {
         if (!m_links)
         {
             m_links.emplace(m_graph);
         }
-        uint32_t sw = m_links->GetSwitch(host, nic);
-        return sw == FabricGraph::NONE ? FabricGraph::NONE : m_links->GetComponent(sw);
+        return m_links->ChooseSourceNic(m_graph,
+                                        spec.srcNode,
+                                        spec.srcNic,
+                                        spec.dstNode,
+                                        spec.dstNic,
+                                        spec.fabricNic);
     }
 
+  private:
     /// The topology's hosts, for error messages: "host0, host1, ..., host15 (16 hosts)".
     const std::string& DescribeHosts()
     {

@@ -49,7 +49,7 @@ struct Scenario
 
     /// The topology file's path as resolved (empty: the topology is written in the scenario).
     std::string topologyFile;
-    /// The topology as written, and expanded; the graph points into the topology's profiles.
+    /// The topology as written, and expanded.
     std::shared_ptr<const Topology> topology;
     std::shared_ptr<const FabricGraph> graph;
 

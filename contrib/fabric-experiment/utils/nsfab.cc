@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 using namespace ns3;
 
@@ -43,7 +44,7 @@ LoadPlugin(const std::string& path)
 }
 
 int
-Run(const std::string& file, std::string out, bool force)
+Run(const std::string& file, std::string out, bool force, bool quiet)
 {
     std::vector<Diagnostic> diagnostics;
     Scenario scenario = LoadScenario(file, diagnostics);
@@ -77,7 +78,10 @@ Run(const std::string& file, std::string out, bool force)
         std::cerr << "nsfab: " << error << "\n";
         return EXIT_INPUT_ERROR;
     }
-    RunResult result = RunScenario(scenario, pcapDir);
+    ProgressReporter progress(std::cerr,
+                              quiet ? ProgressReporter::QUIET
+                                    : ProgressReporter::ModeFor(STDERR_FILENO));
+    RunResult result = RunScenario(scenario, pcapDir, &progress);
     std::string summary =
         SummaryJson(scenario, result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     error = folder.WriteFile("summary.json", summary + "\n");
@@ -114,6 +118,8 @@ main(int argc, char** argv)
                     "Results folder (default: the scenario's output, or "
                     "results/<scenario file stem>)");
     run->add_flag("--force,-f", force, "Replace the results folder if it exists");
+    bool quiet = false;
+    run->add_flag("--quiet,-q", quiet, "No progress on standard error");
     std::vector<std::string> plugins;
     run->add_option("--plugin",
                     plugins,
@@ -213,7 +219,7 @@ main(int argc, char** argv)
             }
             return nsfab::Import(format, importFile, out, force, options);
         }
-        return Run(file, out, force);
+        return Run(file, out, force, quiet);
     }
     catch (const std::bad_alloc&)
     {

@@ -171,6 +171,13 @@ RoceHeader::GetIntHop(uint32_t i) const
 }
 
 uint32_t
+RoceHeader::GetDataPacketSize(uint32_t payload)
+{
+    RoceHeader h;
+    return h.SetPayload(payload) + h.GetSerializedSize();
+}
+
+uint32_t
 RoceHeader::SetPayload(uint32_t payload)
 {
     NS_ABORT_MSG_IF(payload > 65535 - IPV4_BYTES - TransportBytes() - 3 - ICRC_BYTES,

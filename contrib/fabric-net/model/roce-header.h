@@ -269,6 +269,10 @@ class RoceHeader : public Header
      */
     uint32_t SetPayload(uint32_t payload);
 
+    /// Bytes of a data packet (no AETH, no INT) carrying \p payload bytes: the headers, the
+    /// payload, its pad and the ICRC, as in the Packet (the wire adds FCS, preamble and gap).
+    static uint32_t GetDataPacketSize(uint32_t payload);
+
     /// Application payload bytes of the frame (as parsed from the IPv4 length and pad count).
     uint32_t GetPayload() const;
 

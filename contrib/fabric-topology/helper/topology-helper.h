@@ -44,6 +44,14 @@ struct Fabric
         return static_cast<uint32_t>(uint64_t(nic) * host.gpus / host.nics);
     }
 
+    /// The NIC of GPU \p gpu of the host at graph node \p node: its own, or the one it shares
+    /// when the host has fewer NICs than GPUs (GetGpuOfNic's inverse).
+    uint32_t GetNicOfGpu(uint32_t node, uint32_t gpu) const
+    {
+        const HostProfile& host = *graph->hostProfiles[graph->nodes[node].profile];
+        return static_cast<uint32_t>(uint64_t(gpu) * host.nics / host.gpus);
+    }
+
     /// The NVLink domain of the host at graph node \p node, or nullptr if it has none.
     Ptr<NvlinkDomain> GetNvlink(uint32_t node) const
     {

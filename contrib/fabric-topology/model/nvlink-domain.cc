@@ -84,7 +84,10 @@ NvlinkDomain::Transfer(uint32_t src, uint32_t dst, uint64_t bytes, Callback<void
     m_txBytes[src] += bytes;
     Time arrival = end + m_latency;
     m_transferTrace(src, dst, bytes, arrival);
-    Simulator::Schedule(arrival - Simulator::Now(), done);
+    if (!done.IsNull())
+    {
+        Simulator::Schedule(arrival - Simulator::Now(), done);
+    }
     return Timing{start, start + m_latency, arrival};
 }
 

@@ -45,7 +45,8 @@ class NvlinkDomain : public Object
 
     /**
      * \brief Move \p bytes from GPU \p src to GPU \p dst of this server.
-     * \param done called when the last byte has arrived at \p dst
+     * \param done called when the last byte has arrived at \p dst (may be null: the returned
+     *        timing says when)
      */
     Timing Transfer(uint32_t src, uint32_t dst, uint64_t bytes, Callback<void> done);
 

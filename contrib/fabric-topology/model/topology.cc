@@ -1160,6 +1160,55 @@ HostLinks::GetWidestGroup() const
     return widest;
 }
 
+std::string
+HostLinks::ChooseSourceNic(const FabricGraph& graph,
+                           uint32_t srcNode,
+                           uint32_t srcNic,
+                           uint32_t dstNode,
+                           uint32_t dstNic,
+                           uint32_t& fabricNic) const
+{
+    const HostProfile& host = *graph.hostProfiles[graph.nodes[srcNode].profile];
+    bool nvlink = host.gpus > 1 && host.nvlinkBps > 0;
+    auto gpu = [&](uint32_t nic) {
+        return uint64_t(nic) * host.gpus / host.nics;
+    };
+    auto name = [&](uint32_t node, uint32_t nic) {
+        return graph.nodes[node].name + ":" + std::to_string(nic);
+    };
+    fabricNic = FabricGraph::NONE;
+    if (srcNode == dstNode)
+    {
+        if (gpu(srcNic) == gpu(dstNic))
+        {
+            return "both ends are NICs of one GPU";
+        }
+        return nvlink ? "" : "host profile '" + host.name + "' has no NVLink between GPUs";
+    }
+    auto component = [&](uint32_t node, uint32_t nic) {
+        uint32_t sw = GetSwitch(node, nic);
+        return sw == FabricGraph::NONE ? FabricGraph::NONE : GetComponent(sw);
+    };
+    uint32_t target = component(dstNode, dstNic);
+    if (target == FabricGraph::NONE)
+    {
+        return name(dstNode, dstNic) + " has no link";
+    }
+    uint32_t nics = graph.nodes[srcNode].ports;
+    for (uint32_t i = 0; i <= nics; ++i)
+    {
+        uint32_t nic = i == 0 ? srcNic : (dstNic + i - 1) % nics;
+        if (component(srcNode, nic) == target && (nvlink || gpu(nic) == gpu(srcNic)))
+        {
+            fabricNic = nic;
+            return "";
+        }
+    }
+    return "no switch path joins " + name(srcNode, srcNic) + " and " + name(dstNode, dstNic) +
+           (nvlink ? ", and no other NIC of the source's server reaches it"
+                   : ", and the source's server has no NVLink to reach another NIC");
+}
+
 void
 ForEachGroupDistances(
     const FabricGraph& graph,

@@ -339,6 +339,22 @@ class HostLinks
     /// The most NICs on one switch.
     uint32_t GetWidestGroup() const;
 
+    /**
+     * \brief Which NIC of host \p srcNode sends data from its NIC \p srcNic to NIC \p dstNic
+     *        of host \p dstNode: srcNic if its switch component reaches the destination's, else
+     *        the destination's NIC index (the one on rail-optimized planes), else any that does;
+     *        another GPU's NIC only if the server has NVLink, which the data crosses first (as
+     *        NCCL's PXN does). Between NICs of one server: NONE, NVLink carries the data.
+     * \param[out] fabricNic the NIC, or NONE
+     * \return empty, or why there is no path
+     */
+    std::string ChooseSourceNic(const FabricGraph& graph,
+                                uint32_t srcNode,
+                                uint32_t srcNic,
+                                uint32_t dstNode,
+                                uint32_t dstNic,
+                                uint32_t& fabricNic) const;
+
   private:
     std::vector<uint32_t> m_component;
     std::vector<uint32_t> m_firstNic; //!< per node: its first slot in m_nicSwitch

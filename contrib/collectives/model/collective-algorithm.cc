@@ -1,0 +1,131 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "collective-algorithm.h"
+
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(CollectiveAlgorithm);
+
+namespace
+{
+const std::pair<CollectiveOp, const char*> OP_NAMES[] = {
+    {CollectiveOp::ALL_REDUCE, "allreduce"},
+    {CollectiveOp::ALL_GATHER, "allgather"},
+    {CollectiveOp::REDUCE_SCATTER, "reducescatter"},
+    {CollectiveOp::ALL_TO_ALL, "alltoall"},
+    {CollectiveOp::BROADCAST, "broadcast"},
+};
+} // namespace
+
+std::string
+ToString(CollectiveOp op)
+{
+    for (const auto& [o, name] : OP_NAMES)
+    {
+        if (o == op)
+        {
+            return name;
+        }
+    }
+    return "";
+}
+
+bool
+ParseCollectiveOp(const std::string& name, CollectiveOp& op)
+{
+    for (const auto& [o, n] : OP_NAMES)
+    {
+        if (name == n)
+        {
+            op = o;
+            return true;
+        }
+    }
+    return false;
+}
+
+double
+BusBandwidthFactor(CollectiveOp op, uint32_t ranks)
+{
+    double n = ranks;
+    switch (op)
+    {
+    case CollectiveOp::ALL_REDUCE:
+        return 2 * (n - 1) / n;
+    case CollectiveOp::BROADCAST:
+        return 1;
+    default:
+        return (n - 1) / n;
+    }
+}
+
+uint32_t
+CollectiveSchedule::Add(uint32_t src,
+                        uint32_t dst,
+                        uint64_t bytes,
+                        uint32_t channel,
+                        std::initializer_list<uint32_t> deps)
+{
+    m_transfers.push_back(Transfer{src, dst, bytes, channel});
+    m_deps.insert(m_deps.end(), deps.begin(), deps.end());
+    m_firstDep.push_back(static_cast<uint32_t>(m_deps.size()));
+    return static_cast<uint32_t>(m_transfers.size() - 1);
+}
+
+std::pair<const uint32_t*, const uint32_t*>
+CollectiveSchedule::GetDeps(uint32_t i) const
+{
+    const uint32_t* base = m_deps.data();
+    return {base + m_firstDep[i], base + m_firstDep[i + 1]};
+}
+
+std::vector<uint64_t>
+CollectiveSchedule::GetBytesSent(uint32_t ranks) const
+{
+    std::vector<uint64_t> sent(ranks, 0);
+    for (const auto& t : m_transfers)
+    {
+        sent[t.src] += t.bytes;
+    }
+    return sent;
+}
+
+TypeId
+CollectiveAlgorithm::GetTypeId()
+{
+    // NCCL's Simple protocol moves a channel's 4 MiB buffer (NCCL_BUFFSIZE) in 8 steps
+    // (NCCL_STEPS): 512 KiB per pipelined piece.
+    static TypeId tid =
+        TypeId("ns3::CollectiveAlgorithm")
+            .SetParent<Object>()
+            .SetGroupName("Collectives")
+            .AddAttribute("Channels",
+                          "Parallel channels the data are split over (separate queue pairs)",
+                          UintegerValue(1),
+                          MakeUintegerAccessor(&CollectiveAlgorithm::m_channels),
+                          MakeUintegerChecker<uint32_t>(1, 64))
+            .AddAttribute("ChunkSize",
+                          "Largest piece of data a pipeline step moves, in bytes",
+                          UintegerValue(512 * 1024),
+                          MakeUintegerAccessor(&CollectiveAlgorithm::m_chunkSize),
+                          MakeUintegerChecker<uint64_t>(1));
+    return tid;
+}
+
+uint64_t
+CollectiveAlgorithm::Split(uint64_t total, uint64_t parts, uint64_t i)
+{
+    return total / parts + (i < total % parts ? 1 : 0);
+}
+
+uint64_t
+CollectiveAlgorithm::GetChunks(uint64_t bytes) const
+{
+    return std::max<uint64_t>(1, (bytes + m_chunkSize - 1) / m_chunkSize);
+}
+
+} // namespace ns3

@@ -1,0 +1,129 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef COLLECTIVE_ALGORITHM_H
+#define COLLECTIVE_ALGORITHM_H
+
+#include "communicator.h"
+
+#include "ns3/object.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// The collective operations, as NCCL names them.
+enum class CollectiveOp
+{
+    ALL_REDUCE,
+    ALL_GATHER,
+    REDUCE_SCATTER,
+    ALL_TO_ALL,
+    BROADCAST,
+};
+
+/// "allreduce", "allgather", "reducescatter", "alltoall", "broadcast".
+std::string ToString(CollectiveOp op);
+
+/// The operation a name stands for; false if none.
+bool ParseCollectiveOp(const std::string& name, CollectiveOp& op);
+
+/**
+ * \brief NCCL's bus-bandwidth factor (nccl-tests, doc/PERFORMANCE.md): busbw = algbw x factor,
+ *        so that busbw compares with the links' bandwidth whatever the rank count: AllReduce
+ *        2(n-1)/n; AllGather, ReduceScatter and AllToAll (n-1)/n; Broadcast 1.
+ */
+double BusBandwidthFactor(CollectiveOp op, uint32_t ranks);
+
+/**
+ * \ingroup collectives
+ * \brief The transfers of one collective between ranks, and what each waits for: a transfer
+ *        starts once every transfer it depends on has arrived.
+ */
+class CollectiveSchedule
+{
+  public:
+    struct Transfer
+    {
+        uint32_t src;
+        uint32_t dst;
+        uint64_t bytes;
+        uint32_t channel;
+    };
+
+    /// Add a transfer after \p deps (indices Add returned before); returns its index.
+    uint32_t Add(uint32_t src,
+                 uint32_t dst,
+                 uint64_t bytes,
+                 uint32_t channel,
+                 std::initializer_list<uint32_t> deps = {});
+
+    uint32_t GetSize() const
+    {
+        return static_cast<uint32_t>(m_transfers.size());
+    }
+
+    const Transfer& Get(uint32_t i) const
+    {
+        return m_transfers[i];
+    }
+
+    /// The transfers \p i depends on: [first, last).
+    std::pair<const uint32_t*, const uint32_t*> GetDeps(uint32_t i) const;
+
+    /// Bytes every rank sends, by rank (for checks against bandwidth bounds).
+    std::vector<uint64_t> GetBytesSent(uint32_t ranks) const;
+
+  private:
+    std::vector<Transfer> m_transfers;
+    std::vector<uint32_t> m_firstDep{0}; //!< transfer i's deps are m_deps[first[i] .. first[i+1])
+    std::vector<uint32_t> m_deps;
+};
+
+/**
+ * \ingroup collectives
+ * \brief A collective algorithm plugin: turns an operation on a communicator into a schedule.
+ *
+ * Data are split over Channels (separate queue pairs, as NCCL's channels) and pipelined in
+ * chunks of at most ChunkSize bytes. Reductions cost no time (GPUs reduce far faster than a
+ * NIC delivers).
+ */
+class CollectiveAlgorithm : public Object
+{
+  public:
+    static TypeId GetTypeId();
+
+    /// Whether the algorithm implements \p op.
+    virtual bool Supports(CollectiveOp op) const = 0;
+
+    /**
+     * \brief Build the transfers of \p op.
+     * \param bytes the operation's size as nccl-tests counts it: the buffer every rank reduces
+     *        or receives (AllGather: the gathered output; ReduceScatter: the input; AllToAll:
+     *        what one rank sends, its own share included)
+     * \param root the broadcasting rank
+     */
+    virtual void Build(CollectiveOp op,
+                       const Communicator& comm,
+                       uint64_t bytes,
+                       uint32_t root,
+                       CollectiveSchedule& schedule) const = 0;
+
+    /// The registered name a scenario uses ("ring", "tree", ...).
+    virtual std::string GetName() const = 0;
+
+  protected:
+    /// Part \p i of \p total split into \p parts as evenly as whole bytes allow.
+    static uint64_t Split(uint64_t total, uint64_t parts, uint64_t i);
+    /// Chunks of at most ChunkSize bytes that \p bytes make (at least one).
+    uint64_t GetChunks(uint64_t bytes) const;
+
+    uint32_t m_channels{1};
+    uint64_t m_chunkSize{0};
+};
+
+} // namespace ns3
+
+#endif // COLLECTIVE_ALGORITHM_H

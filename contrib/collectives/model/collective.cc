@@ -1,0 +1,176 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "collective.h"
+
+#include "ns3/simulator.h"
+#include "ns3/trace-source-accessor.h"
+
+#include <unordered_set>
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(Collective);
+
+TypeId
+Collective::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::Collective")
+                            .SetParent<Object>()
+                            .SetGroupName("Collectives")
+                            .AddConstructor<Collective>()
+                            .AddTraceSource("Complete",
+                                            "The operation's last transfer arrived",
+                                            MakeTraceSourceAccessor(&Collective::m_completeTrace),
+                                            "ns3::Collective::CompleteTracedCallback");
+    return tid;
+}
+
+Collective::Collective() = default;
+
+std::string
+Collective::Setup(Ptr<GpuTransport> transport,
+                  const Communicator& comm,
+                  CollectiveOp op,
+                  uint64_t bytes,
+                  Ptr<CollectiveAlgorithm> algorithm,
+                  uint32_t root)
+{
+    uint32_t n = comm.GetSize();
+    if (n < 2)
+    {
+        return "a collective needs at least 2 ranks, not " + std::to_string(n);
+    }
+    if (!algorithm->Supports(op))
+    {
+        return "algorithm '" + algorithm->GetName() + "' has no " + ToString(op);
+    }
+    if (root >= n)
+    {
+        return "root rank " + std::to_string(root) + " is not one of the " + std::to_string(n);
+    }
+    m_transport = transport;
+    m_comm = comm;
+    m_schedule = CollectiveSchedule();
+    algorithm->Build(op, comm, bytes, root, m_schedule);
+    uint32_t size = m_schedule.GetSize();
+    std::unordered_set<uint64_t> pairs;
+    m_bytesTotal = 0;
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        const auto& t = m_schedule.Get(i);
+        if (t.bytes == 0)
+        {
+            return std::to_string(bytes) + " bytes are too few for " + std::to_string(n) +
+                   " ranks: every rank and channel needs a share (at least ranks x channels bytes)";
+        }
+        m_bytesTotal += t.bytes;
+        if (pairs.insert(uint64_t(t.src) << 32 | t.dst).second)
+        {
+            std::string problem = transport->CheckPath(comm.GetGpu(t.src), comm.GetGpu(t.dst));
+            if (!problem.empty())
+            {
+                return "ranks " + std::to_string(t.src) + " and " + std::to_string(t.dst) + ": " +
+                       problem;
+            }
+        }
+    }
+    // Who waits for whom, as compressed rows of dependents.
+    m_waiting.assign(size, 0);
+    m_firstDependent.assign(size + 1, 0);
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        auto [first, last] = m_schedule.GetDeps(i);
+        m_waiting[i] = static_cast<uint32_t>(last - first);
+        for (const uint32_t* d = first; d != last; ++d)
+        {
+            ++m_firstDependent[*d + 1];
+        }
+    }
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        m_firstDependent[i + 1] += m_firstDependent[i];
+    }
+    m_dependents.assign(m_firstDependent.back(), 0);
+    std::vector<uint32_t> fill(m_firstDependent.begin(), m_firstDependent.end() - 1);
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        auto [first, last] = m_schedule.GetDeps(i);
+        for (const uint32_t* d = first; d != last; ++d)
+        {
+            m_dependents[fill[*d]++] = i;
+        }
+    }
+    m_remaining = size;
+    m_bytesArrived = 0;
+    m_started = false;
+    m_result = CollectiveResult();
+    m_result.op = op;
+    m_result.algorithm = algorithm->GetName();
+    m_result.ranks = n;
+    m_result.bytes = bytes;
+    m_result.rankEnd.assign(n, Time());
+    return "";
+}
+
+void
+Collective::Start()
+{
+    m_started = true;
+    m_result.start = Simulator::Now();
+    for (uint32_t i = 0; i < m_schedule.GetSize(); ++i)
+    {
+        if (m_waiting[i] == 0)
+        {
+            Issue(i);
+        }
+    }
+}
+
+void
+Collective::Issue(uint32_t transfer)
+{
+    const auto& t = m_schedule.Get(transfer);
+    m_transport->Send(m_comm.GetGpu(t.src),
+                      m_comm.GetGpu(t.dst),
+                      t.bytes,
+                      t.channel,
+                      MakeBoundCallback(&Collective::OnArrived, this, transfer));
+}
+
+void
+Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery)
+{
+    const auto& t = self->m_schedule.Get(transfer);
+    Time now = Simulator::Now();
+    self->m_result.rankEnd[t.src] = std::max(self->m_result.rankEnd[t.src], now);
+    self->m_result.rankEnd[t.dst] = std::max(self->m_result.rankEnd[t.dst], now);
+    self->m_bytesArrived += t.bytes;
+    for (uint32_t k = self->m_firstDependent[transfer]; k < self->m_firstDependent[transfer + 1];
+         ++k)
+    {
+        uint32_t next = self->m_dependents[k];
+        if (--self->m_waiting[next] == 0)
+        {
+            self->Issue(next);
+        }
+    }
+    if (--self->m_remaining == 0)
+    {
+        CollectiveResult& r = self->m_result;
+        r.end = now;
+        r.slowestRank = static_cast<uint32_t>(std::max_element(r.rankEnd.begin(), r.rankEnd.end()) -
+                                              r.rankEnd.begin());
+        self->m_completeTrace(r);
+    }
+}
+
+void
+Collective::DoDispose()
+{
+    m_transport = nullptr;
+    Object::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,124 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef COLLECTIVE_H
+#define COLLECTIVE_H
+
+#include "collective-algorithm.h"
+#include "gpu-transport.h"
+
+#include "ns3/traced-callback.h"
+
+namespace ns3
+{
+
+/// What one collective operation measured.
+struct CollectiveResult
+{
+    CollectiveOp op{CollectiveOp::ALL_REDUCE};
+    std::string algorithm;
+    uint32_t ranks{0};
+    uint64_t bytes{0};
+    Time start;
+    Time end;                  //!< the last transfer arrived
+    uint32_t slowestRank{0};   //!< the rank that finished last (its last transfer in or out)
+    std::vector<Time> rankEnd; //!< by rank
+
+    Time GetTime() const
+    {
+        return end - start;
+    }
+
+    /// nccl-tests' algorithm bandwidth: bytes / time, in Gb/s.
+    double GetAlgBandwidthGbps() const
+    {
+        return double(bytes) * 8 / GetTime().GetSeconds() / 1e9;
+    }
+
+    /// nccl-tests' bus bandwidth: the algorithm bandwidth times BusBandwidthFactor, in Gb/s.
+    double GetBusBandwidthGbps() const
+    {
+        return GetAlgBandwidthGbps() * BusBandwidthFactor(op, ranks);
+    }
+};
+
+/**
+ * \ingroup collectives
+ * \brief One collective operation on a communicator: its algorithm's schedule, run over a
+ *        GpuTransport; each transfer starts when those it depends on have arrived.
+ */
+class Collective : public Object
+{
+  public:
+    using CompleteTracedCallback = void (*)(const CollectiveResult& result);
+
+    static TypeId GetTypeId();
+    Collective();
+    Collective(const Collective&) = delete;
+    Collective& operator=(const Collective&) = delete;
+
+    /**
+     * \brief Prepare \p op: build the schedule and check that it can run.
+     * \return empty, or why it cannot (an operation the algorithm lacks, too few bytes for the
+     *         ranks and channels, ranks without a path between them)
+     */
+    std::string Setup(Ptr<GpuTransport> transport,
+                      const Communicator& comm,
+                      CollectiveOp op,
+                      uint64_t bytes,
+                      Ptr<CollectiveAlgorithm> algorithm,
+                      uint32_t root = 0);
+
+    /// Start now.
+    void Start();
+
+    bool IsComplete() const
+    {
+        return m_remaining == 0 && m_started;
+    }
+
+    const CollectiveResult& GetResult() const
+    {
+        return m_result;
+    }
+
+    const CollectiveSchedule& GetSchedule() const
+    {
+        return m_schedule;
+    }
+
+    /// Bytes arrived so far, and in all (for progress).
+    uint64_t GetBytesArrived() const
+    {
+        return m_bytesArrived;
+    }
+
+    uint64_t GetBytesTotal() const
+    {
+        return m_bytesTotal;
+    }
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void Issue(uint32_t transfer);
+    static void OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery);
+
+    Ptr<GpuTransport> m_transport;
+    Communicator m_comm;
+    CollectiveSchedule m_schedule;
+    std::vector<uint32_t> m_waiting;        //!< by transfer: dependencies not yet arrived
+    std::vector<uint32_t> m_firstDependent; //!< transfer i unblocks m_dependents[first[i] ..)
+    std::vector<uint32_t> m_dependents;
+    uint32_t m_remaining{0};
+    bool m_started{false};
+    uint64_t m_bytesArrived{0};
+    uint64_t m_bytesTotal{0};
+    CollectiveResult m_result;
+    TracedCallback<const CollectiveResult&> m_completeTrace;
+};
+
+} // namespace ns3
+
+#endif // COLLECTIVE_H

@@ -1,0 +1,144 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef GPU_TRANSPORT_H
+#define GPU_TRANSPORT_H
+
+#include "communicator.h"
+
+#include "ns3/callback.h"
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/rdma-queue-pair.h"
+#include "ns3/topology-helper.h"
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+namespace ns3
+{
+
+/// The life of one message between GPUs.
+struct Delivery
+{
+    Time posted;    //!< handed to the transport
+    Time firstByte; //!< its first byte reached the destination GPU
+    Time arrived;   //!< its last byte reached the destination GPU
+    Time acked;     //!< the sender learnt it (the ACK of its last packet; NVLink: on arrival)
+};
+
+/**
+ * \ingroup collectives
+ * \brief Moves messages between the GPUs of a built Fabric, as NCCL's transports do.
+ *
+ * Inside a server the message crosses NVLink (NvlinkDomain). Between servers it goes over
+ * RDMA from the NIC of the source GPU to the NIC of the destination GPU; when only another
+ * NIC of the source server reaches the destination (rail planes), the message crosses NVLink
+ * to that NIC's GPU first, whole, as NCCL's PXN does (HostLinks::ChooseSourceNic). Queue
+ * pairs are made on first use, one per (source NIC, destination NIC, channel), and reused, so
+ * messages on one channel between two GPUs complete in order; channels are separate queue
+ * pairs (separate UDP source ports, so ECMP may spread them).
+ */
+class GpuTransport : public Object
+{
+  public:
+    using DeliveryCallback = Callback<void, const Delivery&>;
+
+    static TypeId GetTypeId();
+    GpuTransport();
+    ~GpuTransport() override;
+    GpuTransport(const GpuTransport&) = delete;
+    GpuTransport& operator=(const GpuTransport&) = delete;
+
+    /// Carry messages over \p fabric, which must outlive the transport.
+    void SetFabric(const Fabric& fabric);
+
+    /// The GPUs of the fabric's server at graph node \p node.
+    uint32_t GetNGpus(uint32_t node) const;
+
+    /// Empty if \p src can send to \p dst, else why not.
+    std::string CheckPath(GpuId src, GpuId dst) const;
+
+    /**
+     * \brief Send \p bytes from \p src to \p dst now, between their GPUs' NICs.
+     * \param channel queue pairs of different channels are separate
+     * \param arrived called when the last byte is at \p dst
+     * \param acked called when the sender learns it; may be null
+     */
+    void Send(GpuId src,
+              GpuId dst,
+              uint64_t bytes,
+              uint32_t channel,
+              DeliveryCallback arrived,
+              DeliveryCallback acked = DeliveryCallback());
+
+    /**
+     * \brief As Send, from NIC \p srcNic of server \p srcNode to NIC \p dstNic of server
+     *        \p dstNode (the GPUs they serve; NVLink when both are on one server).
+     */
+    void SendBetweenNics(uint32_t srcNode,
+                         uint32_t srcNic,
+                         uint32_t dstNode,
+                         uint32_t dstNic,
+                         uint64_t bytes,
+                         uint32_t channel,
+                         DeliveryCallback arrived,
+                         DeliveryCallback acked = DeliveryCallback());
+
+    /// Queue pairs made so far (one per sending end).
+    uint64_t GetNQueuePairs() const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Message
+    {
+        Delivery delivery;
+        DeliveryCallback arrived;
+        DeliveryCallback acked;
+    };
+
+    /// A queue pair and the messages posted on it, oldest first: both ends complete in order.
+    struct Connection
+    {
+        Ptr<RdmaQueuePair> sender;
+        Ptr<RdmaQueuePair> receiver;
+        std::deque<Message> messages; //!< posted, not yet acknowledged
+        uint64_t arrived{0};          //!< of those in messages
+    };
+
+    /// Queue pairs between two NICs (numbered as in Fabric::nics) on one channel.
+    struct Key
+    {
+        uint32_t from;
+        uint32_t to;
+        uint32_t channel;
+
+        bool operator==(const Key& other) const
+        {
+            return from == other.from && to == other.to && channel == other.channel;
+        }
+    };
+
+    struct KeyHash
+    {
+        std::size_t operator()(const Key& k) const;
+    };
+
+    Connection& Connect(const Key& key);
+    static void Post(Connection* c, uint64_t bytes, Message message);
+    static void OnArrived(Connection* c, const RdmaCompletion& completion);
+    static void OnAcked(Connection* c, const RdmaCompletion& completion);
+    static void OnNvlink(Message message);
+
+    const Fabric* m_fabric{nullptr};
+    std::optional<HostLinks> m_hostLinks;
+    std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
+};
+
+} // namespace ns3
+
+#endif // GPU_TRANSPORT_H

@@ -1,0 +1,285 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ring-algorithm.h"
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(RingAlgorithm);
+NS_OBJECT_ENSURE_REGISTERED(TreeAlgorithm);
+NS_OBJECT_ENSURE_REGISTERED(DirectAlgorithm);
+
+TypeId
+RingAlgorithm::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RingAlgorithm")
+                            .SetParent<CollectiveAlgorithm>()
+                            .SetGroupName("Collectives")
+                            .AddConstructor<RingAlgorithm>();
+    return tid;
+}
+
+bool
+RingAlgorithm::Supports(CollectiveOp op) const
+{
+    return op != CollectiveOp::ALL_TO_ALL;
+}
+
+std::string
+RingAlgorithm::GetName() const
+{
+    return "ring";
+}
+
+void
+RingAlgorithm::Build(CollectiveOp op,
+                     const Communicator& comm,
+                     uint64_t bytes,
+                     uint32_t root,
+                     CollectiveSchedule& schedule) const
+{
+    uint32_t n = comm.GetSize();
+    for (uint32_t ch = 0; ch < m_channels; ++ch)
+    {
+        uint64_t data = Split(bytes, m_channels, ch);
+        switch (op)
+        {
+        case CollectiveOp::ALL_REDUCE:
+            Steps(n, data, ch, 2 * (n - 1), 0, schedule);
+            break;
+        case CollectiveOp::ALL_GATHER:
+            Steps(n, data, ch, n - 1, 0, schedule); // rank r starts with block r
+            break;
+        case CollectiveOp::REDUCE_SCATTER:
+            Steps(n, data, ch, n - 1, n - 1, schedule); // rank r ends with block r
+            break;
+        case CollectiveOp::BROADCAST: {
+            // A chain root, root+1, ...: every hop forwards each chunk once it has arrived.
+            uint64_t chunks = GetChunks(data);
+            std::vector<uint32_t> previous(chunks);
+            for (uint32_t hop = 0; hop + 1 < n; ++hop)
+            {
+                uint32_t from = (root + hop) % n;
+                for (uint64_t j = 0; j < chunks; ++j)
+                {
+                    uint64_t piece = Split(data, chunks, j);
+                    previous[j] =
+                        hop == 0 ? schedule.Add(from, (from + 1) % n, piece, ch)
+                                 : schedule.Add(from, (from + 1) % n, piece, ch, {previous[j]});
+                }
+            }
+            break;
+        }
+        case CollectiveOp::ALL_TO_ALL:
+            break;
+        }
+    }
+}
+
+void
+RingAlgorithm::Steps(uint32_t n,
+                     uint64_t bytes,
+                     uint32_t channel,
+                     uint32_t steps,
+                     uint32_t offset,
+                     CollectiveSchedule& schedule) const
+{
+    // sent[r][j]: the transfer that took chunk j of the block rank r sent last step to r + 1.
+    std::vector<std::vector<uint32_t>> sent(n), next(n);
+    for (uint32_t k = 0; k < steps; ++k)
+    {
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            uint32_t block = (r + offset + n - k % n) % n;
+            uint64_t blockBytes = Split(bytes, n, block);
+            uint64_t chunks = GetChunks(blockBytes);
+            uint32_t prev = (r + n - 1) % n;
+            next[r].resize(chunks);
+            for (uint64_t j = 0; j < chunks; ++j)
+            {
+                uint64_t piece = Split(blockBytes, chunks, j);
+                next[r][j] = k == 0 ? schedule.Add(r, (r + 1) % n, piece, channel)
+                                    : schedule.Add(r, (r + 1) % n, piece, channel, {sent[prev][j]});
+            }
+        }
+        std::swap(sent, next);
+    }
+}
+
+TypeId
+TreeAlgorithm::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::TreeAlgorithm")
+                            .SetParent<CollectiveAlgorithm>()
+                            .SetGroupName("Collectives")
+                            .AddConstructor<TreeAlgorithm>();
+    return tid;
+}
+
+bool
+TreeAlgorithm::Supports(CollectiveOp op) const
+{
+    return op == CollectiveOp::ALL_REDUCE;
+}
+
+std::string
+TreeAlgorithm::GetName() const
+{
+    return "tree";
+}
+
+std::vector<uint32_t>
+TreeAlgorithm::GetParents(uint32_t n, uint32_t tree)
+{
+    // Positions 1..n; position p holds rank rankAt(p).
+    auto rankAt = [n, tree](uint32_t p) {
+        uint32_t r = p - 1;
+        if (tree == 0)
+        {
+            return r;
+        }
+        return n % 2 == 0 ? n - 1 - r : (r + n - 1) % n; // the inverse of r -> r + 1 mod n
+    };
+    std::vector<uint32_t> parent(n, NONE);
+    for (uint32_t p = 2; p <= n; p += 2) // odd positions are leaves
+    {
+        uint32_t half = (p & (~p + 1)) / 2;
+        parent[rankAt(p - half)] = rankAt(p);
+        for (uint32_t c = half; c > 0; c /= 2)
+        {
+            if (p + c <= n)
+            {
+                parent[rankAt(p + c)] = rankAt(p);
+                break;
+            }
+        }
+    }
+    return parent;
+}
+
+void
+TreeAlgorithm::Build(CollectiveOp op,
+                     const Communicator& comm,
+                     uint64_t bytes,
+                     uint32_t root,
+                     CollectiveSchedule& schedule) const
+{
+    uint32_t n = comm.GetSize();
+    for (uint32_t tree = 0; tree < 2; ++tree)
+    {
+        std::vector<uint32_t> parent = GetParents(n, tree);
+        // Children before parents: order ranks by depth, deepest first.
+        std::vector<uint32_t> depth(n, 0);
+        std::vector<uint32_t> order(n);
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            for (uint32_t a = parent[r]; a != NONE; a = parent[a])
+            {
+                ++depth[r];
+            }
+            order[r] = r;
+        }
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            return depth[a] > depth[b];
+        });
+        for (uint32_t ch = 0; ch < m_channels; ++ch)
+        {
+            // Channel ch of tree t: its own queue pairs.
+            uint32_t channel = 2 * ch + tree;
+            uint64_t data = Split(Split(bytes, m_channels, ch), 2, tree);
+            uint64_t chunks = GetChunks(data);
+            for (uint64_t j = 0; j < chunks; ++j)
+            {
+                uint64_t piece = Split(data, chunks, j);
+                // Up: a rank sends its partial sum once its children's have arrived.
+                std::vector<std::vector<uint32_t>> fromChildren(n);
+                uint32_t top = NONE;
+                for (uint32_t r : order)
+                {
+                    if (parent[r] == NONE)
+                    {
+                        top = r;
+                        continue;
+                    }
+                    const auto& deps = fromChildren[r];
+                    uint32_t up =
+                        deps.empty() ? schedule.Add(r, parent[r], piece, channel)
+                        : deps.size() == 1
+                            ? schedule.Add(r, parent[r], piece, channel, {deps[0]})
+                            : schedule.Add(r, parent[r], piece, channel, {deps[0], deps[1]});
+                    fromChildren[parent[r]].push_back(up);
+                }
+                // Down: the root's sum, then every rank's copy, goes on to its children.
+                std::vector<std::vector<uint32_t>> wait(n);
+                wait[top] = fromChildren[top];
+                for (auto it = order.rbegin(); it != order.rend(); ++it)
+                {
+                    uint32_t r = *it;
+                    if (parent[r] == NONE)
+                    {
+                        continue;
+                    }
+                    const auto& deps = wait[parent[r]];
+                    wait[r] = {
+                        deps.size() == 1
+                            ? schedule.Add(parent[r], r, piece, channel, {deps[0]})
+                            : schedule.Add(parent[r], r, piece, channel, {deps[0], deps[1]})};
+                }
+            }
+        }
+    }
+}
+
+TypeId
+DirectAlgorithm::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::DirectAlgorithm")
+                            .SetParent<CollectiveAlgorithm>()
+                            .SetGroupName("Collectives")
+                            .AddConstructor<DirectAlgorithm>();
+    return tid;
+}
+
+bool
+DirectAlgorithm::Supports(CollectiveOp op) const
+{
+    return op == CollectiveOp::ALL_TO_ALL;
+}
+
+std::string
+DirectAlgorithm::GetName() const
+{
+    return "direct";
+}
+
+void
+DirectAlgorithm::Build(CollectiveOp op,
+                       const Communicator& comm,
+                       uint64_t bytes,
+                       uint32_t root,
+                       CollectiveSchedule& schedule) const
+{
+    uint32_t n = comm.GetSize();
+    // Peers in a shifted order (rank r sends first to r+1, then r+2, ...) so that no receiver
+    // is everybody's first target.
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        for (uint32_t shift = 1; shift < n; ++shift)
+        {
+            uint32_t peer = (r + shift) % n;
+            uint64_t share = Split(bytes, n, peer);
+            for (uint32_t ch = 0; ch < m_channels; ++ch)
+            {
+                uint64_t data = Split(share, m_channels, ch);
+                uint64_t chunks = GetChunks(data);
+                for (uint64_t j = 0; j < chunks; ++j)
+                {
+                    schedule.Add(r, peer, Split(data, chunks, j), ch);
+                }
+            }
+        }
+    }
+}
+
+} // namespace ns3

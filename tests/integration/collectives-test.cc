@@ -1,0 +1,298 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// Collectives on idle non-blocking fabrics against the alpha-beta model and bandwidth bounds.
+#include "fabric-test.h"
+
+#include "ns3/collective-helper.h"
+#include "ns3/ring-algorithm.h"
+#include "ns3/topology-helper.h"
+#include "ns3/topology-reader.h"
+
+using namespace ns3;
+using namespace nsfab_test;
+
+namespace
+{
+constexpr double RATE = 800e9;
+constexpr double SWITCH_LATENCY = 500e-9; // spectrum-4
+constexpr double CABLE = 10e-9;           // fiber-2m at 5 ns/m
+
+/// A topology written inline, expanded and built with \p balancer.
+struct Built
+{
+    std::shared_ptr<const FabricGraph> graph;
+    Fabric fabric;
+};
+
+Built
+Build(const std::string& yaml, const std::string& balancer = "ns3::EcmpLoadBalancer")
+{
+    std::vector<Diagnostic> d;
+    YamlReader reader("test.yaml", d);
+    std::optional<YAML::Node> root = reader.Parse(yaml);
+    Topology topology = Topology::WithBuiltins();
+    topology.file = "test.yaml";
+    EXPECT_TRUE(root && ReadTopology(reader, *root, "", topology));
+    Built b;
+    b.graph = std::make_shared<const FabricGraph>(ExpandTopology(topology, d));
+    for (const auto& problem : d)
+    {
+        ADD_FAILURE() << problem.Format();
+    }
+    TopologyHelper helper;
+    helper.SetLoadBalancer(balancer);
+    b.fabric = helper.Build(b.graph);
+    return b;
+}
+
+/// n single-GPU servers, each alone on a leaf of a leaf-spine: every ring neighbour is
+/// leaf-spine-leaf away (4 links, 3 switches), and no two flows of a ring share a link.
+std::string
+LeafPerHost(uint32_t n)
+{
+    return "version: 1\nhosts: {count: " + std::to_string(n) +
+           "}\nfabric:\n  planes:\n    - {generator: leaf-spine, radix: " + std::to_string(2 * n) +
+           ", hosts-per-leaf: 1}\n";
+}
+
+/// One switch under n single-GPU servers.
+std::string
+Star(uint32_t n)
+{
+    return "version: 1\nhosts: {count: " + std::to_string(n) +
+           "}\nfabric:\n  planes:\n    - {generator: leaf-spine, radix: " + std::to_string(2 * n) +
+           "}\n";
+}
+
+/// Run one operation to its end.
+CollectiveResult
+RunCollective(const Built& b,
+              CollectiveOp op,
+              uint64_t bytes,
+              const std::string& algorithm,
+              uint64_t chunk = 512 * 1024,
+              uint32_t channels = 1)
+{
+    CollectiveHelper helper(b.fabric);
+    helper.SetAlgorithm(algorithm);
+    helper.SetAlgorithmAttribute("ChunkSize", UintegerValue(chunk));
+    helper.SetAlgorithmAttribute("Channels", UintegerValue(channels));
+    Communicator comm = Communicator::AllGpus(*b.graph);
+    Ptr<Collective> c = helper.Install(comm, op, bytes, Seconds(0));
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_TRUE(c->IsComplete());
+    return c->GetResult();
+}
+} // namespace
+
+struct AlphaBetaCase
+{
+    uint32_t n;
+    uint32_t packetsPerBlock;
+};
+
+class RingAllReduceTest : public FabricTest, public ::testing::WithParamInterface<AlphaBetaCase>
+{
+};
+
+TEST_P(RingAllReduceTest, TimeFollowsTheAlphaBetaModel)
+{
+    // 2(n-1) steps, each moving a block of S/n bytes between ring neighbours: with whole blocks
+    // per step (ChunkSize >= S/n) the time is 2(n-1)/n S/B + 2(n-1) alpha, B the goodput of
+    // full frames and alpha what a message adds to its serialization: the last frame's store
+    // and forward over the 3 further links, 4 cables and 3 switch pipelines.
+    const AlphaBetaCase& c = GetParam();
+    uint64_t block = 4096ULL * c.packetsPerBlock;
+    uint64_t bytes = block * c.n;
+    Built b = Build(LeafPerHost(c.n));
+    CollectiveResult r = RunCollective(b, CollectiveOp::ALL_REDUCE, bytes, "ring", block);
+    double frame = FrameSeconds(4096, RATE);
+    double goodput = 4096 * 8 / frame;
+    double alpha = 3 * frame + 4 * CABLE + 3 * SWITCH_LATENCY;
+    double expected = 2.0 * (c.n - 1) / c.n * bytes * 8 / goodput + 2.0 * (c.n - 1) * alpha;
+    double measured = r.GetTime().GetSeconds();
+    // The model is a lower bound (an idle path); acknowledgements sharing the links cost the
+    // rest, at most one 84-byte frame per 4178-byte data frame.
+    EXPECT_GE(measured, expected * (1 - 1e-9));
+    EXPECT_LE(measured, expected * 1.03) << "measured " << measured << " s, model " << expected;
+    EXPECT_EQ(r.ranks, c.n);
+    EXPECT_NEAR(r.GetBusBandwidthGbps(),
+                bytes * 8 / measured / 1e9 * 2 * (c.n - 1) / c.n,
+                1e-9 * r.GetBusBandwidthGbps());
+}
+
+INSTANTIATE_TEST_SUITE_P(Collectives,
+                         RingAllReduceTest,
+                         ::testing::Values(AlphaBetaCase{4, 16},
+                                           AlphaBetaCase{4, 256},
+                                           AlphaBetaCase{8, 64},
+                                           AlphaBetaCase{16, 16},
+                                           AlphaBetaCase{16, 128}),
+                         [](const auto& info) {
+                             return "n" + std::to_string(info.param.n) + "x" +
+                                    std::to_string(info.param.packetsPerBlock) + "pkts";
+                         });
+
+class CollectivesTest : public FabricTest
+{
+};
+
+TEST_F(CollectivesTest, AllGatherAndAllToAllReachTheirBandwidthBounds)
+{
+    // Every rank must send (n-1)/n of S through its NIC: the bound (n-1)/n S/B; pipelined
+    // chunks hide the latencies.
+    const uint32_t n = 8;
+    const uint64_t bytes = 64ULL << 20;
+    double goodput = 4096 * 8 / FrameSeconds(4096, RATE);
+    double bound = double(n - 1) / n * bytes * 8 / goodput;
+    {
+        Built b = Build(LeafPerHost(n));
+        CollectiveResult r = RunCollective(b, CollectiveOp::ALL_GATHER, bytes, "ring");
+        EXPECT_GE(r.GetTime().GetSeconds(), bound);
+        EXPECT_LE(r.GetTime().GetSeconds(), bound * 1.05);
+        EXPECT_NEAR(r.GetBusBandwidthGbps(),
+                    r.GetAlgBandwidthGbps() * (n - 1) / n,
+                    1e-9 * r.GetBusBandwidthGbps());
+    }
+    Simulator::Destroy();
+    {
+        Built b = Build(Star(n));
+        CollectiveResult r = RunCollective(b, CollectiveOp::ALL_TO_ALL, bytes, "direct");
+        EXPECT_GE(r.GetTime().GetSeconds(), bound);
+        EXPECT_LE(r.GetTime().GetSeconds(), bound * 1.05);
+    }
+}
+
+TEST_F(CollectivesTest, SchedulesMoveTheBytesTheAlgorithmsPromise)
+{
+    // Per rank: ring AllReduce sends 2(n-1)/n S, AllGather and ReduceScatter (n-1)/n S,
+    // AllToAll (n-1)/n S, a broadcast chain S from every rank but the last.
+    Built b = Build(Star(6));
+    Communicator comm = Communicator::AllGpus(*b.graph);
+    const uint64_t bytes = 6 * 100000;
+
+    struct Case
+    {
+        CollectiveOp op;
+        const char* algorithm;
+        uint64_t perRank;
+    };
+
+    for (const Case& c : {Case{CollectiveOp::ALL_REDUCE, "ring", 2 * 5 * bytes / 6},
+                          Case{CollectiveOp::ALL_GATHER, "ring", 5 * bytes / 6},
+                          Case{CollectiveOp::REDUCE_SCATTER, "ring", 5 * bytes / 6},
+                          Case{CollectiveOp::ALL_TO_ALL, "direct", 5 * bytes / 6}})
+    {
+        Ptr<Collective> coll = CreateObject<Collective>();
+        TypeId tid;
+        ASSERT_TRUE(CollectiveHelper::LookupAlgorithm(c.algorithm, tid));
+        ObjectFactory f;
+        f.SetTypeId(tid);
+        f.Set("ChunkSize", UintegerValue(30000));
+        f.Set("Channels", UintegerValue(2));
+        CollectiveHelper helper(b.fabric);
+        ASSERT_EQ(
+            coll->Setup(helper.GetTransport(), comm, c.op, bytes, f.Create<CollectiveAlgorithm>()),
+            "");
+        for (uint64_t sent : coll->GetSchedule().GetBytesSent(6))
+        {
+            EXPECT_EQ(sent, c.perRank) << ToString(c.op);
+        }
+    }
+}
+
+TEST_F(CollectivesTest, SetupRejectsWhatCannotRun)
+{
+    Built b = Build(Star(4));
+    CollectiveHelper helper(b.fabric);
+    Communicator comm = Communicator::AllGpus(*b.graph);
+    EXPECT_EQ(helper.Check(comm, CollectiveOp::ALL_REDUCE, 3),
+              "3 bytes are too few for 4 ranks: every rank and channel needs a share (at least "
+              "ranks x channels bytes)");
+    EXPECT_EQ(helper.Check(Communicator({GpuId{0, 0}}), CollectiveOp::ALL_REDUCE, 1 << 20),
+              "a collective needs at least 2 ranks, not 1");
+    helper.SetAlgorithm("ring");
+    EXPECT_EQ(helper.Check(comm, CollectiveOp::ALL_TO_ALL, 1 << 20),
+              "algorithm 'ring' has no alltoall");
+    EXPECT_EQ(helper.Check(comm, CollectiveOp::BROADCAST, 1 << 20, 4),
+              "root rank 4 is not one of the 4");
+}
+
+TEST(TreeAlgorithm, TwoBinaryTreesWhoseLeavesAreTheOthersInnerNodes)
+{
+    for (uint32_t n = 2; n <= 70; ++n)
+    {
+        SCOPED_TRACE("n = " + std::to_string(n));
+        std::vector<std::vector<uint32_t>> children[2];
+        for (uint32_t t = 0; t < 2; ++t)
+        {
+            std::vector<uint32_t> parent = TreeAlgorithm::GetParents(n, t);
+            children[t].resize(n);
+            uint32_t roots = 0;
+            uint32_t deepest = 0;
+            for (uint32_t r = 0; r < n; ++r)
+            {
+                if (parent[r] == TreeAlgorithm::NONE)
+                {
+                    ++roots;
+                    continue;
+                }
+                children[t][parent[r]].push_back(r);
+                // Every rank reaches the root, within the depth of a balanced binary tree.
+                uint32_t depth = 0;
+                for (uint32_t a = r; parent[a] != TreeAlgorithm::NONE && depth <= n; a = parent[a])
+                {
+                    ++depth;
+                }
+                ASSERT_LE(depth, n) << "a cycle through rank " << r;
+                deepest = std::max(deepest, depth);
+            }
+            EXPECT_EQ(roots, 1u);
+            EXPECT_LE(deepest, uint32_t(std::floor(std::log2(n))));
+            for (uint32_t r = 0; r < n; ++r)
+            {
+                EXPECT_LE(children[t][r].size(), 2u) << "rank " << r;
+            }
+        }
+        // A leaf in one tree is an inner node of the other (all ranks for even n, all but one
+        // for odd n), so no NIC carries two trees' inner traffic.
+        uint32_t leafInBoth = 0;
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            bool leaf0 = children[0][r].empty();
+            bool leaf1 = children[1][r].empty();
+            EXPECT_TRUE(leaf0 || leaf1) << "rank " << r << " is inner in both trees";
+            leafInBoth += leaf0 && leaf1;
+        }
+        EXPECT_EQ(leafInBoth, n % 2 == 0 ? 0u : 1u);
+    }
+}
+
+TEST_F(CollectivesTest, TreeBeatsRingForSmallMessagesAndRingWinsForLarge)
+{
+    // 16 ranks: a small AllReduce pays the ring's 2(n-1) = 30 latencies against about
+    // 2 log2(16) = 8 for the trees; a large one moves 2S through every NIC on the trees against
+    // 2(n-1)/n S on the ring.
+    const uint32_t n = 16;
+    auto time = [&](const char* algorithm, uint64_t bytes) {
+        // Simulator::Destroy() disposes every node: a fresh fabric per run.
+        Built b = Build(LeafPerHost(n));
+        Time t = RunCollective(b, CollectiveOp::ALL_REDUCE, bytes, algorithm).GetTime();
+        Simulator::Destroy();
+        return t;
+    };
+    Time ringSmall = time("ring", 64 * 1024);
+    Time treeSmall = time("tree", 64 * 1024);
+    EXPECT_LT(treeSmall, ringSmall);
+    Time ringLarge = time("ring", 16ULL << 20);
+    Time treeLarge = time("tree", 16ULL << 20);
+    EXPECT_LT(ringLarge, treeLarge);
+    // Neither can beat its own NIC bound: 2(n-1)/n S/B for the ring, 2S/B for the trees (an
+    // inner node of one tree receives two halves from its children and one from its parent,
+    // and a leaf of the other one more).
+    double goodput = 4096 * 8 / FrameSeconds(4096, RATE);
+    EXPECT_GE(ringLarge.GetSeconds(), 2.0 * (n - 1) / n * (16ULL << 20) * 8 / goodput);
+    EXPECT_GE(treeLarge.GetSeconds(), 2.0 * (16ULL << 20) * 8 / goodput);
+}
