@@ -795,14 +795,9 @@ def plot_queues(run, out):
     for label, rows in _port_series(t):
         kib = t.columns["queue_bytes"][rows] / 1024
         series.append((label, t.columns["time_ps"][rows] / 1e6, kib))
-    fig, ax = new_figure()
-    _draw_series(ax, series, [float(y.max()) for _, _, y in series], "depth")
-    ax.set_ylim(bottom=0)
-    title = f"{run.name}: queue depth"
-    if len(series) > LEGEND_MAX:
-        title += f" ({LEGEND_MAX} ports with the highest peak drawn of {len(series)})"
-    finish(ax, title, "time (µs)", "queue depth (KiB)")
-    return save(fig, out, "queues.png")
+    return _port_figure(out, series, [float(y.max()) for _, _, y in series], "depth",
+                        f"{run.name}: queue depth", "with the highest peak",
+                        "queue depth (KiB)", "queues.png")
 
 
 def plot_throughput(run, out):
@@ -822,14 +817,20 @@ def plot_throughput(run, out):
         sent.append(float(tx[-1] - tx[0]))
     if not series:
         return None
+    return _port_figure(out, series, sent, "rate",
+                        f"{run.name}: port throughput between samples", "that sent most",
+                        "throughput (Gb/s)", "throughput.png")
+
+
+def _port_figure(out, series, ranks, what, title, chosen, ylabel, name):
+    """A per-port time series figure; past LEGEND_MAX ports the title says which are drawn."""
     fig, ax = new_figure()
-    _draw_series(ax, series, sent, "rate")
+    _draw_series(ax, series, ranks, what)
     ax.set_ylim(bottom=0)
-    title = f"{run.name}: port throughput between samples"
     if len(series) > LEGEND_MAX:
-        title += f" ({LEGEND_MAX} ports that sent most drawn of {len(series)})"
-    finish(ax, title, "time (µs)", "throughput (Gb/s)")
-    return save(fig, out, "throughput.png")
+        title += f" ({LEGEND_MAX} ports {chosen} drawn of {len(series)})"
+    finish(ax, title, "time (µs)", ylabel)
+    return save(fig, out, name)
 
 
 def _collective_groups(table, mask):

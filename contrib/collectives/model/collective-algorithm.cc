@@ -70,8 +70,24 @@ CollectiveSchedule::Add(uint32_t src,
                         uint32_t channel,
                         std::initializer_list<uint32_t> deps)
 {
-    m_transfers.push_back(Transfer{src, dst, bytes, channel});
-    m_deps.insert(m_deps.end(), deps.begin(), deps.end());
+    return Add(Transfer{src, dst, bytes, channel}, deps.begin(), deps.end());
+}
+
+uint32_t
+CollectiveSchedule::Add(uint32_t src,
+                        uint32_t dst,
+                        uint64_t bytes,
+                        uint32_t channel,
+                        const std::vector<uint32_t>& deps)
+{
+    return Add(Transfer{src, dst, bytes, channel}, deps.data(), deps.data() + deps.size());
+}
+
+uint32_t
+CollectiveSchedule::Add(const Transfer& t, const uint32_t* firstDep, const uint32_t* lastDep)
+{
+    m_transfers.push_back(t);
+    m_deps.insert(m_deps.end(), firstDep, lastDep);
     m_firstDep.push_back(static_cast<uint32_t>(m_deps.size()));
     return static_cast<uint32_t>(m_transfers.size() - 1);
 }

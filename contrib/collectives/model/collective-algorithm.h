@@ -59,6 +59,12 @@ class CollectiveSchedule
                  uint64_t bytes,
                  uint32_t channel,
                  std::initializer_list<uint32_t> deps = {});
+    /// As above, after the transfers in \p deps.
+    uint32_t Add(uint32_t src,
+                 uint32_t dst,
+                 uint64_t bytes,
+                 uint32_t channel,
+                 const std::vector<uint32_t>& deps);
 
     uint32_t GetSize() const
     {
@@ -77,6 +83,8 @@ class CollectiveSchedule
     std::vector<uint64_t> GetBytesSent(uint32_t ranks) const;
 
   private:
+    uint32_t Add(const Transfer& t, const uint32_t* firstDep, const uint32_t* lastDep);
+
     std::vector<Transfer> m_transfers;
     std::vector<uint32_t> m_firstDep{0}; //!< transfer i's deps are m_deps[first[i] .. first[i+1])
     std::vector<uint32_t> m_deps;

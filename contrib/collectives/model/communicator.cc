@@ -17,12 +17,9 @@ Communicator::AllGpus(const FabricGraph& graph)
     std::vector<GpuId> ranks;
     for (uint32_t n = 0; n < graph.nodes.size(); ++n)
     {
-        if (graph.nodes[n].kind == FabricGraph::HOST)
+        for (uint32_t g = 0; g < graph.GetGpus(n); ++g)
         {
-            for (uint32_t g = 0; g < graph.hostProfiles[graph.nodes[n].profile]->gpus; ++g)
-            {
-                ranks.push_back(GpuId{n, g});
-            }
+            ranks.push_back(GpuId{n, g});
         }
     }
     return Communicator(std::move(ranks));
@@ -34,8 +31,7 @@ Communicator::OnePerServer(const FabricGraph& graph, uint32_t gpu)
     std::vector<GpuId> ranks;
     for (uint32_t n = 0; n < graph.nodes.size(); ++n)
     {
-        if (graph.nodes[n].kind == FabricGraph::HOST &&
-            gpu < graph.hostProfiles[graph.nodes[n].profile]->gpus)
+        if (gpu < graph.GetGpus(n))
         {
             ranks.push_back(GpuId{n, gpu});
         }

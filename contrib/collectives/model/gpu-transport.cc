@@ -37,9 +37,7 @@ GpuTransport::SetFabric(const Fabric& fabric)
 uint32_t
 GpuTransport::GetNGpus(uint32_t node) const
 {
-    const FabricGraph& g = *m_fabric->graph;
-    return g.nodes[node].kind == FabricGraph::HOST ? g.hostProfiles[g.nodes[node].profile]->gpus
-                                                   : 0;
+    return m_fabric->graph->GetGpus(node);
 }
 
 std::string

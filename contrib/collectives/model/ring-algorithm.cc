@@ -202,13 +202,8 @@ TreeAlgorithm::Build(CollectiveOp op,
                         top = r;
                         continue;
                     }
-                    const auto& deps = fromChildren[r];
-                    uint32_t up =
-                        deps.empty() ? schedule.Add(r, parent[r], piece, channel)
-                        : deps.size() == 1
-                            ? schedule.Add(r, parent[r], piece, channel, {deps[0]})
-                            : schedule.Add(r, parent[r], piece, channel, {deps[0], deps[1]});
-                    fromChildren[parent[r]].push_back(up);
+                    fromChildren[parent[r]].push_back(
+                        schedule.Add(r, parent[r], piece, channel, fromChildren[r]));
                 }
                 // Down: the root's sum, then every rank's copy, goes on to its children.
                 std::vector<std::vector<uint32_t>> wait(n);
@@ -220,11 +215,7 @@ TreeAlgorithm::Build(CollectiveOp op,
                     {
                         continue;
                     }
-                    const auto& deps = wait[parent[r]];
-                    wait[r] = {
-                        deps.size() == 1
-                            ? schedule.Add(parent[r], r, piece, channel, {deps[0]})
-                            : schedule.Add(parent[r], r, piece, channel, {deps[0], deps[1]})};
+                    wait[r] = {schedule.Add(parent[r], r, piece, channel, wait[parent[r]])};
                 }
             }
         }

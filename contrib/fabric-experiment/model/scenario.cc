@@ -243,8 +243,8 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
         s.mtu = static_cast<uint32_t>(value);
         // A NIC profile's mtu would silently win over the scenario's (see TopologyHelper).
         bool reported = false;
-        for (const auto& nic :
-             s.graph ? s.graph->nicProfiles : std::vector<std::shared_ptr<const NicProfile>>{})
+        static const std::vector<std::shared_ptr<const NicProfile>> noProfiles;
+        for (const auto& nic : s.graph ? s.graph->nicProfiles : noProfiles) // no copy
         {
             for (const auto& setting : nic->attributes)
             {

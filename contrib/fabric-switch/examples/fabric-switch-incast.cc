@@ -51,13 +51,11 @@ struct Counts
 Time
 MessageWireTime(uint64_t bytes, uint32_t mtu, uint64_t rate)
 {
-    RoceHeader full;
-    Time frame = fabric::WireTime(full.SetPayload(mtu) + full.GetSerializedSize(), rate);
+    Time frame = fabric::WireTime(RoceHeader::GetDataPacketSize(mtu), rate);
     uint64_t packets = (bytes + mtu - 1) / mtu;
-    RoceHeader last;
     uint32_t lastBytes = static_cast<uint32_t>(bytes - (packets - 1) * mtu);
     return frame * int64_t(packets - 1) +
-           fabric::WireTime(last.SetPayload(lastBytes) + last.GetSerializedSize(), rate);
+           fabric::WireTime(RoceHeader::GetDataPacketSize(lastBytes), rate);
 }
 
 void

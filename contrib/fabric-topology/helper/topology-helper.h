@@ -37,19 +37,16 @@ struct Fabric
         return nics[firstNic[node] + index];
     }
 
-    /// The GPU NIC \p nic of the host at graph node \p node serves (NICs are shared evenly).
+    /// FabricGraph::GetGpuOfNic.
     uint32_t GetGpuOfNic(uint32_t node, uint32_t nic) const
     {
-        const HostProfile& host = *graph->hostProfiles[graph->nodes[node].profile];
-        return static_cast<uint32_t>(uint64_t(nic) * host.gpus / host.nics);
+        return graph->GetGpuOfNic(node, nic);
     }
 
-    /// The NIC of GPU \p gpu of the host at graph node \p node: its own, or the one it shares
-    /// when the host has fewer NICs than GPUs (GetGpuOfNic's inverse).
+    /// FabricGraph::GetNicOfGpu.
     uint32_t GetNicOfGpu(uint32_t node, uint32_t gpu) const
     {
-        const HostProfile& host = *graph->hostProfiles[graph->nodes[node].profile];
-        return static_cast<uint32_t>(uint64_t(gpu) * host.nics / host.gpus);
+        return graph->GetNicOfGpu(node, gpu);
     }
 
     /// The NVLink domain of the host at graph node \p node, or nullptr if it has none.

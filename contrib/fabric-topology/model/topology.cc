@@ -288,6 +288,26 @@ FabricGraph::GetPortRate(uint32_t node) const
 }
 
 uint32_t
+FabricGraph::GetGpus(uint32_t node) const
+{
+    return nodes[node].kind == HOST ? hostProfiles[nodes[node].profile]->gpus : 0;
+}
+
+uint32_t
+FabricGraph::GetGpuOfNic(uint32_t node, uint32_t nic) const
+{
+    const HostProfile& host = *hostProfiles[nodes[node].profile];
+    return static_cast<uint32_t>(uint64_t(nic) * host.gpus / host.nics);
+}
+
+uint32_t
+FabricGraph::GetNicOfGpu(uint32_t node, uint32_t gpu) const
+{
+    const HostProfile& host = *hostProfiles[nodes[node].profile];
+    return static_cast<uint32_t>(uint64_t(gpu) * host.nics / host.gpus);
+}
+
+uint32_t
 FabricGraph::Find(const std::string& name) const
 {
     // Nodes are only ever appended: index the new ones (a duplicate name keeps its first).
@@ -1171,7 +1191,7 @@ HostLinks::ChooseSourceNic(const FabricGraph& graph,
     const HostProfile& host = *graph.hostProfiles[graph.nodes[srcNode].profile];
     bool nvlink = host.gpus > 1 && host.nvlinkBps > 0;
     auto gpu = [&](uint32_t nic) {
-        return uint64_t(nic) * host.gpus / host.nics;
+        return graph.GetGpuOfNic(srcNode, nic);
     };
     auto name = [&](uint32_t node, uint32_t nic) {
         return graph.nodes[node].name + ":" + std::to_string(nic);

@@ -280,6 +280,16 @@ struct FabricGraph
     /// The rate of \p node's ports as its profile sets it (a link may run them slower).
     uint64_t GetPortRate(uint32_t node) const;
 
+    /// The GPUs of node \p node (0 for a switch).
+    uint32_t GetGpus(uint32_t node) const;
+
+    /// The GPU NIC \p nic of host \p node serves (NICs are shared evenly among GPUs).
+    uint32_t GetGpuOfNic(uint32_t node, uint32_t nic) const;
+
+    /// The NIC of GPU \p gpu of host \p node: its own, or the one it shares when the host has
+    /// fewer NICs than GPUs (GetGpuOfNic's inverse).
+    uint32_t GetNicOfGpu(uint32_t node, uint32_t gpu) const;
+
     /// The node named \p name, or NONE. The first call indexes the names.
     uint32_t Find(const std::string& name) const;
 
