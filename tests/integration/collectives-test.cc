@@ -296,3 +296,58 @@ TEST_F(CollectivesTest, TreeBeatsRingForSmallMessagesAndRingWinsForLarge)
     EXPECT_GE(ringLarge.GetSeconds(), 2.0 * (n - 1) / n * (16ULL << 20) * 8 / goodput);
     EXPECT_GE(treeLarge.GetSeconds(), 2.0 * (16ULL << 20) * 8 / goodput);
 }
+
+TEST_F(CollectivesTest, HierarchicalAllReduceKeepsTheServerPartOnNvlink)
+{
+    // 4 HGX servers on 8 rail planes: each NIC carries only its rail's AllReduce of S/8,
+    // 2(N-1)/N S/8 bytes for N = 4 servers, and every GPU sends 2(g-1)/g S over NVLink for
+    // g = 8 (reduce-scatter and all-gather inside the server).
+    const uint32_t servers = 4;
+    const uint32_t g = 8;
+    const uint64_t bytes = 8ULL << 20;
+    const std::string topology = "version: 1\nhosts: {count: 4, profile: hgx-b200}\n"
+                                 "fabric:\n  planes:\n"
+                                 "    - {name: rail, count: 8, generator: leaf-spine, radix: 8}\n";
+    Built b = Build(topology);
+    CollectiveResult r = RunCollective(b, CollectiveOp::ALL_REDUCE, bytes, "hierarchical");
+    EXPECT_EQ(r.ranks, servers * g);
+    uint64_t railPayload = 2 * (servers - 1) * bytes / g / servers;
+    for (uint32_t i = 0; i < b.fabric.nics.size(); ++i)
+    {
+        // One data frame per 4096 payload bytes (whole blocks of 256 KiB) and one ACK for each
+        // frame received, as many as it sends: nothing else crossed the NIC.
+        EXPECT_EQ(b.fabric.nics[i]->GetTxFrames(), 2 * railPayload / 4096) << "NIC " << i;
+    }
+    for (uint32_t n = 0; n < b.graph->nodes.size(); ++n)
+    {
+        for (uint32_t gpu = 0; gpu < b.graph->GetGpus(n); ++gpu)
+        {
+            EXPECT_EQ(b.fabric.GetNvlink(n)->GetTxBytes(gpu), 2 * (g - 1) * bytes / g);
+        }
+    }
+    // The rail rings cannot beat their NICs: 2(N-1)/N S/8 at the goodput of full frames.
+    double goodput = 4096 * 8 / FrameSeconds(4096, RATE);
+    EXPECT_GE(r.GetTime().GetSeconds(), railPayload * 8 / goodput);
+    Simulator::Destroy();
+
+    // A flat ring of the 32 GPUs leaves each server once per direction through one NIC, which
+    // then carries 2(n-1)/n S, eight times the rail's share: the hierarchy is faster.
+    Built flat = Build(topology);
+    Time ring = RunCollective(flat, CollectiveOp::ALL_REDUCE, bytes, "ring").GetTime();
+    EXPECT_LT(r.GetTime(), ring);
+}
+
+TEST_F(CollectivesTest, HierarchicalNeedsAsManyRanksOnEveryServer)
+{
+    Built b = Build("version: 1\nhosts: {count: 2, profile: hgx-b200}\n"
+                    "fabric:\n  planes:\n"
+                    "    - {name: rail, count: 8, generator: leaf-spine, radix: 8}\n");
+    CollectiveHelper helper(b.fabric);
+    helper.SetAlgorithm("hierarchical");
+    Communicator uneven({GpuId{0, 0}, GpuId{0, 1}, GpuId{1, 0}});
+    EXPECT_EQ(helper.Check(uneven, CollectiveOp::ALL_REDUCE, 1 << 20),
+              "hierarchical needs as many ranks on every server: rank 0's server has 2, rank 2's "
+              "has 1");
+    EXPECT_EQ(helper.Check(uneven, CollectiveOp::ALL_GATHER, 1 << 20),
+              "algorithm 'hierarchical' has no allgather");
+}

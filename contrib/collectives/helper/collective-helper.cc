@@ -15,6 +15,7 @@ const std::pair<const char*, const char*> ALGORITHMS[] = {
     {"ring", "ns3::RingAlgorithm"},
     {"tree", "ns3::TreeAlgorithm"},
     {"direct", "ns3::DirectAlgorithm"},
+    {"hierarchical", "ns3::HierarchicalAlgorithm"},
 };
 
 void

@@ -132,6 +132,12 @@ CollectiveAlgorithm::GetTypeId()
     return tid;
 }
 
+std::string
+CollectiveAlgorithm::Check(const Communicator& comm) const
+{
+    return "";
+}
+
 uint64_t
 CollectiveAlgorithm::Split(uint64_t total, uint64_t parts, uint64_t i)
 {

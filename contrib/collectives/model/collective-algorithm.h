@@ -106,6 +106,9 @@ class CollectiveAlgorithm : public Object
     /// Whether the algorithm implements \p op.
     virtual bool Supports(CollectiveOp op) const = 0;
 
+    /// Empty if the algorithm can run on \p comm, else why not (by default it can).
+    virtual std::string Check(const Communicator& comm) const;
+
     /**
      * \brief Build the transfers of \p op.
      * \param bytes the operation's size as nccl-tests counts it: the buffer every rank reduces

@@ -46,6 +46,11 @@ Collective::Setup(Ptr<GpuTransport> transport,
     {
         return "algorithm '" + algorithm->GetName() + "' has no " + ToString(op);
     }
+    std::string problem = algorithm->Check(comm);
+    if (!problem.empty())
+    {
+        return problem;
+    }
     if (root >= n)
     {
         return "root rank " + std::to_string(root) + " is not one of the " + std::to_string(n);
@@ -68,7 +73,7 @@ Collective::Setup(Ptr<GpuTransport> transport,
         m_bytesTotal += t.bytes;
         if (pairs.insert(uint64_t(t.src) << 32 | t.dst).second)
         {
-            std::string problem = transport->CheckPath(comm.GetGpu(t.src), comm.GetGpu(t.dst));
+            problem = transport->CheckPath(comm.GetGpu(t.src), comm.GetGpu(t.dst));
             if (!problem.empty())
             {
                 return "ranks " + std::to_string(t.src) + " and " + std::to_string(t.dst) + ": " +

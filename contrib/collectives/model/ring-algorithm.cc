@@ -3,6 +3,8 @@
  */
 #include "ring-algorithm.h"
 
+#include <numeric>
+
 namespace ns3
 {
 
@@ -40,19 +42,21 @@ RingAlgorithm::Build(CollectiveOp op,
                      CollectiveSchedule& schedule) const
 {
     uint32_t n = comm.GetSize();
+    std::vector<uint32_t> ring(n);
+    std::iota(ring.begin(), ring.end(), 0);
     for (uint32_t ch = 0; ch < m_channels; ++ch)
     {
         uint64_t data = Split(bytes, m_channels, ch);
         switch (op)
         {
         case CollectiveOp::ALL_REDUCE:
-            Steps(n, data, ch, 2 * (n - 1), 0, schedule);
+            Steps(ring, data, ch, 2 * (n - 1), 0, {}, schedule);
             break;
         case CollectiveOp::ALL_GATHER:
-            Steps(n, data, ch, n - 1, 0, schedule); // rank r starts with block r
+            Steps(ring, data, ch, n - 1, 0, {}, schedule); // rank r starts with block r
             break;
         case CollectiveOp::REDUCE_SCATTER:
-            Steps(n, data, ch, n - 1, n - 1, schedule); // rank r ends with block r
+            Steps(ring, data, ch, n - 1, n - 1, {}, schedule); // rank r ends with block r
             break;
         case CollectiveOp::BROADCAST: {
             // A chain root, root+1, ...: every hop forwards each chunk once it has arrived.
@@ -77,34 +81,49 @@ RingAlgorithm::Build(CollectiveOp op,
     }
 }
 
-void
-RingAlgorithm::Steps(uint32_t n,
+RingAlgorithm::Arrivals
+RingAlgorithm::Steps(const std::vector<uint32_t>& ring,
                      uint64_t bytes,
                      uint32_t channel,
                      uint32_t steps,
                      uint32_t offset,
+                     const Arrivals& after,
                      CollectiveSchedule& schedule) const
 {
-    // sent[r][j]: the transfer that took chunk j of the block rank r sent last step to r + 1.
-    std::vector<std::vector<uint32_t>> sent(n), next(n);
+    static const std::vector<uint32_t> nothing;
+    auto m = static_cast<uint32_t>(ring.size());
+    // sent[i][j]: the transfer that took chunk j of the block position i sent last step.
+    Arrivals sent(m), next(m);
     for (uint32_t k = 0; k < steps; ++k)
     {
-        for (uint32_t r = 0; r < n; ++r)
+        for (uint32_t i = 0; i < m; ++i)
         {
-            uint32_t block = (r + offset + n - k % n) % n;
-            uint64_t blockBytes = Split(bytes, n, block);
+            uint32_t block = (i + offset + m - k % m) % m;
+            uint64_t blockBytes = Split(bytes, m, block);
             uint64_t chunks = GetChunks(blockBytes);
-            uint32_t prev = (r + n - 1) % n;
-            next[r].resize(chunks);
+            uint32_t prev = (i + m - 1) % m;
+            uint32_t to = ring[(i + 1) % m];
+            next[i].resize(chunks);
             for (uint64_t j = 0; j < chunks; ++j)
             {
                 uint64_t piece = Split(blockBytes, chunks, j);
-                next[r][j] = k == 0 ? schedule.Add(r, (r + 1) % n, piece, channel)
-                                    : schedule.Add(r, (r + 1) % n, piece, channel, {sent[prev][j]});
+                next[i][j] = k == 0 ? schedule.Add(ring[i],
+                                                   to,
+                                                   piece,
+                                                   channel,
+                                                   after.empty() ? nothing : after[i])
+                                    : schedule.Add(ring[i], to, piece, channel, {sent[prev][j]});
             }
         }
         std::swap(sent, next);
     }
+    // What position i received last is what position i - 1 sent.
+    Arrivals last(m);
+    for (uint32_t i = 0; i < m && steps > 0; ++i)
+    {
+        last[(i + 1) % m] = std::move(sent[i]);
+    }
+    return last;
 }
 
 TypeId

@@ -31,18 +31,27 @@ class RingAlgorithm : public CollectiveAlgorithm
                CollectiveSchedule& schedule) const override;
     std::string GetName() const override;
 
-  private:
+  protected:
+    /// Transfers by rank position: the ones that must arrive there before it sends, or that
+    /// arrive there last.
+    using Arrivals = std::vector<std::vector<uint32_t>>;
+
     /**
-     * \brief \p steps ring steps of one channel's data: in step k rank r sends block
-     *        (r + offset - k) mod n to rank r + 1; the chunks of that block came from rank r - 1
-     *        in step k - 1 (from the rank itself in step 0).
+     * \brief \p steps ring steps of one channel's data over the ranks \p ring (positions
+     *        0..m-1): in step k the rank at position i sends block (i + offset - k) mod m to
+     *        position i + 1; the chunks of that block came from position i - 1 in step k - 1
+     *        (from the rank itself in step 0, once everything in \p after [i] has arrived).
+     * \param after empty, or what each position waits for before its first step
+     * \return the transfers that arrive at each position in the last step: on one channel a
+     *         queue pair delivers in order, so they arrive after everything else sent to it
      */
-    void Steps(uint32_t n,
-               uint64_t bytes,
-               uint32_t channel,
-               uint32_t steps,
-               uint32_t offset,
-               CollectiveSchedule& schedule) const;
+    Arrivals Steps(const std::vector<uint32_t>& ring,
+                   uint64_t bytes,
+                   uint32_t channel,
+                   uint32_t steps,
+                   uint32_t offset,
+                   const Arrivals& after,
+                   CollectiveSchedule& schedule) const;
 };
 
 /**
