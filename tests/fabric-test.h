@@ -13,7 +13,10 @@
 
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <map>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
@@ -119,6 +122,41 @@ StartMessage(const ns3::FatTree& tree, uint32_t src, uint32_t dst, uint64_t byte
                                          ns3::MakeBoundCallback(&RecordReceived, c));
     sender->PostSend(bytes);
     return sender;
+}
+
+/// The rows of a results CSV file, each a map from column name to cell (the header first).
+inline std::vector<std::map<std::string, std::string>>
+ReadCsv(const std::string& path)
+{
+    std::ifstream in(path);
+    std::vector<std::map<std::string, std::string>> rows;
+    std::vector<std::string> header;
+    for (std::string line; std::getline(in, line);)
+    {
+        std::vector<std::string> cells;
+        std::istringstream fields(line);
+        for (std::string cell; std::getline(fields, cell, ',');)
+        {
+            cells.push_back(cell);
+        }
+        if (!line.empty() && line.back() == ',')
+        {
+            cells.emplace_back();
+        }
+        if (header.empty())
+        {
+            header = cells;
+            continue;
+        }
+        EXPECT_EQ(cells.size(), header.size()) << path << ": " << line;
+        std::map<std::string, std::string> row;
+        for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i)
+        {
+            row[header[i]] = cells[i];
+        }
+        rows.push_back(row);
+    }
+    return rows;
 }
 
 } // namespace nsfab_test

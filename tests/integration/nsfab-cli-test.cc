@@ -76,20 +76,27 @@ TEST_F(NsfabCli, RunWritesSummaryJson)
     std::ifstream in(m_dir + "/out/summary.json");
     ASSERT_TRUE(in.good());
     nlohmann::json j = nlohmann::json::parse(in);
-    EXPECT_EQ(j["flows"][0]["bytes"], 1 << 20);
-    EXPECT_EQ(j["flows"][0]["completed"], true);
-    // FCT, finish and goodput agree with each other.
-    double fct = j["flows"][0]["fct_ps"].get<double>() * 1e-12;
-    EXPECT_EQ(j["flows"][0]["finish_ps"].get<int64_t>() - j["flows"][0]["start_ps"].get<int64_t>(),
-              j["flows"][0]["fct_ps"].get<int64_t>());
-    EXPECT_NEAR(j["flows"][0]["goodput_gbps"].get<double>(), (1 << 20) * 8 / fct / 1e9, 1e-9);
-    for (const char* key : {"packets", "packet_hops", "events", "sim_time_ps", "wall_time_s"})
+    EXPECT_EQ(j["schema"], "nsfab-summary/2");
+    EXPECT_EQ(j["run"]["flows_completed"], 1);
+    auto rows = nsfab_test::ReadCsv(m_dir + "/out/fct.csv");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0]["bytes"], std::to_string(1 << 20));
+    // Alone on the idle fabric the flow takes exactly its ideal time: slowdown 1.
+    EXPECT_EQ(rows[0]["fct_ps"], rows[0]["ideal_fct_ps"]);
+    EXPECT_EQ(rows[0]["slowdown"], "1.000000");
+    EXPECT_NEAR(j["workloads"][0]["flows"]["fct_us"]["max"].get<double>(),
+                std::stod(rows[0]["fct_ps"]) * 1e-6,
+                1e-9);
+    for (const char* key : {"packets", "packet_hops", "drops", "pfc_frames", "ecn_marks", "cnps"})
     {
-        EXPECT_TRUE(j["totals"].contains(key)) << key;
+        EXPECT_TRUE(j["fabric"].contains(key)) << key;
     }
+    EXPECT_TRUE(j["host"].contains("wall_time_s"));
+    EXPECT_TRUE(j["host"].contains("peak_rss_mib"));
     // 256 data packets and 256 ACKs from the NICs; each crosses 4 links on leaf-spine.
-    EXPECT_EQ(j["totals"]["packets"], 512);
-    EXPECT_EQ(j["totals"]["packet_hops"], 512 * 4);
+    EXPECT_EQ(j["fabric"]["packets"], 512);
+    EXPECT_EQ(j["fabric"]["packet_hops"], 512 * 4);
+    EXPECT_EQ(j["fabric"]["drops"], 0);
     // Nothing but the results is left beside the folder.
     EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 2);
 }
@@ -171,10 +178,20 @@ flows:
         std::ifstream in(out + "/summary.json");
         for (std::string line; std::getline(in, line);)
         {
-            text[i] += line.find("wall_time_s") == std::string::npos ? line + "\n" : "";
+            // The host section (wall time, memory) is the only part allowed to differ.
+            if (line.find("\"host\"") != std::string::npos)
+            {
+                break;
+            }
+            text[i] += line + "\n";
+        }
+        for (const char* csv : {"fct.csv", "collectives.csv", "queues.csv", "pfc.csv"})
+        {
+            std::ifstream file(out + "/" + csv);
+            text[i] += std::string(std::istreambuf_iterator<char>(file), {});
         }
     }
-    EXPECT_GT(text[0].size(), 500u);
+    EXPECT_GT(text[0].size(), 1000u);
     EXPECT_EQ(text[0], text[1]);
 }
 

@@ -29,21 +29,29 @@ GpuTransport::~GpuTransport() = default;
 void
 GpuTransport::SetFabric(const Fabric& fabric)
 {
+    SetGraph(fabric.graph);
     m_fabric = &fabric;
-    m_hostLinks.emplace(*fabric.graph);
+}
+
+void
+GpuTransport::SetGraph(std::shared_ptr<const FabricGraph> graph)
+{
+    m_fabric = nullptr;
+    m_graph = std::move(graph);
+    m_hostLinks.emplace(*m_graph);
     m_connections.clear();
 }
 
 uint32_t
 GpuTransport::GetNGpus(uint32_t node) const
 {
-    return m_fabric->graph->GetGpus(node);
+    return m_graph->GetGpus(node);
 }
 
 std::string
 GpuTransport::CheckPath(GpuId src, GpuId dst) const
 {
-    const FabricGraph& g = *m_fabric->graph;
+    const FabricGraph& g = *m_graph;
     for (GpuId end : {src, dst})
     {
         if (end.node >= g.nodes.size() || end.gpu >= GetNGpus(end.node))
@@ -58,9 +66,9 @@ GpuTransport::CheckPath(GpuId src, GpuId dst) const
     uint32_t fabricNic = FabricGraph::NONE;
     return m_hostLinks->ChooseSourceNic(g,
                                         src.node,
-                                        m_fabric->GetNicOfGpu(src.node, src.gpu),
+                                        g.GetNicOfGpu(src.node, src.gpu),
                                         dst.node,
-                                        m_fabric->GetNicOfGpu(dst.node, dst.gpu),
+                                        g.GetNicOfGpu(dst.node, dst.gpu),
                                         fabricNic);
 }
 
@@ -92,6 +100,7 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
                               DeliveryCallback arrived,
                               DeliveryCallback acked)
 {
+    NS_ABORT_MSG_UNLESS(m_fabric, "GpuTransport: no fabric to send over (SetFabric)");
     Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, arrived, acked};
     uint32_t fabricNic = FabricGraph::NONE;
     std::string problem =

@@ -55,6 +55,10 @@ class GpuTransport : public Object
     /// Carry messages over \p fabric, which must outlive the transport.
     void SetFabric(const Fabric& fabric);
 
+    /// Only check paths (CheckPath, Collective::Setup) on \p graph, without a built fabric:
+    /// nothing can be sent.
+    void SetGraph(std::shared_ptr<const FabricGraph> graph);
+
     /// The GPUs of the fabric's server at graph node \p node.
     uint32_t GetNGpus(uint32_t node) const;
 
@@ -135,6 +139,7 @@ class GpuTransport : public Object
     static void OnNvlink(Message message);
 
     const Fabric* m_fabric{nullptr};
+    std::shared_ptr<const FabricGraph> m_graph;
     std::optional<HostLinks> m_hostLinks;
     std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
 };

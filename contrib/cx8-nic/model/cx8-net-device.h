@@ -55,6 +55,10 @@ class Cx8NetDevice : public FabricNetDevice
     /// The queue pair numbered \p qpn, or nullptr.
     Ptr<RdmaQueuePair> GetQueuePair(uint32_t qpn) const;
 
+    /// The first QPN CreateQueuePair() assigns: QPNs 0 and 1 are InfiniBand's special
+    /// management QPs.
+    static constexpr uint32_t FIRST_QPN = 2;
+
     /// QPN the next CreateQueuePair() will assign.
     uint32_t GetNextQpn() const
     {
@@ -103,9 +107,6 @@ class Cx8NetDevice : public FabricNetDevice
     void DoReceive(Ptr<Packet> packet, const RoceHeader& header) override;
 
   private:
-    /// QPNs 0 and 1 are the special management QPs of InfiniBand.
-    static constexpr uint32_t FIRST_QPN = 2;
-
     void QueuePairReady(Ptr<RdmaQueuePair> qp);
     /// Hand a received frame to its queue pair.
     void Deliver(Ptr<Packet> packet, const RoceHeader& header);

@@ -164,7 +164,10 @@ ProgressReporter::Start(Time stop, std::function<double()> workDone)
     m_lastCheckWall = m_startWall;
     m_lastShownWall = m_startWall;
     m_shownWidth = 0;
-    m_maxStep = std::max((stop - Simulator::Now()) / STEPS_PER_RUN, MinStep());
+    // Without a stop time, checks are at most a millisecond of simulated time apart.
+    m_maxStep = std::max(stop.IsStrictlyPositive() ? (stop - Simulator::Now()) / STEPS_PER_RUN
+                                                   : MilliSeconds(1),
+                         MinStep());
     m_step = MinStep(); // grows within a few dozen checks if the run is fast
     if (m_mode == BAR)
     {
@@ -213,7 +216,7 @@ ProgressReporter::Check()
 void
 ProgressReporter::ScheduleCheck()
 {
-    if (Simulator::Now() + m_step < m_stop)
+    if (!m_stop.IsStrictlyPositive() || Simulator::Now() + m_step < m_stop)
     {
         m_event = Simulator::Schedule(m_step, &ProgressReporter::Check, this);
     }
@@ -222,7 +225,7 @@ ProgressReporter::ScheduleCheck()
 double
 ProgressReporter::GetFraction() const
 {
-    double fraction = m_stop.IsStrictlyPositive() ? (Simulator::Now() / m_stop).GetDouble() : 1;
+    double fraction = m_stop.IsStrictlyPositive() ? (Simulator::Now() / m_stop).GetDouble() : 0;
     if (m_workDone)
     {
         fraction = std::max(fraction, m_workDone());
@@ -239,8 +242,10 @@ ProgressReporter::Show(double wall, bool final)
     std::string rate = elapsed > 0 ? FormatEventRate(events / elapsed) : "-- events/s";
     // Rounded down, so that 100.0 % means done.
     double percent = std::floor(fraction * 1000) / 10;
-    std::string sim = FormatSimTime(Simulator::Now(), m_stop);
-    std::string stop = FormatSimTime(m_stop, m_stop);
+    // Without a stop time the run ends when its work is done.
+    Time scale = m_stop.IsStrictlyPositive() ? m_stop : Simulator::Now();
+    std::string sim = FormatSimTime(Simulator::Now(), scale);
+    std::string stop = m_stop.IsStrictlyPositive() ? FormatSimTime(m_stop, m_stop) : "done";
     bool etaKnown = fraction >= MIN_ETA_FRACTION && elapsed > 0;
     double eta = etaKnown ? elapsed * (1 - fraction) / fraction : 0;
 
@@ -273,12 +278,13 @@ ProgressReporter::Show(double wall, bool final)
     {
         std::string time =
             final ? "wall " + FormatWords(elapsed) : "ETA " + (etaKnown ? FormatWords(eta) : "--");
+        std::string of = m_stop.IsStrictlyPositive() ? " of " + stop : ", until done";
         std::snprintf(text,
                       sizeof(text),
-                      "progress: %.1f%% (sim %s of %s), %s, %s\n",
+                      "progress: %.1f%% (sim %s%s), %s, %s\n",
                       percent,
                       sim.c_str(),
-                      stop.c_str(),
+                      of.c_str(),
                       rate.c_str(),
                       time.c_str());
         m_os << text;

@@ -68,7 +68,8 @@ class ProgressReporter
 
     /**
      * \brief Begin reporting; call before Simulator::Run(), after the run is set up.
-     * \param stop the simulated time at which the run stops
+     * \param stop the simulated time at which the run stops; zero if it stops only when its
+     *        work is done
      * \param workDone the fraction in [0, 1] of the run's work done so far (e.g. bytes delivered
      *        over bytes to deliver), for runs that end when their work is done; empty if the run
      *        only ends at \p stop

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -186,43 +188,272 @@ GoodputGbps(uint64_t bytes, Time fct)
 {
     return fct.IsStrictlyPositive() ? bytes * 8.0 / fct.GetSeconds() / 1e9 : 0.0;
 }
+
+/// mean, p50, p95, p99, p99.9 and max of \p values (nearest rank), or null if there are none.
+nlohmann::ordered_json
+Distribution(std::vector<double> values)
+{
+    if (values.empty())
+    {
+        return nullptr;
+    }
+    std::sort(values.begin(), values.end());
+    auto rank = [&](double q) {
+        auto k = static_cast<std::size_t>(std::ceil(q * values.size()));
+        return values[std::max<std::size_t>(k, 1) - 1];
+    };
+    double sum = 0;
+    for (double v : values)
+    {
+        sum += v;
+    }
+    return nlohmann::ordered_json{{"mean", sum / values.size()},
+                                  {"p50", rank(0.5)},
+                                  {"p95", rank(0.95)},
+                                  {"p99", rank(0.99)},
+                                  {"p999", rank(0.999)},
+                                  {"max", values.back()}};
+}
+
+/// "%.6f": fixed decimals, so files compare byte for byte.
+std::string
+Fixed(double value)
+{
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.6f", value);
+    return text;
+}
+
+/// Peak resident memory of this process, MiB.
+double
+PeakRssMib()
+{
+    struct rusage usage
+    {
+    };
+
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024.0; // kB on Linux
+}
 } // namespace
 
 nlohmann::ordered_json
 SummaryJson(const Scenario& s, const RunResult& r)
 {
-    nlohmann::ordered_json flows = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < s.flows.size(); ++i)
+    nlohmann::ordered_json workloads = nlohmann::ordered_json::array();
+    for (uint32_t w = 0; w < s.workloads.size(); ++w)
     {
-        const FlowSpec& spec = s.flows[i];
-        const FlowResult& f = r.flows[i];
-        nlohmann::ordered_json flow{{"id", i},
-                                    {"src", spec.src},
-                                    {"dst", spec.dst},
-                                    {"bytes", spec.bytes},
-                                    {"completed", f.completed},
-                                    {"start_ps", Ps(f.start)}};
-        if (f.completed)
+        std::vector<double> fct;
+        std::vector<double> slowdown;
+        uint64_t flows = 0;
+        uint64_t bytes = 0;
+        for (uint32_t i = 0; i < s.flows.size(); ++i)
         {
-            flow["finish_ps"] = Ps(f.receiverEnd);
-            flow["fct_ps"] = Ps(f.GetFct());
-            flow["sender_complete_ps"] = Ps(f.senderEnd);
-            flow["goodput_gbps"] = GoodputGbps(spec.bytes, f.GetFct());
+            if (s.flows[i].workload != w)
+            {
+                continue;
+            }
+            ++flows;
+            bytes += s.flows[i].bytes;
+            if (r.flows[i].completed)
+            {
+                fct.push_back(r.flows[i].GetFct().GetSeconds() * 1e6);
+                slowdown.push_back(r.flows[i].GetSlowdown());
+            }
         }
-        flows.push_back(flow);
+        std::vector<double> time;
+        std::vector<double> busbw;
+        uint64_t collectives = 0;
+        for (uint32_t i = 0; i < s.collectives.size(); ++i)
+        {
+            if (s.collectives[i].workload != w)
+            {
+                continue;
+            }
+            ++collectives;
+            if (r.collectives[i].completed)
+            {
+                time.push_back(r.collectives[i].result.GetTime().GetSeconds() * 1e6);
+                busbw.push_back(r.collectives[i].result.GetBusBandwidthGbps());
+            }
+        }
+        nlohmann::ordered_json workload{{"name", s.workloads[w].name},
+                                        {"type", s.workloads[w].type},
+                                        {"start_ps", Ps(s.workloads[w].start)}};
+        if (flows > 0)
+        {
+            workload["flows"] = {{"count", flows},
+                                 {"completed", fct.size()},
+                                 {"bytes", bytes},
+                                 {"fct_us", Distribution(fct)},
+                                 {"slowdown", Distribution(slowdown)}};
+        }
+        if (collectives > 0)
+        {
+            workload["collectives"] = {{"count", collectives},
+                                       {"completed", time.size()},
+                                       {"time_us", Distribution(time)},
+                                       {"busbw_gbps", Distribution(busbw)}};
+        }
+        workloads.push_back(workload);
     }
-    return nlohmann::ordered_json{{"schema", "nsfab-summary/1"},
-                                  {"scenario", s.name},
-                                  {"seed", s.seed},
-                                  {"flows", flows},
-                                  {"totals",
-                                   {{"flows", s.flows.size()},
-                                    {"completed", r.GetCompleted()},
-                                    {"packets", r.nicFrames},
-                                    {"packet_hops", r.packetHops},
-                                    {"events", r.events},
-                                    {"sim_time_ps", Ps(r.simTime)},
-                                    {"wall_time_s", r.wallSeconds}}}};
+    nlohmann::ordered_json collectives = nlohmann::ordered_json::array();
+    for (uint32_t i = 0; i < s.collectives.size(); ++i)
+    {
+        const CollectiveSpec& spec = s.collectives[i];
+        const CollectiveRun& run = r.collectives[i];
+        nlohmann::ordered_json c{
+            {"id", i},
+            {"workload", s.workloads[spec.workload].name},
+            {"op", ToString(spec.op)},
+            {"algorithm", run.completed ? run.result.algorithm : spec.algorithm},
+            {"ranks", spec.ranks.size()},
+            {"bytes", spec.bytes},
+            {"completed", run.completed}};
+        if (run.completed)
+        {
+            c["start_ps"] = Ps(run.result.start);
+            c["time_ps"] = Ps(run.result.GetTime());
+            c["algbw_gbps"] = run.result.GetAlgBandwidthGbps();
+            c["busbw_gbps"] = run.result.GetBusBandwidthGbps();
+            c["slowest_rank"] = run.result.slowestRank;
+        }
+        collectives.push_back(c);
+    }
+    nlohmann::ordered_json scenario{
+        {"name", s.name},
+        {"file", s.file},
+        {"seed", s.seed},
+        {"topology", s.topologyFile.empty() ? "inline" : s.topologyFile}};
+    scenario["stop_ps"] = s.stop.IsStrictlyPositive() ? nlohmann::ordered_json(Ps(s.stop))
+                                                      : nlohmann::ordered_json("done");
+    const FabricCounters& c = r.counters;
+    return nlohmann::ordered_json{
+        {"schema", "nsfab-summary/2"},
+        {"scenario", scenario},
+        {"workloads", workloads},
+        {"collectives", collectives},
+        {"fabric",
+         {{"packets", r.nicFrames},
+          {"packet_hops", r.packetHops},
+          {"drops", c.drops},
+          {"pfc_frames", c.pfcPauses},
+          {"ecn_marks", c.ecnMarks},
+          {"cnps", c.cnps},
+          {"retransmissions", c.retransmissions},
+          {"timeouts", c.timeouts}}},
+        {"run",
+         {{"flows", s.flows.size()},
+          {"flows_completed", r.GetCompleted()},
+          {"collectives", s.collectives.size()},
+          {"collectives_completed", r.GetCompletedCollectives()},
+          {"sim_time_ps", Ps(r.simTime)},
+          {"events", r.events}}},
+        // The only part that differs between runs of the same scenario and seed.
+        {"host", {{"wall_time_s", r.wallSeconds}, {"peak_rss_mib", PeakRssMib()}}}};
+}
+
+std::string
+FctCsv(const Scenario& s, const RunResult& r)
+{
+    std::string out = "flow,workload,src,dst,bytes,start_ps,fct_ps,ideal_fct_ps,slowdown\n";
+    for (uint32_t i = 0; i < s.flows.size(); ++i)
+    {
+        const FlowSpec& f = s.flows[i];
+        const FlowResult& res = r.flows[i];
+        out += std::to_string(i) + "," + s.workloads[f.workload].name + "," + f.src + "," + f.dst +
+               "," + std::to_string(f.bytes) + "," + std::to_string(Ps(f.start)) + ",";
+        out += res.completed ? std::to_string(Ps(res.GetFct())) + "," +
+                                   std::to_string(Ps(res.ideal)) + "," + Fixed(res.GetSlowdown())
+                             : ",,";
+        out += "\n";
+    }
+    return out;
+}
+
+std::string
+CollectivesCsv(const Scenario& s, const RunResult& r)
+{
+    std::string out = "collective,workload,op,algorithm,ranks,bytes,start_ps,time_ps,algbw_gbps,"
+                      "busbw_gbps,slowest_rank\n";
+    for (uint32_t i = 0; i < s.collectives.size(); ++i)
+    {
+        const CollectiveSpec& spec = s.collectives[i];
+        const CollectiveRun& run = r.collectives[i];
+        out += std::to_string(i) + "," + s.workloads[spec.workload].name + "," + ToString(spec.op) +
+               "," + (run.completed ? run.result.algorithm : spec.algorithm) + "," +
+               std::to_string(spec.ranks.size()) + "," + std::to_string(spec.bytes) + ",";
+        out += run.completed ? std::to_string(Ps(run.result.start)) + "," +
+                                   std::to_string(Ps(run.result.GetTime())) + "," +
+                                   Fixed(run.result.GetAlgBandwidthGbps()) + "," +
+                                   Fixed(run.result.GetBusBandwidthGbps()) + "," +
+                                   std::to_string(run.result.slowestRank)
+                             : std::to_string(Ps(spec.start)) + ",,,,";
+        out += "\n";
+    }
+    return out;
+}
+
+std::string
+QueuesCsv(const Scenario& s, const RunResult& r)
+{
+    std::string out = "time_ps,node,port,queue_bytes,tx_bytes\n";
+    for (const QueueSample& q : r.queues)
+    {
+        out += std::to_string(Ps(q.time)) + "," + s.graph->nodes[q.node].name + "," +
+               std::to_string(q.port) + "," + std::to_string(q.queueBytes) + "," +
+               std::to_string(q.txBytes) + "\n";
+    }
+    return out;
+}
+
+std::string
+PfcCsv(const Scenario& s, const RunResult& r)
+{
+    std::string out = "time_ps,node,port,priority,event\n";
+    for (const PfcEvent& e : r.pfc)
+    {
+        out += std::to_string(Ps(e.time)) + "," + s.graph->nodes[e.node].name + "," +
+               std::to_string(e.port) + "," + std::to_string(e.priority) + "," +
+               (e.pause ? "pause" : "resume") + "\n";
+    }
+    return out;
+}
+
+std::string
+WriteResults(ResultsFolder& folder, const Scenario& s, const RunResult& r)
+{
+    std::string summary =
+        SummaryJson(s, r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    std::pair<const char*, std::string> files[] = {{"summary.json", summary},
+                                                   {"fct.csv", FctCsv(s, r)},
+                                                   {"collectives.csv", CollectivesCsv(s, r)},
+                                                   {"queues.csv", QueuesCsv(s, r)},
+                                                   {"pfc.csv", PfcCsv(s, r)},
+                                                   {"inputs/scenario.yaml", s.inputYaml}};
+    std::error_code ec;
+    fs::create_directory(folder.GetStagingPath() + "/inputs", ec);
+    if (ec)
+    {
+        return "cannot create inputs/ in " + folder.GetStagingPath() + ": " + ec.message();
+    }
+    for (const auto& [name, content] : files)
+    {
+        std::string error = folder.WriteFile(name, content);
+        if (!error.empty())
+        {
+            return error;
+        }
+    }
+    for (const auto& [path, name] : s.inputFiles)
+    {
+        fs::copy_file(path, folder.GetStagingPath() + "/inputs/" + name, ec);
+        if (ec)
+        {
+            return "cannot copy " + path + " into inputs/: " + ec.message();
+        }
+    }
+    return "";
 }
 
 std::string
@@ -231,10 +462,13 @@ SummaryText(const Scenario& s, const RunResult& r)
     std::ostringstream os;
     os << "scenario " << s.name << " (seed " << s.seed << ")\n";
     constexpr std::size_t LISTED = 16;
-    os << std::left << std::setw(6) << "flow" << std::setw(10) << "src" << std::setw(10) << "dst"
-       << std::right << std::setw(14) << "bytes" << std::setw(14) << "FCT (us)" << std::setw(18)
-       << "goodput (Gb/s)"
-       << "\n";
+    if (!s.flows.empty())
+    {
+        os << std::left << std::setw(6) << "flow" << std::setw(10) << "src" << std::setw(10)
+           << "dst" << std::right << std::setw(14) << "bytes" << std::setw(14) << "FCT (us)"
+           << std::setw(18) << "goodput (Gb/s)" << std::setw(10) << "slowdown"
+           << "\n";
+    }
     for (std::size_t i = 0; i < s.flows.size() && i < LISTED; ++i)
     {
         const FlowResult& f = r.flows[i];
@@ -244,7 +478,7 @@ SummaryText(const Scenario& s, const RunResult& r)
         {
             os << std::fixed << std::setprecision(3) << std::setw(14)
                << f.GetFct().GetSeconds() * 1e6 << std::setw(18)
-               << GoodputGbps(s.flows[i].bytes, f.GetFct());
+               << GoodputGbps(s.flows[i].bytes, f.GetFct()) << std::setw(10) << f.GetSlowdown();
         }
         else
         {
@@ -254,11 +488,45 @@ SummaryText(const Scenario& s, const RunResult& r)
     }
     if (s.flows.size() > LISTED)
     {
-        os << "... " << s.flows.size() - LISTED << " more flows in summary.json\n";
+        os << "... " << s.flows.size() - LISTED << " more flows in fct.csv\n";
     }
-    os << std::fixed << std::setprecision(3) << r.GetCompleted() << "/" << s.flows.size()
-       << " flows completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in "
-       << r.wallSeconds << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n";
+    for (std::size_t i = 0; i < s.collectives.size() && i < LISTED; ++i)
+    {
+        const CollectiveSpec& c = s.collectives[i];
+        const CollectiveRun& run = r.collectives[i];
+        os << "collective " << i << " " << ToString(c.op) << " of " << c.bytes << " B on "
+           << c.ranks.size() << " ranks: ";
+        if (run.completed)
+        {
+            os << std::fixed << std::setprecision(3) << run.result.algorithm << " "
+               << run.result.GetTime().GetSeconds() * 1e6 << " us, algbw "
+               << run.result.GetAlgBandwidthGbps() << " Gb/s, busbw "
+               << run.result.GetBusBandwidthGbps() << " Gb/s\n";
+        }
+        else
+        {
+            os << "incomplete\n";
+        }
+    }
+    if (s.collectives.size() > LISTED)
+    {
+        os << "... " << s.collectives.size() - LISTED << " more collectives in collectives.csv\n";
+    }
+    const FabricCounters& c = r.counters;
+    os << std::fixed << std::setprecision(3);
+    if (!s.flows.empty())
+    {
+        os << r.GetCompleted() << "/" << s.flows.size() << " flows"
+           << (s.collectives.empty() ? "" : " and ");
+    }
+    if (!s.collectives.empty())
+    {
+        os << r.GetCompletedCollectives() << "/" << s.collectives.size() << " collectives";
+    }
+    os << " completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in " << r.wallSeconds
+       << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n"
+       << "fabric: " << c.drops << " drops, " << c.pfcPauses << " PFC frames, " << c.ecnMarks
+       << " ECN marks, " << c.cnps << " CNPs, " << c.retransmissions << " retransmissions\n";
     return os.str();
 }
 

@@ -64,6 +64,21 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
 /// The summary.json document of a run; invalid UTF-8 in names is replaced, never fatal.
 nlohmann::ordered_json SummaryJson(const Scenario& scenario, const RunResult& result);
 
+/// \name The results CSV files (docs/scenario-schema.md).
+/// @{
+std::string FctCsv(const Scenario& scenario, const RunResult& result);
+std::string CollectivesCsv(const Scenario& scenario, const RunResult& result);
+std::string QueuesCsv(const Scenario& scenario, const RunResult& result);
+std::string PfcCsv(const Scenario& scenario, const RunResult& result);
+/// @}
+
+/**
+ * \brief Write a run's results into \p folder (not yet committed): summary.json, the CSV
+ *        files, and inputs/ (the scenario as run and the files it reads).
+ * \return "" or the error
+ */
+std::string WriteResults(ResultsFolder& folder, const Scenario& scenario, const RunResult& result);
+
 /// The short text summary nsfab prints.
 std::string SummaryText(const Scenario& scenario, const RunResult& result);
 

@@ -3,6 +3,8 @@
  */
 #include "scenario-runner.h"
 
+#include "ideal-fct.h"
+
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -21,12 +23,76 @@ namespace ns3
 
 namespace
 {
-/// One flow's record and the count of flows still running.
+/// One flow's record and the count of flows and collectives still running.
 struct FlowTracker
 {
     uint32_t* pending;
     FlowResult* flow;
 };
+
+/// The collectives of a run: started at their time or when the one they follow completes.
+struct CollectiveRunner
+{
+    const Scenario* scenario;
+    Ptr<GpuTransport> transport;
+    RunResult* result;
+    uint32_t* pending;
+    std::vector<std::vector<uint32_t>> followers; //!< by collective: those that start after it
+    std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
+    uint64_t bytesArrivedDone{0};                 //!< of the completed ones
+    uint64_t bytesTotal{0};                       //!< of all, for progress
+};
+
+void StartCollective(CollectiveRunner* runner, uint32_t index);
+
+void
+ReleaseCollective(CollectiveRunner* runner, uint32_t index)
+{
+    runner->running[index] = nullptr; // its schedule is no longer needed
+}
+
+void
+OnCollectiveComplete(CollectiveRunner* runner, uint32_t index, const CollectiveResult& r)
+{
+    CollectiveRun& run = runner->result->collectives[index];
+    run.completed = true;
+    run.result = r;
+    // Not inside the collective's own trace: free it from the event loop.
+    Simulator::ScheduleNow(&ReleaseCollective, runner, index);
+    for (uint32_t next : runner->followers[index])
+    {
+        StartCollective(runner, next);
+    }
+    if (--*runner->pending == 0)
+    {
+        Simulator::Stop();
+    }
+}
+
+void
+StartCollective(CollectiveRunner* runner, uint32_t index)
+{
+    const CollectiveSpec& spec = runner->scenario->collectives[index];
+    ObjectFactory factory;
+    factory.SetTypeId(spec.algorithm);
+    for (const auto& [name, value] : spec.attributes)
+    {
+        factory.Set(name, StringValue(value));
+    }
+    Ptr<Collective> c = CreateObject<Collective>();
+    std::string problem = c->Setup(runner->transport,
+                                   Communicator(spec.ranks),
+                                   spec.op,
+                                   spec.bytes,
+                                   factory.Create<CollectiveAlgorithm>(),
+                                   spec.root);
+    // The scenario reader ran the same checks.
+    NS_ABORT_MSG_UNLESS(problem.empty(), "collective " << index << ": " << problem);
+    c->TraceConnectWithoutContext("Complete",
+                                  MakeBoundCallback(&OnCollectiveComplete, runner, index));
+    runner->running[index] = c;
+    c->Start();
+}
 
 void
 OnArrived(FlowTracker* t, const Delivery& d)
@@ -45,6 +111,37 @@ OnAcked(FlowTracker* t, const Delivery& d)
     {
         Simulator::Stop();
     }
+}
+
+/// Where a port's records go.
+struct PortRecorder
+{
+    RunResult* result;
+    uint32_t node;
+    uint32_t port;
+};
+
+void
+OnPfcTx(PortRecorder* p, uint32_t priority, uint16_t quanta)
+{
+    p->result->pfc.push_back(PfcEvent{Simulator::Now(), p->node, p->port, priority, quanta > 0});
+}
+
+/// Sample the chosen ports' queues now and again after \p interval.
+void
+SampleQueues(RunResult* result,
+             const std::vector<std::pair<HostPort, Ptr<FabricNetDevice>>>* ports,
+             Time interval)
+{
+    for (const auto& [at, dev] : *ports)
+    {
+        result->queues.push_back(QueueSample{Simulator::Now(),
+                                             at.node,
+                                             at.index,
+                                             dev->GetQueuedBytes(),
+                                             dev->GetTxBytes()});
+    }
+    Simulator::Schedule(interval, &SampleQueues, result, ports, interval);
 }
 
 void
@@ -96,13 +193,54 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     transport->SetFabric(fabric);
     RunResult result;
     result.flows.resize(s.flows.size());
-    uint32_t pending = static_cast<uint32_t>(s.flows.size());
+    result.collectives.resize(s.collectives.size());
+    uint32_t pending = static_cast<uint32_t>(s.flows.size() + s.collectives.size());
     std::vector<FlowTracker> trackers(s.flows.size());
     for (uint32_t i = 0; i < s.flows.size(); ++i)
     {
         trackers[i] = FlowTracker{&pending, &result.flows[i]};
         result.flows[i].start = s.flows[i].start;
         Simulator::Schedule(s.flows[i].start, &StartFlow, transport, &s.flows[i], i, &trackers[i]);
+    }
+    CollectiveRunner collectives{&s, transport, &result, &pending};
+    collectives.followers.resize(s.collectives.size());
+    collectives.running.resize(s.collectives.size());
+    for (uint32_t i = 0; i < s.collectives.size(); ++i)
+    {
+        if (s.collectives[i].after == CollectiveSpec::NONE)
+        {
+            Simulator::Schedule(s.collectives[i].start, &StartCollective, &collectives, i);
+        }
+        else
+        {
+            collectives.followers[s.collectives[i].after].push_back(i);
+        }
+    }
+    // Every port's PFC frames; the chosen ports' queues.
+    std::vector<PortRecorder> recorders;
+    for (uint32_t n = 0; n < fabric.nodes.size(); ++n)
+    {
+        for (uint32_t d = 0; d < fabric.nodes[n]->GetNDevices(); ++d)
+        {
+            recorders.push_back(PortRecorder{&result, n, d});
+        }
+    }
+    for (PortRecorder& p : recorders)
+    {
+        fabric.nodes[p.node]->GetDevice(p.port)->TraceConnectWithoutContext(
+            "PfcTx",
+            MakeBoundCallback(&OnPfcTx, &p));
+    }
+    std::vector<std::pair<HostPort, Ptr<FabricNetDevice>>> sampled;
+    for (HostPort p : s.queuePorts)
+    {
+        sampled.emplace_back(
+            p,
+            DynamicCast<FabricNetDevice>(fabric.nodes[p.node]->GetDevice(p.index)));
+    }
+    if (!sampled.empty())
+    {
+        Simulator::Schedule(Time(), &SampleQueues, &result, &sampled, s.queueInterval);
     }
     for (const auto& name : s.pcap)
     {
@@ -114,12 +252,15 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
         }
     }
 
-    Simulator::Stop(s.stop);
+    if (s.stop.IsStrictlyPositive())
+    {
+        Simulator::Stop(s.stop);
+    }
     if (progress)
     {
-        // Work done: the share of flows that have completed.
-        progress->Start(s.stop, [&result, total = s.flows.size()]() {
-            return double(result.GetCompleted()) / double(total);
+        // Work done: the share of flows and collectives that have completed.
+        progress->Start(s.stop, [&result, total = s.flows.size() + s.collectives.size()]() {
+            return double(result.GetCompleted() + result.GetCompletedCollectives()) / double(total);
         });
     }
     auto wallStart = std::chrono::steady_clock::now();
@@ -134,6 +275,12 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
         result.events -= progress->GetOwnEvents();
     }
 
+    result.counters = fabric.GetCounters();
+    IdealFct ideal(fabric);
+    for (uint32_t i = 0; i < s.flows.size(); ++i)
+    {
+        result.flows[i].ideal = ideal.Get(s.flows[i]);
+    }
     result.nicFrames = fabric.GetNicTxFrames();
     result.packetHops = fabric.GetTxFrames();
     Simulator::Destroy();

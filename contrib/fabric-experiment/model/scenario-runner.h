@@ -7,6 +7,9 @@
 #include "progress-reporter.h"
 #include "scenario.h"
 
+#include "ns3/collective.h"
+#include "ns3/topology-helper.h"
+
 #include <algorithm>
 
 namespace ns3
@@ -20,20 +23,58 @@ struct FlowResult
     Time receiverStart;    //!< first packet arrived at the receiver
     Time receiverEnd;      //!< last packet arrived at the receiver
     Time senderEnd;        //!< the ACK of the last packet arrived at the sender
+    Time ideal;            //!< its FCT alone on the idle fabric (IdealFct)
 
     /// Flow completion time: posting to the last byte at the receiver.
     Time GetFct() const
     {
         return receiverEnd - start;
     }
+
+    /// FCT over the ideal FCT.
+    double GetSlowdown() const
+    {
+        return GetFct().GetDouble() / ideal.GetDouble();
+    }
+};
+
+/// One sample of a port's queue.
+struct QueueSample
+{
+    Time time;
+    uint32_t node;
+    uint32_t port;
+    uint64_t queueBytes; //!< waiting in the port's egress queues
+    uint64_t txBytes;    //!< sent so far
+};
+
+/// A PFC frame a port sent.
+struct PfcEvent
+{
+    Time time;
+    uint32_t node;
+    uint32_t port;
+    uint32_t priority;
+    bool pause; //!< pause (quanta > 0) or resume (quanta 0)
+};
+
+/// What happened to one collective.
+struct CollectiveRun
+{
+    bool completed{false};
+    CollectiveResult result; //!< valid when completed
 };
 
 /// What a run measured.
 struct RunResult
 {
-    std::vector<FlowResult> flows;
-    uint64_t nicFrames{0};  //!< frames sent by NICs (data and acknowledgements)
-    uint64_t packetHops{0}; //!< frames sent by every port (one per link crossed)
+    std::vector<FlowResult> flows;          //!< as Scenario::flows
+    std::vector<CollectiveRun> collectives; //!< as Scenario::collectives
+    FabricCounters counters;
+    std::vector<QueueSample> queues; //!< Scenario::queuePorts every Scenario::queueInterval
+    std::vector<PfcEvent> pfc;       //!< every port's PFC frames
+    uint64_t nicFrames{0};           //!< frames sent by NICs (data and acknowledgements)
+    uint64_t packetHops{0};          //!< frames sent by every port (one per link crossed)
     uint64_t events{0};
     Time simTime;
     double wallSeconds{0};
@@ -43,6 +84,14 @@ struct RunResult
         return static_cast<uint32_t>(
             std::count_if(flows.begin(), flows.end(), [](const FlowResult& f) {
                 return f.completed;
+            }));
+    }
+
+    uint32_t GetCompletedCollectives() const
+    {
+        return static_cast<uint32_t>(
+            std::count_if(collectives.begin(), collectives.end(), [](const CollectiveRun& c) {
+                return c.completed;
             }));
     }
 };

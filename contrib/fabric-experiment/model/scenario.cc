@@ -4,6 +4,7 @@
 #include "scenario.h"
 
 #include "ns3/attribute-text.h"
+#include "ns3/builtin-workloads.h"
 #include "ns3/congestion-control.h"
 #include "ns3/fabric-units.h"
 #include "ns3/roce-header.h"
@@ -21,6 +22,11 @@ namespace ns3
 
 namespace
 {
+/// The newest scenario schema this reader knows (docs/scenario-schema.md).
+constexpr uint64_t SCENARIO_VERSION = 2;
+/// The name of the scenario itself among a run's inputs.
+constexpr const char* INPUT_SCENARIO = "scenario.yaml";
+
 /**
  * The scenario's topology: a file's path (relative to the scenario's folder) or a topology map
  * written in place. Problems in a topology file are reported in that file.
@@ -289,169 +295,213 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     ReadLoadBalancing(r, node, path, s);
 }
 
-/**
- * Resolves flows' ends against the topology and plans which NIC of the source host sends into
- * the fabric: the named one if its plane reaches the destination NIC; else one whose plane
- * does, reached over NVLink. Indexes are built on first use.
- */
-class FlowPaths
-{
-  public:
-    explicit FlowPaths(const FabricGraph& graph)
-        : m_graph(graph)
-    {
-    }
-
-    /// Resolve "host" or "host:nic"; \p at locates the error.
-    bool Resolve(YamlReader& r,
-                 const YAML::Node& at,
-                 const std::string& path,
-                 const std::string& name,
-                 uint32_t& node,
-                 uint32_t& nic)
-    {
-        std::string host;
-        std::optional<uint32_t> index;
-        bool wellFormed = SplitEndpoint(name, host, index);
-        node = m_graph.Find(host);
-        if (node == FabricGraph::NONE || m_graph.nodes[node].kind != FabricGraph::HOST)
-        {
-            r.Error(at, path, "unknown host '" + host + "' (hosts are " + DescribeHosts() + ")");
-            return false;
-        }
-        uint32_t nics = m_graph.nodes[node].ports;
-        if (!wellFormed || index.value_or(0) >= nics)
-        {
-            r.Error(at,
-                    path,
-                    "'" + name + "': a host's NIC is numbered 0.." + std::to_string(nics - 1));
-            return false;
-        }
-        nic = index.value_or(0);
-        return true;
-    }
-
-    /// Set spec.fabricNic, or return why the flow has no path.
-    std::string Plan(FlowSpec& spec)
-    {
-        if (!m_links)
-        {
-            m_links.emplace(m_graph);
-        }
-        return m_links->ChooseSourceNic(m_graph,
-                                        spec.srcNode,
-                                        spec.srcNic,
-                                        spec.dstNode,
-                                        spec.dstNic,
-                                        spec.fabricNic);
-    }
-
-  private:
-    /// The topology's hosts, for error messages: "host0, host1, ..., host15 (16 hosts)".
-    const std::string& DescribeHosts()
-    {
-        if (!m_hosts.empty())
-        {
-            return m_hosts;
-        }
-        std::vector<uint32_t> hosts;
-        for (uint32_t i = 0; i < m_graph.nodes.size(); ++i)
-        {
-            if (m_graph.nodes[i].kind == FabricGraph::HOST)
-            {
-                hosts.push_back(i);
-            }
-        }
-        for (std::size_t i = 0; i < hosts.size(); ++i)
-        {
-            if (i < 2 || i + 1 == hosts.size())
-            {
-                m_hosts += (m_hosts.empty()                  ? ""
-                            : i + 1 == hosts.size() && i > 2 ? ", ..., "
-                                                             : ", ") +
-                           m_graph.nodes[hosts[i]].name;
-            }
-        }
-        m_hosts += " (" + std::to_string(hosts.size()) + " hosts)";
-        return m_hosts;
-    }
-
-    const FabricGraph& m_graph;
-    std::optional<HostLinks> m_links;
-    std::string m_hosts;
-};
-
+/// output as a map: dir, and queue sampling.
 void
-ReadFlows(YamlReader& r,
-          const YAML::Node& node,
-          const std::string& path,
-          bool topologyOk,
-          Scenario& s)
+ReadOutput(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& s)
 {
-    if (!node.IsSequence() || node.size() == 0)
+    if (!r.CheckMap(node, "output", {"dir", "queues"}))
     {
-        r.Error(node, path, "expected a list of flows (at least one)");
         return;
     }
-    std::optional<FlowPaths> planner;
-    if (topologyOk)
+    r.ReadString(node, "dir", "output", s.output);
+    const YAML::Node queues = node["queues"];
+    if (!queues || !r.CheckMap(queues, "output.queues", {"interval", "ports"}))
     {
-        planner.emplace(*s.graph);
+        return;
     }
-    for (std::size_t i = 0; i < node.size(); ++i)
+    if (r.Require(queues, "interval", "output.queues") &&
+        r.ReadTime(queues, "interval", "output.queues", s.queueInterval) &&
+        !s.queueInterval.IsStrictlyPositive())
     {
-        const YAML::Node flow = node[i];
-        std::string at = path + "[" + std::to_string(i) + "]";
-        if (!r.CheckMap(flow, at, {"src", "dst", "size", "start"}))
+        r.Error(queues["interval"], "output.queues.interval", "must be positive");
+    }
+    if (!r.Require(queues, "ports", "output.queues"))
+    {
+        return;
+    }
+    const YAML::Node ports = queues["ports"];
+    if (!WorkloadReader::CheckList(r, ports, "output.queues.ports", "ports (node or node:port)") ||
+        !topologyOk)
+    {
+        return;
+    }
+    for (std::size_t i = 0; i < ports.size(); ++i)
+    {
+        std::string at = "output.queues.ports[" + std::to_string(i) + "]";
+        std::string name;
+        std::optional<uint32_t> port;
+        uint32_t node = FabricGraph::NONE;
+        if (ports[i].IsScalar() && SplitEndpoint(ports[i].Scalar(), name, port))
         {
+            node = s.graph->Find(name);
+        }
+        if (node == FabricGraph::NONE)
+        {
+            r.Error(ports[i], at, "expected node or node:port of the topology");
             continue;
         }
-        FlowSpec spec;
-        bool ok =
-            r.Require(flow, "src", at) & r.Require(flow, "dst", at) & r.Require(flow, "size", at);
-        ok = r.ReadString(flow, "src", at, spec.src) && ok;
-        ok = r.ReadString(flow, "dst", at, spec.dst) && ok;
-        if (r.ReadBytes(flow, "size", at, spec.bytes) && spec.bytes == 0)
+        uint32_t count = s.graph->nodes[node].ports;
+        if (port && *port >= count)
         {
-            r.Error(flow["size"], JoinPath(at, "size"), "a flow carries at least one byte");
+            r.Error(ports[i], at, name + " has ports 0.." + std::to_string(count - 1));
+            continue;
         }
-        if (r.ReadTime(flow, "start", at, spec.start) && spec.start >= s.stop)
+        for (uint32_t p = port.value_or(0); p < (port ? *port + 1 : count); ++p)
         {
-            r.Error(flow["start"],
-                    JoinPath(at, "start"),
-                    "the flow starts at or after the stop time (" +
-                        std::to_string(s.stop.GetPicoSeconds()) + " ps)");
+            s.queuePorts.push_back(HostPort{node, p});
         }
-        if (topologyOk && ok)
-        {
-            bool nics = planner->Resolve(r,
-                                         flow["src"],
-                                         JoinPath(at, "src"),
-                                         spec.src,
-                                         spec.srcNode,
-                                         spec.srcNic);
-            nics = planner->Resolve(r,
-                                    flow["dst"],
-                                    JoinPath(at, "dst"),
-                                    spec.dst,
-                                    spec.dstNode,
-                                    spec.dstNic) &&
-                   nics;
-            if (nics && spec.srcNode == spec.dstNode && spec.srcNic == spec.dstNic)
-            {
-                r.Error(flow["dst"], JoinPath(at, "dst"), "a flow's source and destination differ");
-            }
-            else if (nics)
-            {
-                std::string problem = planner->Plan(spec);
-                if (!problem.empty())
-                {
-                    r.Error(flow["dst"], JoinPath(at, "dst"), problem);
-                }
-            }
-        }
-        s.flows.push_back(spec);
     }
+}
+
+/// A `workloads` entry: its type's plugin reads the rest.
+void
+ReadWorkload(WorkloadReader& in,
+             const YAML::Node& node,
+             const std::string& path,
+             uint32_t index,
+             Scenario& s)
+{
+    YamlReader& r = in.Yaml();
+    std::string type;
+    if (!node.IsMap())
+    {
+        r.Error(node, path, "expected a workload map (type, name, start, ...)");
+        return;
+    }
+    if (!r.Require(node, "type", path) || !r.ReadString(node, "type", path, type))
+    {
+        return;
+    }
+    TypeId tid;
+    if (!Workload::Lookup(type, tid))
+    {
+        r.Error(node["type"],
+                JoinPath(path, "type"),
+                "unknown workload type '" + type + "' (valid: " + Workload::DescribeTypes() + ")");
+        return;
+    }
+    ObjectFactory factory;
+    factory.SetTypeId(tid);
+    Ptr<Workload> workload = factory.Create<Workload>();
+    std::vector<const char*> keys{"type", "name", "start"};
+    for (const char* key : workload->GetKeys())
+    {
+        keys.push_back(key);
+    }
+    std::size_t before = r.GetDiagnosticCount();
+    r.CheckMap(node, path, keys);
+    WorkloadInfo info;
+    info.type = type;
+    if (r.ReadString(node, "name", path, info.name))
+    {
+        for (const auto& other : s.workloads)
+        {
+            if (other.name == info.name)
+            {
+                r.Error(node["name"],
+                        JoinPath(path, "name"),
+                        "another workload is named '" + info.name + "'");
+            }
+        }
+    }
+    else
+    {
+        info.name = type + "-" + std::to_string(index);
+    }
+    if (r.ReadTime(node, "start", path, info.start))
+    {
+        in.CheckStart(node["start"], JoinPath(path, "start"), info.start);
+    }
+    s.workloads.push_back(info);
+    if (r.GetDiagnosticCount() == before)
+    {
+        in.BeginWorkload(index, s.seed);
+        workload->Read(in, node, path, info.start);
+    }
+}
+
+/// `workloads`, and the `flows` shorthand: a first workload named "flows".
+void
+ReadWorkloads(YamlReader& r,
+              const YAML::Node& root,
+              bool topologyOk,
+              Scenario& s,
+              std::vector<std::pair<YAML::Node, std::string>>& files)
+{
+    if (!root["flows"] && !root["workloads"])
+    {
+        r.Error(root, "workloads", "required key is missing (a list of workloads, or flows)");
+        return;
+    }
+    if (!topologyOk)
+    {
+        // Workloads name the topology's hosts: only the lists can be checked.
+        if (root["flows"])
+        {
+            WorkloadReader::CheckList(r, root["flows"], "flows", "flows");
+        }
+        if (root["workloads"])
+        {
+            WorkloadReader::CheckList(r, root["workloads"], "workloads", "workloads");
+        }
+        return;
+    }
+    WorkloadReader in(r, s.graph, s.file, s.stop);
+    uint32_t index = 0;
+    if (root["flows"])
+    {
+        s.workloads.push_back(WorkloadInfo{"flows", "flows", Time()});
+        in.BeginWorkload(index++, s.seed);
+        FlowListWorkload().Read(in, root, "", Time());
+    }
+    if (const YAML::Node list = root["workloads"])
+    {
+        WorkloadReader::CheckList(r, list, "workloads", "workloads");
+        for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i)
+        {
+            ReadWorkload(in, list[i], "workloads[" + std::to_string(i) + "]", index++, s);
+        }
+    }
+    s.flows = std::move(in.GetFlows());
+    s.collectives = std::move(in.GetCollectives());
+    files.insert(files.end(), in.GetInputFiles().begin(), in.GetInputFiles().end());
+}
+
+/**
+ * The scenario as read, its file names replaced by the names of their copies: each file's
+ * own name, made unique with a number. Rewrites the document, which has been read.
+ */
+void
+RecordInputs(const YAML::Node& root,
+             const std::vector<std::pair<YAML::Node, std::string>>& files,
+             Scenario& s)
+{
+    for (const auto& [at, path] : files)
+    {
+        auto same = std::find_if(s.inputFiles.begin(), s.inputFiles.end(), [&](const auto& f) {
+            return f.first == path;
+        });
+        std::string base = std::filesystem::path(path).filename().string();
+        std::string name = same != s.inputFiles.end() ? same->second : base;
+        for (int k = 2; same == s.inputFiles.end() &&
+                            std::any_of(s.inputFiles.begin(),
+                                        s.inputFiles.end(),
+                                        [&](const auto& f) { return f.second == name; }) ||
+                        name == INPUT_SCENARIO;
+             ++k)
+        {
+            name = std::to_string(k) + "-" + base;
+        }
+        if (same == s.inputFiles.end())
+        {
+            s.inputFiles.emplace_back(path, name);
+        }
+        YAML::Node renamed = at; // a handle: assignment writes into the document
+        renamed = name;
+    }
+    YAML::Emitter out;
+    out << root;
+    s.inputYaml = std::string(out.c_str()) + "\n";
 }
 
 void
@@ -489,6 +539,111 @@ ReadPcap(YamlReader& r,
     }
 }
 
+/**
+ * Apply `path=value` assignments to the document: the path is map keys joined by dots, each
+ * optionally followed by [index] into a list; missing map keys are added. The value is read as
+ * YAML (`[a, b]`, `{k: v}` and scalars). Returns false after reporting a malformed one.
+ */
+bool
+ApplyOverrides(YamlReader& r, YAML::Node& root, const std::vector<std::string>& overrides)
+{
+    bool ok = true;
+    for (const auto& text : overrides)
+    {
+        std::string label = "--set " + text;
+        auto fail = [&](const std::string& message) {
+            r.GetDiagnostics().push_back(Diagnostic{label, 0, 0, "", message});
+            ok = false;
+        };
+        std::size_t eq = text.find('=');
+        if (eq == std::string::npos || eq == 0)
+        {
+            fail("expected key.path=value, e.g. transport.mtu=1024 or workloads[0].size=1MiB");
+            continue;
+        }
+        std::string path = text.substr(0, eq);
+        YAML::Node value;
+        try
+        {
+            value = YAML::Load(text.substr(eq + 1));
+        }
+        catch (const YAML::Exception& e)
+        {
+            fail("the value is not YAML: " + e.msg);
+            continue;
+        }
+        if (!value.IsDefined() || value.IsNull())
+        {
+            fail("no value after '='");
+            continue;
+        }
+        // Walk the path; reset() rebinds a handle (assignment would write through).
+        YAML::Node at;
+        at.reset(root);
+        std::string walked;
+        bool good = true;
+        for (std::size_t i = 0; good && i < path.size();)
+        {
+            if (path[i] == '[')
+            {
+                std::size_t close = path.find(']', i);
+                std::string digits =
+                    path.substr(i + 1, close == std::string::npos ? 0 : close - i - 1);
+                if (close == std::string::npos || digits.empty() || digits.size() > 9 ||
+                    digits.find_first_not_of("0123456789") != std::string::npos)
+                {
+                    fail("'" + path + "': expected [index] after '" + walked + "'");
+                    good = false;
+                    break;
+                }
+                std::size_t index = std::stoul(digits);
+                if (!at.IsSequence() || index >= at.size())
+                {
+                    fail("'" + walked + "' " +
+                         (at.IsSequence() ? "has " + std::to_string(at.size()) + " entries"
+                                          : "is not a list"));
+                    good = false;
+                    break;
+                }
+                walked += "[" + digits + "]";
+                YAML::Node next = at[index];
+                at.reset(next);
+                i = close + 1;
+                continue;
+            }
+            if (path[i] == '.' && !walked.empty())
+            {
+                ++i;
+            }
+            std::size_t end = path.find_first_of(".[", i);
+            std::string key =
+                path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+            if (key.empty())
+            {
+                fail("'" + path + "': empty key");
+                good = false;
+                break;
+            }
+            if (!at.IsMap() && !at.IsNull())
+            {
+                fail("'" + walked + "' is not a map");
+                good = false;
+                break;
+            }
+            walked = JoinPath(walked, key);
+            YAML::Node next = at[key];
+            at.reset(next);
+            i = end == std::string::npos ? path.size() : end;
+        }
+        if (good)
+        {
+            at = value;
+            r.AddOverride(value, label);
+        }
+    }
+    return ok;
+}
+
 Scenario
 ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::Node& root)
 {
@@ -496,9 +651,25 @@ ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::No
     s.file = r.GetFile();
     if (!r.CheckMap(root,
                     "",
-                    {"name", "seed", "topology", "transport", "flows", "stop", "output", "pcap"}))
+                    {"version",
+                     "name",
+                     "seed",
+                     "topology",
+                     "transport",
+                     "workloads",
+                     "flows",
+                     "stop",
+                     "output",
+                     "pcap"}))
     {
         return s;
+    }
+    uint64_t version = SCENARIO_VERSION;
+    if (r.ReadUint(root, "version", "", version) && (version < 1 || version > SCENARIO_VERSION))
+    {
+        r.Error(root["version"],
+                "version",
+                "this nsfab reads scenario versions 1 to " + std::to_string(SCENARIO_VERSION));
     }
     if (!r.ReadString(root, "name", "", s.name))
     {
@@ -515,15 +686,27 @@ ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::No
     {
         ReadTransport(r, root["transport"], "transport", s);
     }
-    if (r.ReadTime(root, "stop", "", s.stop) && s.stop.IsZero())
+    // stop: a time, or done (no limit: the run ends when all work has).
+    if (root["stop"] && !(root["stop"].IsScalar() && root["stop"].Scalar() == "done") &&
+        r.ReadTime(root, "stop", "", s.stop) && s.stop.IsZero())
     {
-        r.Error(root["stop"], "stop", "the stop time must be positive");
+        r.Error(root["stop"], "stop", "the stop time must be positive (or done)");
     }
-    r.ReadString(root, "output", "", s.output);
-    if (r.Require(root, "flows", ""))
+    if (root["output"] && root["output"].IsMap())
     {
-        ReadFlows(r, root["flows"], "flows", topologyOk, s);
+        ReadOutput(r, root["output"], topologyOk, s);
     }
+    else
+    {
+        r.ReadString(root, "output", "", s.output);
+    }
+    std::vector<std::pair<YAML::Node, std::string>> files;
+    if (!s.topologyFile.empty())
+    {
+        files.emplace_back(root["topology"], s.topologyFile);
+    }
+    ReadWorkloads(r, root, topologyOk, s, files);
+    RecordInputs(root, files, s);
     if (root["pcap"])
     {
         ReadPcap(r, root["pcap"], "pcap", topologyOk, s);
@@ -544,21 +727,28 @@ LookupCongestionControl(const std::string& name, TypeId& tid)
 }
 
 Scenario
-LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics)
+LoadScenario(const std::string& file,
+             std::vector<Diagnostic>& diagnostics,
+             const std::vector<std::string>& overrides)
 {
     YamlReader reader(file, diagnostics);
     std::optional<YAML::Node> root = reader.ParseFile();
-    return root ? ReadScenario(reader, diagnostics, *root) : Scenario{};
+    return root && ApplyOverrides(reader, *root, overrides)
+               ? ReadScenario(reader, diagnostics, *root)
+               : Scenario{};
 }
 
 Scenario
 ParseScenario(const std::string& text,
               const std::string& file,
-              std::vector<Diagnostic>& diagnostics)
+              std::vector<Diagnostic>& diagnostics,
+              const std::vector<std::string>& overrides)
 {
     YamlReader reader(file, diagnostics);
     std::optional<YAML::Node> root = reader.Parse(text);
-    return root ? ReadScenario(reader, diagnostics, *root) : Scenario{};
+    return root && ApplyOverrides(reader, *root, overrides)
+               ? ReadScenario(reader, diagnostics, *root)
+               : Scenario{};
 }
 
 } // namespace ns3

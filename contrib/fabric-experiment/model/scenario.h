@@ -8,6 +8,7 @@
 #include "ns3/nstime.h"
 #include "ns3/rdma-queue-pair.h"
 #include "ns3/topology.h"
+#include "ns3/workload.h"
 #include "ns3/yaml-reader.h"
 
 #include <memory>
@@ -18,28 +19,11 @@
 namespace ns3
 {
 
-/// One RDMA message from one NIC to another ("host3" is NIC 0 of host3, "host3:2" its NIC 2).
-struct FlowSpec
-{
-    std::string src;
-    std::string dst;
-    uint32_t srcNode{0}; //!< graph node of the source host
-    uint32_t srcNic{0};
-    uint32_t dstNode{0};
-    uint32_t dstNic{0};
-    /// The source host's NIC that sends into the fabric: srcNic, or, when only another NIC's
-    /// plane reaches the destination, that NIC; if it serves another GPU, the data crosses
-    /// NVLink to that GPU first (as NCCL's PXN does). NONE: both ends are on one server and
-    /// NVLink carries the whole flow.
-    uint32_t fabricNic{0};
-    uint64_t bytes{0};
-    Time start;
-};
-
 /**
  * \ingroup fabric-experiment
- * \brief A scenario file, read and validated: a topology, the transport settings, flows, when
- *        to stop, and what to write. The schema is in docs/scenario-schema.md.
+ * \brief A scenario file, read and validated: a topology, the transport settings, workloads
+ *        (as the flows and collectives they stand for), when to stop, and what to write. The
+ *        schema is in docs/scenario-schema.md.
  */
 struct Scenario
 {
@@ -67,11 +51,25 @@ struct Scenario
     bool outOfOrderPlacement{true};
     Time cnpInterval{MicroSeconds(50)};
 
+    std::vector<WorkloadInfo> workloads;
+    /// Every workload's flows (FlowSpec::workload says whose), in the order they were read.
     std::vector<FlowSpec> flows;
-    /// The run ends here at the latest; it ends earlier when every flow has completed.
-    Time stop{Seconds(1)};
+    /// Every workload's collectives.
+    std::vector<CollectiveSpec> collectives;
+    /// The run ends here at the latest (zero: no limit); it ends when all work has completed.
+    Time stop;
     /// Results folder as written in the file (relative to the working directory); may be empty.
     std::string output;
+    /// Ports whose queue depth and transmitted bytes are sampled every queueInterval:
+    /// (graph node, port).
+    std::vector<HostPort> queuePorts;
+    Time queueInterval;
+
+    /// The scenario as read (overrides applied), its file paths renamed to the copies listed in
+    /// inputFiles: what a results folder's inputs/ holds to run it again.
+    std::string inputYaml;
+    /// Files the scenario reads: (path read, name in inputs/).
+    std::vector<std::pair<std::string, std::string>> inputFiles;
     /// Nodes whose every port is captured to pcap.
     std::vector<std::string> pcap;
 };
@@ -89,13 +87,18 @@ bool LookupCongestionControl(const std::string& name, TypeId& tid);
  * \brief Read and validate a scenario.
  * \param file the path, used to read it and in diagnostics
  * \param[out] diagnostics every problem found; the scenario is usable only if it stays empty
+ * \param overrides `key.path[i].key=value` assignments applied to the file before it is read
+ *        (nsfab run --set); problems in them are reported as `--set <assignment>`
  */
-Scenario LoadScenario(const std::string& file, std::vector<Diagnostic>& diagnostics);
+Scenario LoadScenario(const std::string& file,
+                      std::vector<Diagnostic>& diagnostics,
+                      const std::vector<std::string>& overrides = {});
 
 /// As LoadScenario, from \p text; \p file only names it in diagnostics.
 Scenario ParseScenario(const std::string& text,
                        const std::string& file,
-                       std::vector<Diagnostic>& diagnostics);
+                       std::vector<Diagnostic>& diagnostics,
+                       const std::vector<std::string>& overrides = {});
 
 } // namespace ns3
 

@@ -44,10 +44,14 @@ LoadPlugin(const std::string& path)
 }
 
 int
-Run(const std::string& file, std::string out, bool force, bool quiet)
+Run(const std::string& file,
+    std::string out,
+    bool force,
+    bool quiet,
+    const std::vector<std::string>& overrides)
 {
     std::vector<Diagnostic> diagnostics;
-    Scenario scenario = LoadScenario(file, diagnostics);
+    Scenario scenario = LoadScenario(file, diagnostics, overrides);
     if (!diagnostics.empty())
     {
         for (const auto& d : diagnostics)
@@ -82,9 +86,7 @@ Run(const std::string& file, std::string out, bool force, bool quiet)
                               quiet ? ProgressReporter::QUIET
                                     : ProgressReporter::ModeFor(STDERR_FILENO));
     RunResult result = RunScenario(scenario, pcapDir, &progress);
-    std::string summary =
-        SummaryJson(scenario, result).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    error = folder.WriteFile("summary.json", summary + "\n");
+    error = WriteResults(folder, scenario, result);
     if (error.empty())
     {
         error = folder.Commit();
@@ -120,6 +122,13 @@ main(int argc, char** argv)
     run->add_flag("--force,-f", force, "Replace the results folder if it exists");
     bool quiet = false;
     run->add_flag("--quiet,-q", quiet, "No progress on standard error");
+    std::vector<std::string> overrides;
+    run->add_option("--set",
+                    overrides,
+                    "Set a scenario key before the file is checked, e.g. --set seed=7 or --set "
+                    "workloads[0].size=1MiB (a YAML value); repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
     std::vector<std::string> plugins;
     run->add_option("--plugin",
                     plugins,
@@ -219,7 +228,7 @@ main(int argc, char** argv)
             }
             return nsfab::Import(format, importFile, out, force, options);
         }
-        return Run(file, out, force, quiet);
+        return Run(file, out, force, quiet, overrides);
     }
     catch (const std::bad_alloc&)
     {

@@ -73,6 +73,38 @@ Fabric::GetTxFrames() const
     return frames;
 }
 
+FabricCounters
+Fabric::GetCounters() const
+{
+    FabricCounters c;
+    for (const auto& nic : nics)
+    {
+        c.drops += nic->GetRxBufferDrops();
+        c.pfcPauses += nic->GetPfcTxFrames();
+        for (uint32_t qpn = Cx8NetDevice::FIRST_QPN; qpn < nic->GetNextQpn(); ++qpn)
+        {
+            Ptr<RdmaQueuePair> qp = nic->GetQueuePair(qpn);
+            c.cnps += qp->GetCnpsSent();
+            c.retransmissions += qp->GetRetransmittedPackets();
+            c.timeouts += qp->GetTimeouts();
+        }
+    }
+    for (const auto& sw : switches)
+    {
+        c.drops += sw->GetNoRouteDrops();
+        c.ecnMarks += sw->GetEcnMarks();
+        for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
+        {
+            c.pfcPauses += sw->GetPort(p)->GetPfcTxFrames();
+            for (uint32_t prio = 0; prio < FabricNetDevice::NUM_PRIORITIES; ++prio)
+            {
+                c.drops += sw->GetDrops(p, prio);
+            }
+        }
+    }
+    return c;
+}
+
 int64_t
 Fabric::AssignStreams(int64_t stream) const
 {

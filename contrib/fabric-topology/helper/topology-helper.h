@@ -19,6 +19,17 @@
 namespace ns3
 {
 
+/// Fabric-wide event counts (Fabric::GetCounters).
+struct FabricCounters
+{
+    uint64_t drops{0};           //!< frames dropped: by switch MMUs, watchdogs, routes and NICs
+    uint64_t pfcPauses{0};       //!< PFC frames sent by every port (pauses and resumes)
+    uint64_t ecnMarks{0};        //!< frames switches marked CE
+    uint64_t cnps{0};            //!< CNPs receivers sent
+    uint64_t retransmissions{0}; //!< data packets senders sent again
+    uint64_t timeouts{0};        //!< retransmission timeouts that fired
+};
+
 /**
  * \ingroup fabric-topology
  * \brief A built fabric: the ns-3 nodes of every graph node, the hosts' NICs and the switches.
@@ -66,6 +77,9 @@ struct Fabric
 
     /// Frames sent by every port: one per link crossed, the packet-hops.
     uint64_t GetTxFrames() const;
+
+    /// Drops, PFC frames, ECN marks, CNPs and retransmissions so far, summed over the fabric.
+    FabricCounters GetCounters() const;
 
     /// Fix the random streams of every switch, from \p stream on; returns how many were used.
     int64_t AssignStreams(int64_t stream) const;

@@ -5,6 +5,8 @@
 
 #include "ns3/fabric-units.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -129,9 +131,57 @@ YamlReader::ParseFile()
     return Parse(text.str());
 }
 
+namespace
+{
+/// Whether \p node is \p tree or inside it.
+bool
+Contains(const YAML::Node& tree, const YAML::Node& node)
+{
+    if (tree.is(node))
+    {
+        return true;
+    }
+    if (tree.IsSequence())
+    {
+        for (const auto& item : tree)
+        {
+            if (Contains(item, node))
+            {
+                return true;
+            }
+        }
+    }
+    if (tree.IsMap())
+    {
+        for (const auto& entry : tree)
+        {
+            if (Contains(entry.first, node) || Contains(entry.second, node))
+            {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+} // namespace
+
+void
+YamlReader::AddOverride(const YAML::Node& value, const std::string& label)
+{
+    m_overrides.emplace_back(value, label);
+}
+
 void
 YamlReader::Error(const YAML::Node& at, const std::string& path, const std::string& message)
 {
+    for (const auto& [value, label] : m_overrides)
+    {
+        if (Contains(value, at))
+        {
+            m_diagnostics.push_back(Diagnostic{label, 0, 0, path, message});
+            return;
+        }
+    }
     YAML::Mark mark = at.Mark();
     bool placed = mark.line >= 0 && !mark.is_null();
     ErrorAt(placed ? mark.line + 1 : 0, placed ? mark.column + 1 : 0, path, message);
@@ -146,7 +196,7 @@ YamlReader::ErrorAt(int line, int column, const std::string& path, const std::st
 bool
 YamlReader::CheckMap(const YAML::Node& node,
                      const std::string& path,
-                     std::initializer_list<const char*> allowed)
+                     const std::vector<const char*>& allowed)
 {
     std::string valid;
     for (const char* name : allowed)
@@ -348,6 +398,38 @@ YamlReader::ReadBool(const YAML::Node& map, const char* key, const std::string& 
         Error(*node, JoinPath(path, key), problem);
     }
     return problem.empty();
+}
+
+bool
+YamlReader::ReadDouble(const YAML::Node& map,
+                       const char* key,
+                       const std::string& path,
+                       double& out,
+                       double min,
+                       double max)
+{
+    std::optional<YAML::Node> node = Scalar(map, key, path);
+    if (!node)
+    {
+        return false;
+    }
+    const std::string& text = node->Scalar();
+    char* end = nullptr;
+    double value = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(value))
+    {
+        Error(*node, JoinPath(path, key), "'" + text + "' is not a number");
+        return false;
+    }
+    if (value < min || value > max)
+    {
+        std::ostringstream os;
+        os << text << " is out of range [" << min << ", " << max << "]";
+        Error(*node, JoinPath(path, key), os.str());
+        return false;
+    }
+    out = value;
+    return true;
 }
 
 } // namespace ns3

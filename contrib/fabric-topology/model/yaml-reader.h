@@ -59,7 +59,7 @@ class YamlReader
      */
     bool CheckMap(const YAML::Node& node,
                   const std::string& path,
-                  std::initializer_list<const char*> allowed);
+                  const std::vector<const char*>& allowed);
 
     /// \name Read map[key] into \p out if present; return true if it was present and valid.
     /// @{
@@ -86,7 +86,20 @@ class YamlReader
                     uint64_t& millimetres);
     /// true or false (also True, TRUE, False, FALSE: YAML 1.2's booleans).
     bool ReadBool(const YAML::Node& map, const char* key, const std::string& path, bool& out);
+    /// A decimal number in [min, max].
+    bool ReadDouble(const YAML::Node& map,
+                    const char* key,
+                    const std::string& path,
+                    double& out,
+                    double min,
+                    double max);
     /// @}
+
+    /**
+     * \brief Mark \p value as given on the command line (e.g. `nsfab run --set`): problems in
+     *        it or below it are reported as \p label instead of a place in the file.
+     */
+    void AddOverride(const YAML::Node& value, const std::string& label);
 
     /// Report keys that appear more than once in the map \p node (any key is allowed).
     void CheckUniqueKeys(const YAML::Node& node, const std::string& path);
@@ -105,6 +118,12 @@ class YamlReader
         return m_file;
     }
 
+    /// The list problems are appended to (for readers of other files found in this one).
+    std::vector<Diagnostic>& GetDiagnostics()
+    {
+        return m_diagnostics;
+    }
+
   private:
     /// The scalar at map[key], or nothing (and a diagnostic if present but not a scalar).
     /// yaml-cpp nodes are handles whose assignment writes through, hence optional.
@@ -114,6 +133,7 @@ class YamlReader
 
     std::string m_file;
     std::vector<Diagnostic>& m_diagnostics;
+    std::vector<std::pair<YAML::Node, std::string>> m_overrides;
 };
 
 /// True when \p text is well-formed UTF-8 (results files are JSON, which must be).

@@ -1,0 +1,55 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef IDEAL_FCT_H
+#define IDEAL_FCT_H
+
+#include "workload.h"
+
+#include "ns3/topology-helper.h"
+
+#include <unordered_map>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fabric-experiment
+ * \brief A flow's completion time alone on the idle fabric, the denominator of its slowdown.
+ *
+ * On a shortest path of L links the frames stream at the slowest link's rate, and the last one
+ * is stored and forwarded by every switch: (frames - 1) x full frame + last frame, plus, per
+ * switch, one frame time, its pipeline latency and the next cable, plus the first cable (the
+ * store-and-forward bound the line-rate tests check). A PXN flow first crosses NVLink whole,
+ * and a flow inside one server only NVLink: bytes / NVLink rate + its latency.
+ */
+class IdealFct
+{
+  public:
+    explicit IdealFct(const Fabric& fabric);
+
+    Time Get(const FlowSpec& flow);
+
+  private:
+    /// Per graph node, along a shortest path from one switch: links, delays and latencies.
+    struct Reach
+    {
+        uint32_t links{UINT32_MAX};
+        uint64_t minRate{UINT64_MAX};
+        Time delay;   //!< cables
+        Time latency; //!< switch pipelines
+    };
+
+    const std::vector<Reach>& From(uint32_t sw);
+    Time Nvlink(uint32_t node, uint64_t bytes) const;
+
+    const Fabric& m_fabric;
+    HostLinks m_links;
+    std::vector<Time> m_pipeline; //!< by graph node (switches)
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_adjacent; //!< (node, link)
+    std::unordered_map<uint32_t, std::vector<Reach>> m_reach;           //!< by source switch
+};
+
+} // namespace ns3
+
+#endif // IDEAL_FCT_H
