@@ -7,6 +7,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -162,14 +163,19 @@ TEST_F(NsfabCli, OnlyEarlierResultsAreReplacedAndOnlyWithForce)
 
 TEST_F(NsfabCli, SameScenarioGivesIdenticalResultsFiles)
 {
-    // Two processes, same scenario: summary.json is byte-identical but for the wall time.
-    std::string scenario =
-        Write("s.yaml", R"(topology: {fabric: {planes: [{generator: fat-tree, tiers: 3, radix: 4}]}}
-flows:
-  - {src: host0, dst: host15, size: 3MiB}
-  - {src: host5, dst: host15, size: 2MiB, start: 1us}
-  - {src: host9, dst: host2, size: 1MiB}
-)");
+    // Two processes, same scenario and seed (random traffic, an incast and a collective on a
+    // fat-tree with queue sampling): summary.json is byte-identical but for its host section,
+    // and so are the CSV files.
+    std::string scenario = Write("s.yaml",
+                                 "topology: {fabric: {planes: [{generator: fat-tree, tiers: 3, "
+                                 "radix: 4}]}}\ntransport: {congestion-control: dcqcn}\n"
+                                 "workloads:\n  - {type: random, sizes: " +
+                                     std::string(NSFAB_SOURCE_DIR) +
+                                     "/scenarios/flow-sizes/web-search.cdf, load: 0.5, "
+                                     "duration: 30us}\n  - {type: incast, receiver: host3, "
+                                     "senders: 8, size: 256KiB}\n  - {type: collective, op: "
+                                     "allreduce, size: 2MiB}\noutput: {queues: {interval: "
+                                     "2us, ports: [host3]}}\n");
     std::string text[2];
     for (int i = 0; i < 2; ++i)
     {
@@ -336,4 +342,112 @@ TEST_F(NsfabCli, ImportDetectsTheFormatAndSaysWhatWasAssumed)
     EXPECT_NE(o.status, 0);
     EXPECT_NE(o.output.find("unknown format 'visio'"), std::string::npos) << o.output;
     EXPECT_FALSE(fs::exists(m_dir + "/v.yaml"));
+}
+
+TEST_F(NsfabCli, ScenarioErrorCorpus)
+{
+    // tests/data/scenario-errors: each file ends with the exact problems expected.
+    const fs::path corpus = fs::path(NSFAB_SOURCE_DIR) / "tests/data/scenario-errors";
+    uint32_t files = 0;
+    for (const auto& entry : fs::directory_iterator(corpus))
+    {
+        if (entry.path().extension() != ".yaml")
+        {
+            continue;
+        }
+        ++files;
+        std::string file = entry.path().string();
+        SCOPED_TRACE(file);
+        std::vector<std::string> expected;
+        std::ifstream in(file);
+        for (std::string line; std::getline(in, line);)
+        {
+            const std::string mark = "# expect: ";
+            if (line.rfind(mark, 0) == 0)
+            {
+                std::string text = line.substr(mark.size());
+                for (const auto& [from, to] : {std::pair<std::string, std::string>{"{file}", file},
+                                               {"{dir}", corpus.string()}})
+                {
+                    for (auto at = text.find(from); at != std::string::npos; at = text.find(from))
+                    {
+                        text.replace(at, from.size(), to);
+                    }
+                }
+                expected.push_back(text);
+            }
+        }
+        ASSERT_FALSE(expected.empty()) << "no # expect: lines";
+        std::string errors = m_dir + "/stderr.txt";
+        Outcome o = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + file +
+                                           " --out " + m_dir + "/out 2>" + errors);
+        EXPECT_NE(o.status, 0);
+        EXPECT_EQ(o.output, "") << "nothing on standard output";
+        std::vector<std::string> lines;
+        std::ifstream err(errors);
+        for (std::string line; std::getline(err, line);)
+        {
+            lines.push_back(line);
+        }
+        expected.push_back("nsfab: " + std::to_string(expected.size()) + " problem" +
+                           (expected.size() == 1 ? "" : "s") + " in " + file + "; nothing was run");
+        EXPECT_EQ(lines, expected);
+        EXPECT_FALSE(fs::exists(m_dir + "/out"));
+        fs::remove(errors);
+        EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 0)
+            << "nothing left beside the results folder";
+    }
+    EXPECT_GE(files, 15u);
+}
+
+TEST_F(NsfabCli, SetOverridesTheScenarioAndIsChecked)
+{
+    std::string scenario = Write("ok.yaml", SMALL);
+    Outcome o = Nsfab("run -q " + scenario + " --out " + m_dir +
+                      "/a --set 'flows[0].size=2MiB' --set seed=9");
+    ASSERT_EQ(o.status, 0) << o.output;
+    auto rows = nsfab_test::ReadCsv(m_dir + "/a/fct.csv");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0]["bytes"], std::to_string(2 << 20));
+    std::ifstream in(m_dir + "/a/inputs/scenario.yaml");
+    std::string asRun((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(asRun.find("seed: 9"), std::string::npos) << asRun;
+    EXPECT_NE(asRun.find("size: 2MiB"), std::string::npos) << asRun;
+
+    o = Nsfab("run -q " + scenario + " --out " + m_dir + "/b --set 'flows[0].size=2Mb'");
+    EXPECT_NE(o.status, 0);
+    EXPECT_NE(o.output.find("--set flows[0].size=2Mb: flows[0].size: '2Mb': unknown unit"),
+              std::string::npos)
+        << o.output;
+    EXPECT_FALSE(fs::exists(m_dir + "/b"));
+}
+
+TEST_F(NsfabCli, AResultsFolderRunsAgainFromItsInputs)
+{
+    // inputs/ holds the scenario as run and every file it read, renamed to the copies.
+    Write("topo.yaml",
+          "version: 1\nhosts: {count: 8}\nfabric: {planes: [{generator: leaf-spine, radix: 4}]}\n");
+    fs::copy(std::string(NSFAB_SOURCE_DIR) + "/scenarios/flow-sizes/web-search.cdf",
+             m_dir + "/sizes.cdf");
+    std::string scenario = Write("s.yaml",
+                                 "topology: topo.yaml\nworkloads:\n  - {type: random, sizes: "
+                                 "sizes.cdf, load: 0.3, duration: 20us}\n");
+    ASSERT_EQ(Nsfab("run -q " + scenario + " --out " + m_dir + "/first").status, 0);
+    std::set<std::string> inputs;
+    for (const auto& entry : fs::directory_iterator(m_dir + "/first/inputs"))
+    {
+        inputs.insert(entry.path().filename().string());
+    }
+    EXPECT_EQ(inputs, (std::set<std::string>{"scenario.yaml", "topo.yaml", "sizes.cdf"}));
+    Outcome o = Nsfab("run -q " + m_dir + "/first/inputs/scenario.yaml --out " + m_dir + "/second");
+    ASSERT_EQ(o.status, 0) << o.output;
+    for (const char* csv : {"fct.csv", "collectives.csv", "queues.csv", "pfc.csv"})
+    {
+        std::ifstream a(m_dir + "/first/" + csv);
+        std::ifstream b(m_dir + "/second/" + csv);
+        EXPECT_EQ(std::string(std::istreambuf_iterator<char>(a), {}),
+                  std::string(std::istreambuf_iterator<char>(b), {}))
+            << csv;
+    }
+    EXPECT_GT(nsfab_test::ReadCsv(m_dir + "/first/fct.csv").size(), 3u);
 }

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-// scripts/plot on the hand-written results folders of tests/data/plot: which PNGs it writes
-// (and nothing else), their size, the comparison mode, and its errors.
+// scripts/plot on the hand-written results folders of tests/data/plot and on a real run: which
+// PNGs it writes (and nothing else), their size, the comparison mode, and its errors.
 #include "fabric-test.h"
 
 #include <array>
@@ -208,6 +208,22 @@ TEST_F(PlotRun, FullRunGetsEveryPlotAndNothingElse)
     // The plots folder is the only thing added to the results folder.
     before.insert("plots");
     EXPECT_EQ(Entries(Run("run-a")), before);
+}
+
+TEST_F(PlotRun, RealRunGetsEveryPlot)
+{
+    // A scenario with an incast (FCTs, PFC), a collective and queue sampling: every plot.
+    std::string results = m_dir + "/real";
+    auto run = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + NSFAB_SOURCE_DIR +
+                                      "/scenarios/allreduce-with-incast.yaml --out " + results);
+    ASSERT_EQ(run.status, 0) << run.output;
+    Outcome o = Plot(Quote(results));
+    ASSERT_EQ(o.status, 0) << o.err;
+    ExpectPlots(o, results + "/plots", RUN_PLOTS);
+    for (const std::string& name : RUN_PLOTS)
+    {
+        EXPECT_GT(fs::file_size(results + "/plots/" + name), 10000u) << name;
+    }
 }
 
 TEST_F(PlotRun, OnlyPlotsWhoseDataExist)

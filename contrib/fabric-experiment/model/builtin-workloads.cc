@@ -750,9 +750,10 @@ CollectiveWorkload::Read(WorkloadReader& in,
 
     // algorithm: a name, or a map of its name and attributes.
     const YAML::Node algorithm = node["algorithm"];
+    bool withAttributes = algorithm && algorithm.IsMap();
     std::string algorithmPath = JoinPath(path, "algorithm");
     std::string name = ok ? CollectiveHelper::GetDefaultAlgorithm(spec.op) : "";
-    if (algorithm.IsMap())
+    if (withAttributes)
     {
         ok = r.Require(algorithm, "name", algorithmPath) &&
              r.ReadString(algorithm, "name", algorithmPath, name) && ok;
@@ -769,8 +770,8 @@ CollectiveWorkload::Read(WorkloadReader& in,
         {
             valid += n + ", ";
         }
-        r.Error(algorithm.IsMap() ? algorithm["name"] : algorithm,
-                algorithm.IsMap() ? JoinPath(algorithmPath, "name") : algorithmPath,
+        r.Error(withAttributes ? algorithm["name"] : algorithm,
+                withAttributes ? JoinPath(algorithmPath, "name") : algorithmPath,
                 "unknown collective algorithm '" + name + "' (valid: " + valid +
                     "or the TypeId of a CollectiveAlgorithm subclass)");
         return;
@@ -780,7 +781,7 @@ CollectiveWorkload::Read(WorkloadReader& in,
         return;
     }
     spec.algorithm = tid.GetName();
-    if (algorithm.IsMap())
+    if (withAttributes)
     {
         std::size_t before = r.GetDiagnosticCount();
         ReadAttributeMap(r, algorithm, algorithmPath, tid, {"name"}, spec.attributes);

@@ -123,11 +123,26 @@ IdealFct::Get(const FlowSpec& f)
             uint64_t(RoceHeader::GetDataPacketSize(payload) + fabric::WIRE_OVERHEAD_BYTES) * 8,
             rate);
     };
+    uint64_t lastPayload = f.bytes - (frames - 1) * mtu;
     Time full = wire(mtu);
-    Time lastFrame = wire(f.bytes - (frames - 1) * mtu);
+    Time lastFrame = wire(lastPayload);
     Time perSwitch = frames > 1 ? std::max(full, lastFrame) : lastFrame;
+    // The receiving NIC hands a frame to the host once the host has taken the one before
+    // (HostRate): a short last frame right behind a full one waits for it.
+    Time hostWait;
+    if (frames > 1)
+    {
+        DataRateValue hostRate;
+        m_fabric.GetNic(f.dstNode, f.dstNic)->GetAttribute("HostRate", hostRate);
+        Time taking = fabric::BitsTime(uint64_t(RoceHeader::GetDataPacketSize(mtu)) * 8,
+                                       hostRate.Get().GetBitRate());
+        Time gap = fabric::BitsTime(
+            uint64_t(RoceHeader::GetDataPacketSize(lastPayload) + fabric::WIRE_OVERHEAD_BYTES) * 8,
+            down.rateBps);
+        hostWait = std::max(Time(), taking - gap);
+    }
     return relay + full * int64_t(frames - 1) + lastFrame + perSwitch * int64_t(links - 1) +
-           pipelines + cables;
+           pipelines + cables + hostWait;
 }
 
 } // namespace ns3

@@ -20,8 +20,10 @@ namespace ns3
  * On a shortest path of L links the frames stream at the slowest link's rate, and the last one
  * is stored and forwarded by every switch: (frames - 1) x full frame + last frame, plus, per
  * switch, one frame time, its pipeline latency and the next cable, plus the first cable (the
- * store-and-forward bound the line-rate tests check). A PXN flow first crosses NVLink whole,
- * and a flow inside one server only NVLink: bytes / NVLink rate + its latency.
+ * store-and-forward bound the line-rate tests check), plus the wait of a short last frame for
+ * the receiving host to take the full one before it (the NIC's HostRate, which must exceed
+ * the link's, as by default). A PXN flow first crosses NVLink whole, and a flow inside one
+ * server only NVLink: bytes / NVLink rate + its latency.
  */
 class IdealFct
 {

@@ -39,8 +39,6 @@ struct CollectiveRunner
     uint32_t* pending;
     std::vector<std::vector<uint32_t>> followers; //!< by collective: those that start after it
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
-    uint64_t bytesArrivedDone{0};                 //!< of the completed ones
-    uint64_t bytesTotal{0};                       //!< of all, for progress
 };
 
 void StartCollective(CollectiveRunner* runner, uint32_t index);
@@ -202,9 +200,12 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
         result.flows[i].start = s.flows[i].start;
         Simulator::Schedule(s.flows[i].start, &StartFlow, transport, &s.flows[i], i, &trackers[i]);
     }
-    CollectiveRunner collectives{&s, transport, &result, &pending};
-    collectives.followers.resize(s.collectives.size());
-    collectives.running.resize(s.collectives.size());
+    CollectiveRunner collectives{&s,
+                                 transport,
+                                 &result,
+                                 &pending,
+                                 std::vector<std::vector<uint32_t>>(s.collectives.size()),
+                                 std::vector<Ptr<Collective>>(s.collectives.size())};
     for (uint32_t i = 0; i < s.collectives.size(); ++i)
     {
         if (s.collectives[i].after == CollectiveSpec::NONE)

@@ -483,12 +483,13 @@ RecordInputs(const YAML::Node& root,
         });
         std::string base = std::filesystem::path(path).filename().string();
         std::string name = same != s.inputFiles.end() ? same->second : base;
-        for (int k = 2; same == s.inputFiles.end() &&
-                            std::any_of(s.inputFiles.begin(),
-                                        s.inputFiles.end(),
-                                        [&](const auto& f) { return f.second == name; }) ||
-                        name == INPUT_SCENARIO;
-             ++k)
+        auto taken = [&s](const std::string& n) {
+            return n == INPUT_SCENARIO ||
+                   std::any_of(s.inputFiles.begin(), s.inputFiles.end(), [&n](const auto& f) {
+                       return f.second == n;
+                   });
+        };
+        for (int k = 2; same == s.inputFiles.end() && taken(name); ++k)
         {
             name = std::to_string(k) + "-" + base;
         }
@@ -581,6 +582,7 @@ ApplyOverrides(YamlReader& r, YAML::Node& root, const std::vector<std::string>& 
         YAML::Node at;
         at.reset(root);
         std::string walked;
+        std::vector<std::pair<YAML::Node, std::string>> added; // (map, key)
         bool good = true;
         for (std::size_t i = 0; good && i < path.size();)
         {
@@ -624,7 +626,7 @@ ApplyOverrides(YamlReader& r, YAML::Node& root, const std::vector<std::string>& 
                 good = false;
                 break;
             }
-            if (!at.IsMap() && !at.IsNull())
+            if (at.IsDefined() && !at.IsMap() && !at.IsNull()) // undefined: a key to add
             {
                 fail("'" + walked + "' is not a map");
                 good = false;
@@ -632,6 +634,10 @@ ApplyOverrides(YamlReader& r, YAML::Node& root, const std::vector<std::string>& 
             }
             walked = JoinPath(walked, key);
             YAML::Node next = at[key];
+            if (!next.IsDefined())
+            {
+                added.emplace_back(at, key);
+            }
             at.reset(next);
             i = end == std::string::npos ? path.size() : end;
         }
@@ -639,6 +645,17 @@ ApplyOverrides(YamlReader& r, YAML::Node& root, const std::vector<std::string>& 
         {
             at = value;
             r.AddOverride(value, label);
+            // Keys the assignment added have no place in the file either.
+            for (const auto& [map, key] : added)
+            {
+                for (const auto& entry : map)
+                {
+                    if (entry.first.Scalar() == key)
+                    {
+                        r.AddOverride(entry.first, label);
+                    }
+                }
+            }
         }
     }
     return ok;

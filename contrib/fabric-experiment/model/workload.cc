@@ -24,6 +24,13 @@ const std::pair<const char*, const char*> WORKLOAD_NAMES[] = {
     {"collective", "ns3::CollectiveWorkload"},
 };
 
+/// "NIC" or "GPU".
+std::string
+What(WorkloadReader::Kind kind)
+{
+    return kind == WorkloadReader::NIC ? "NIC" : "GPU";
+}
+
 /// Workloads draw from streams far above those the fabric's switches take (0, 1, ...).
 constexpr int64_t FIRST_STREAM = int64_t(1) << 32;
 } // namespace
@@ -176,8 +183,8 @@ WorkloadReader::ParseEndpoint(const YAML::Node& at,
     {
         m_yaml.Error(at,
                      path,
-                     "'" + text + "': a host's " + (kind == NIC ? "NIC" : "GPU") +
-                         " is numbered 0.." + std::to_string(count - 1));
+                     "'" + text + "': a host's " + What(kind) + " is numbered 0.." +
+                         std::to_string(count - 1));
         return false;
     }
     out.index = index.value_or(0);
@@ -234,8 +241,8 @@ WorkloadReader::ReadSelection(const YAML::Node& map,
                 m_yaml.Error(node,
                              path,
                              "positions " + std::to_string(from) + ".." +
-                                 std::to_string(from + count - 1) + " of " +
-                                 std::to_string(all.size()) + " " + indexKey + "s");
+                                 std::to_string(from + count - 1) + ", but there are " +
+                                 std::to_string(all.size()) + " " + What(kind) + "s");
             }
             else
             {
@@ -272,7 +279,7 @@ WorkloadReader::ReadSelection(const YAML::Node& map,
     }
     if (selected.empty())
     {
-        m_yaml.Error(node, path, std::string("selects no ") + indexKey);
+        m_yaml.Error(node, path, "selects no " + What(kind));
         return false;
     }
     out = std::move(selected);
