@@ -8,6 +8,7 @@
 #include "ns3/results-writer.h"
 #include "ns3/scenario-runner.h"
 
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -176,4 +177,66 @@ TEST_F(FabricTest, CollectiveIterationsFollowEachOther)
         end = std::max(end, c.result.end);
     }
     EXPECT_EQ(r.simTime, end);
+}
+
+TEST_F(FabricTest, WorkloadsFollowEachOther)
+{
+    // A training step: AllReduce, then (2 us later) an all-to-all of flows, then a permutation.
+    Scenario s = Load(R"(topology: {fabric: {planes: [{generator: fat-tree, tiers: 3, radix: 4}]}}
+workloads:
+  - {type: collective, name: allreduce, op: allreduce, size: 1MiB}
+  - {type: all-to-all, name: exchange, size: 64KiB, hosts: {from: 0, count: 4}, after: allreduce, start: 2us}
+  - {type: permutation, name: shuffle, size: 32KiB, after: exchange}
+  - {type: incast, name: alone, receiver: host9, senders: 2, size: 16KiB, start: 1us}
+)");
+    RunResult r = RunScenario(s, "");
+    ASSERT_EQ(r.GetCompleted(), s.flows.size());
+    ASSERT_EQ(r.GetCompletedCollectives(), 1u);
+    Time allreduceEnd = r.collectives[0].result.end;
+    Time exchangeEnd;
+    Time shuffleStart = Time::Max();
+    for (uint32_t i = 0; i < s.flows.size(); ++i)
+    {
+        const std::string& name = s.workloads[s.flows[i].workload].name;
+        if (name == "exchange")
+        {
+            EXPECT_EQ(r.flows[i].start, allreduceEnd + MicroSeconds(2));
+            exchangeEnd = std::max(exchangeEnd, r.flows[i].senderEnd);
+        }
+        else if (name == "shuffle")
+        {
+            shuffleStart = std::min(shuffleStart, r.flows[i].start);
+            EXPECT_EQ(r.flows[i].start, shuffleStart) << "the whole permutation starts at once";
+        }
+        else
+        {
+            EXPECT_EQ(r.flows[i].start, MicroSeconds(1)) << "follows nothing";
+        }
+    }
+    // Complete means acknowledged at the sender: the last ACK of the exchange starts the shuffle.
+    EXPECT_EQ(shuffleStart, exchangeEnd);
+}
+
+TEST(ShippedScenarios, AllAreValid)
+{
+    // Every scenario in scenarios/ reads without a problem and has work to do.
+    uint32_t count = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(NSFAB_SOURCE_DIR) + "/scenarios"))
+    {
+        if (entry.path().extension() != ".yaml")
+        {
+            continue;
+        }
+        ++count;
+        SCOPED_TRACE(entry.path().string());
+        std::vector<Diagnostic> d;
+        Scenario s = LoadScenario(entry.path().string(), d);
+        for (const auto& problem : d)
+        {
+            ADD_FAILURE() << problem.Format();
+        }
+        EXPECT_FALSE(s.flows.empty() && s.collectives.empty());
+    }
+    EXPECT_GE(count, 8u);
 }

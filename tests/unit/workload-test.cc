@@ -368,10 +368,11 @@ TEST(Workloads, UnknownTypesAndKeysAreLocated)
               "w.yaml:3:12: workloads[0].type: unknown workload type 'burst' (valid: flows, "
               "incast, permutation, all-to-all, random, collective, or the TypeId of a Workload "
               "subclass)");
-    EXPECT_EQ(Problem(std::string(FAT_TREE) +
-                      "workloads:\n  - {type: permutation, size: 1MiB, sise: 2MiB}\n"),
-              "w.yaml:3:37: workloads[0].sise: unknown key (valid keys: type, name, start, hosts, "
-              "size)");
+    EXPECT_EQ(
+        Problem(std::string(FAT_TREE) +
+                "workloads:\n  - {type: permutation, size: 1MiB, sise: 2MiB}\n"),
+        "w.yaml:3:37: workloads[0].sise: unknown key (valid keys: type, name, start, after, hosts, "
+        "size)");
     EXPECT_EQ(Problem(std::string(FAT_TREE) + "workloads:\n  - {type: permutation, size: 1MiB}\n"
                                               "  - {type: permutation, size: 1MiB, name: "
                                               "permutation-0}\n"),

@@ -8,7 +8,7 @@
 // wire bound: with a 4096-byte MTU, 4096 payload bytes take 4178 bytes on the wire, 784.3 Gb/s
 // at 800 Gb/s; an uncontended flow comes within 0.5 % of it.
 //
-//   build/examples/fabric-experiment-scenario [--scenario=scenarios/default.yaml]
+//   build/examples/fabric-experiment-scenario [--scenario=scenarios/single-flow.yaml]
 
 #include "ns3/command-line.h"
 #include "ns3/fabric-simulator.h"

@@ -362,7 +362,8 @@ FctCsv(const Scenario& s, const RunResult& r)
         const FlowSpec& f = s.flows[i];
         const FlowResult& res = r.flows[i];
         out += std::to_string(i) + "," + s.workloads[f.workload].name + "," + f.src + "," + f.dst +
-               "," + std::to_string(f.bytes) + "," + std::to_string(Ps(f.start)) + ",";
+               "," + std::to_string(f.bytes) + "," +
+               std::to_string(Ps(res.posted ? res.start : f.start)) + ",";
         out += res.completed ? std::to_string(Ps(res.GetFct())) + "," +
                                    std::to_string(Ps(res.ideal)) + "," + Fixed(res.GetSlowdown())
                              : ",,";

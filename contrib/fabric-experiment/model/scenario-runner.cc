@@ -23,54 +23,103 @@ namespace ns3
 
 namespace
 {
-/// One flow's record and the count of flows and collectives still running.
-struct FlowTracker
+/**
+ * The work of a run: flows and collectives, started at their workload's times once the workload
+ * it follows (if any) has completed, and the counts that end the run.
+ */
+struct Work
 {
-    uint32_t* pending;
-    FlowResult* flow;
-};
-
-/// The collectives of a run: started at their time or when the one they follow completes.
-struct CollectiveRunner
-{
-    const Scenario* scenario;
+    const Scenario* scenario{nullptr};
     Ptr<GpuTransport> transport;
-    RunResult* result;
-    uint32_t* pending;
+    RunResult* result{nullptr};
+    uint32_t pending{0};                          //!< flows and collectives not yet complete
+    std::vector<uint32_t> remaining;              //!< by workload: its work not yet complete
+    std::vector<std::vector<uint32_t>> flowsOf;   //!< by workload
+    std::vector<std::vector<uint32_t>> rootsOf;   //!< by workload: collectives that follow none
     std::vector<std::vector<uint32_t>> followers; //!< by collective: those that start after it
+    std::vector<std::vector<uint32_t>> nextOf;    //!< by workload: those that start after it
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
 };
 
-void StartCollective(CollectiveRunner* runner, uint32_t index);
+void BeginWorkload(Work* w, uint32_t workload);
 
+/// One piece of work of \p workload completed.
 void
-ReleaseCollective(CollectiveRunner* runner, uint32_t index)
+Completed(Work* w, uint32_t workload)
 {
-    runner->running[index] = nullptr; // its schedule is no longer needed
-}
-
-void
-OnCollectiveComplete(CollectiveRunner* runner, uint32_t index, const CollectiveResult& r)
-{
-    CollectiveRun& run = runner->result->collectives[index];
-    run.completed = true;
-    run.result = r;
-    // Not inside the collective's own trace: free it from the event loop.
-    Simulator::ScheduleNow(&ReleaseCollective, runner, index);
-    for (uint32_t next : runner->followers[index])
+    if (--w->remaining[workload] == 0)
     {
-        StartCollective(runner, next);
+        for (uint32_t next : w->nextOf[workload])
+        {
+            Simulator::Schedule(w->scenario->workloads[next].start, &BeginWorkload, w, next);
+        }
     }
-    if (--*runner->pending == 0)
+    if (--w->pending == 0)
     {
         Simulator::Stop();
     }
 }
 
 void
-StartCollective(CollectiveRunner* runner, uint32_t index)
+OnArrived(Work* w, uint32_t flow, const Delivery& d)
 {
-    const CollectiveSpec& spec = runner->scenario->collectives[index];
+    w->result->flows[flow].receiverStart = d.firstByte;
+    w->result->flows[flow].receiverEnd = d.arrived;
+}
+
+/// The sender learnt that the last byte arrived: the flow is complete.
+void
+OnAcked(Work* w, uint32_t flow, const Delivery& d)
+{
+    w->result->flows[flow].senderEnd = d.acked;
+    w->result->flows[flow].completed = true;
+    Completed(w, w->scenario->flows[flow].workload);
+}
+
+void
+StartFlow(Work* w, uint32_t flow)
+{
+    const FlowSpec& spec = w->scenario->flows[flow];
+    w->result->flows[flow].posted = true;
+    w->result->flows[flow].start = Simulator::Now();
+    // Each flow has queue pairs of its own: a channel per flow.
+    w->transport->SendBetweenNics(spec.srcNode,
+                                  spec.srcNic,
+                                  spec.dstNode,
+                                  spec.dstNic,
+                                  spec.bytes,
+                                  flow,
+                                  MakeBoundCallback(&OnArrived, w, flow),
+                                  MakeBoundCallback(&OnAcked, w, flow));
+}
+
+void StartCollective(Work* w, uint32_t index);
+
+void
+ReleaseCollective(Work* w, uint32_t index)
+{
+    w->running[index] = nullptr; // its schedule is no longer needed
+}
+
+void
+OnCollectiveComplete(Work* w, uint32_t index, const CollectiveResult& r)
+{
+    CollectiveRun& run = w->result->collectives[index];
+    run.completed = true;
+    run.result = r;
+    // Not inside the collective's own trace: free it from the event loop.
+    Simulator::ScheduleNow(&ReleaseCollective, w, index);
+    for (uint32_t next : w->followers[index])
+    {
+        StartCollective(w, next);
+    }
+    Completed(w, w->scenario->collectives[index].workload);
+}
+
+void
+StartCollective(Work* w, uint32_t index)
+{
+    const CollectiveSpec& spec = w->scenario->collectives[index];
     ObjectFactory factory;
     factory.SetTypeId(spec.algorithm);
     for (const auto& [name, value] : spec.attributes)
@@ -78,7 +127,7 @@ StartCollective(CollectiveRunner* runner, uint32_t index)
         factory.Set(name, StringValue(value));
     }
     Ptr<Collective> c = CreateObject<Collective>();
-    std::string problem = c->Setup(runner->transport,
+    std::string problem = c->Setup(w->transport,
                                    Communicator(spec.ranks),
                                    spec.op,
                                    spec.bytes,
@@ -86,28 +135,86 @@ StartCollective(CollectiveRunner* runner, uint32_t index)
                                    spec.root);
     // The scenario reader ran the same checks.
     NS_ABORT_MSG_UNLESS(problem.empty(), "collective " << index << ": " << problem);
-    c->TraceConnectWithoutContext("Complete",
-                                  MakeBoundCallback(&OnCollectiveComplete, runner, index));
-    runner->running[index] = c;
+    c->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnCollectiveComplete, w, index));
+    w->running[index] = c;
     c->Start();
 }
 
+/// The workload's start time has come: schedule its work at the offsets written for it.
 void
-OnArrived(FlowTracker* t, const Delivery& d)
+BeginWorkload(Work* w, uint32_t workload)
 {
-    t->flow->receiverStart = d.firstByte;
-    t->flow->receiverEnd = d.arrived;
+    const Scenario& s = *w->scenario;
+    Time start = s.workloads[workload].start;
+    for (uint32_t f : w->flowsOf[workload])
+    {
+        Simulator::Schedule(s.flows[f].start - start, &StartFlow, w, f);
+    }
+    for (uint32_t c : w->rootsOf[workload])
+    {
+        Simulator::Schedule(s.collectives[c].start - start, &StartCollective, w, c);
+    }
+    if (w->remaining[workload] == 0) // nothing to do: complete at once
+    {
+        ++w->remaining[workload];
+        ++w->pending;
+        Completed(w, workload);
+    }
 }
 
-/// The sender learnt that the last byte arrived: the flow is complete.
-void
-OnAcked(FlowTracker* t, const Delivery& d)
+/// The share of the run's work done: each flow and collective counts one, a running collective
+/// the share of its bytes that have arrived.
+double
+WorkDone(const Work& w)
 {
-    t->flow->senderEnd = d.acked;
-    t->flow->completed = true;
-    if (--*t->pending == 0)
+    const Scenario& s = *w.scenario;
+    double done = w.result->GetCompleted() + w.result->GetCompletedCollectives();
+    for (const auto& c : w.running)
     {
-        Simulator::Stop();
+        if (c && !c->IsComplete())
+        {
+            done += double(c->GetBytesArrived()) / double(c->GetBytesTotal());
+        }
+    }
+    std::size_t total = s.flows.size() + s.collectives.size();
+    return total == 0 ? 1 : done / double(total);
+}
+
+/// Index the scenario's work by workload and schedule the workloads that follow none.
+void
+PlanWork(Work& w)
+{
+    const Scenario& s = *w.scenario;
+    std::size_t n = s.workloads.size();
+    w.remaining.assign(n, 0);
+    w.flowsOf.resize(n);
+    w.rootsOf.resize(n);
+    w.nextOf.resize(n);
+    w.followers.resize(s.collectives.size());
+    w.running.resize(s.collectives.size());
+    w.pending = static_cast<uint32_t>(s.flows.size() + s.collectives.size());
+    for (uint32_t f = 0; f < s.flows.size(); ++f)
+    {
+        w.flowsOf[s.flows[f].workload].push_back(f);
+        ++w.remaining[s.flows[f].workload];
+    }
+    for (uint32_t c = 0; c < s.collectives.size(); ++c)
+    {
+        const CollectiveSpec& spec = s.collectives[c];
+        ++w.remaining[spec.workload];
+        (spec.after == CollectiveSpec::NONE ? w.rootsOf[spec.workload] : w.followers[spec.after])
+            .push_back(c);
+    }
+    for (uint32_t k = 0; k < n; ++k)
+    {
+        if (s.workloads[k].after == WorkloadInfo::NONE)
+        {
+            Simulator::Schedule(s.workloads[k].start, &BeginWorkload, &w, k);
+        }
+        else
+        {
+            w.nextOf[s.workloads[k].after].push_back(k);
+        }
     }
 }
 
@@ -142,19 +249,6 @@ SampleQueues(RunResult* result,
     Simulator::Schedule(interval, &SampleQueues, result, ports, interval);
 }
 
-void
-StartFlow(Ptr<GpuTransport> transport, const FlowSpec* spec, uint32_t id, FlowTracker* t)
-{
-    // Each flow has queue pairs of its own: a channel per flow.
-    transport->SendBetweenNics(spec->srcNode,
-                               spec->srcNic,
-                               spec->dstNode,
-                               spec->dstNic,
-                               spec->bytes,
-                               id,
-                               MakeBoundCallback(&OnArrived, t),
-                               MakeBoundCallback(&OnAcked, t));
-}
 } // namespace
 
 RunResult
@@ -192,31 +286,11 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     RunResult result;
     result.flows.resize(s.flows.size());
     result.collectives.resize(s.collectives.size());
-    uint32_t pending = static_cast<uint32_t>(s.flows.size() + s.collectives.size());
-    std::vector<FlowTracker> trackers(s.flows.size());
-    for (uint32_t i = 0; i < s.flows.size(); ++i)
-    {
-        trackers[i] = FlowTracker{&pending, &result.flows[i]};
-        result.flows[i].start = s.flows[i].start;
-        Simulator::Schedule(s.flows[i].start, &StartFlow, transport, &s.flows[i], i, &trackers[i]);
-    }
-    CollectiveRunner collectives{&s,
-                                 transport,
-                                 &result,
-                                 &pending,
-                                 std::vector<std::vector<uint32_t>>(s.collectives.size()),
-                                 std::vector<Ptr<Collective>>(s.collectives.size())};
-    for (uint32_t i = 0; i < s.collectives.size(); ++i)
-    {
-        if (s.collectives[i].after == CollectiveSpec::NONE)
-        {
-            Simulator::Schedule(s.collectives[i].start, &StartCollective, &collectives, i);
-        }
-        else
-        {
-            collectives.followers[s.collectives[i].after].push_back(i);
-        }
-    }
+    Work work;
+    work.scenario = &s;
+    work.transport = transport;
+    work.result = &result;
+    PlanWork(work);
     // Every port's PFC frames; the chosen ports' queues.
     std::vector<PortRecorder> recorders;
     for (uint32_t n = 0; n < fabric.nodes.size(); ++n)
@@ -260,9 +334,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     if (progress)
     {
         // Work done: the share of flows and collectives that have completed.
-        progress->Start(s.stop, [&result, total = s.flows.size() + s.collectives.size()]() {
-            return double(result.GetCompleted() + result.GetCompletedCollectives()) / double(total);
-        });
+        progress->Start(s.stop, [&work]() { return WorkDone(work); });
     }
     auto wallStart = std::chrono::steady_clock::now();
     Simulator::Run();

@@ -18,8 +18,9 @@ namespace ns3
 /// What happened to one flow.
 struct FlowResult
 {
+    bool posted{false};    //!< the run reached its start
     bool completed{false}; //!< received in full and acknowledged
-    Time start;            //!< the message is posted (the flow's start time)
+    Time start;            //!< the message is posted
     Time receiverStart;    //!< first packet arrived at the receiver
     Time receiverEnd;      //!< last packet arrived at the receiver
     Time senderEnd;        //!< the ACK of the last packet arrived at the sender

@@ -383,7 +383,7 @@ ReadWorkload(WorkloadReader& in,
     ObjectFactory factory;
     factory.SetTypeId(tid);
     Ptr<Workload> workload = factory.Create<Workload>();
-    std::vector<const char*> keys{"type", "name", "start"};
+    std::vector<const char*> keys{"type", "name", "start", "after"};
     for (const char* key : workload->GetKeys())
     {
         keys.push_back(key);
@@ -411,6 +411,20 @@ ReadWorkload(WorkloadReader& in,
     if (r.ReadTime(node, "start", path, info.start))
     {
         in.CheckStart(node["start"], JoinPath(path, "start"), info.start);
+    }
+    std::string after;
+    if (r.ReadString(node, "after", path, after))
+    {
+        auto earlier = std::find_if(s.workloads.begin(), s.workloads.end(), [&](const auto& w) {
+            return w.name == after;
+        });
+        if (earlier == s.workloads.end())
+        {
+            r.Error(node["after"],
+                    JoinPath(path, "after"),
+                    "no earlier workload is named '" + after + "'");
+        }
+        info.after = static_cast<uint32_t>(earlier - s.workloads.begin());
     }
     s.workloads.push_back(info);
     if (r.GetDiagnosticCount() == before)
@@ -703,7 +717,12 @@ ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::No
     {
         ReadTransport(r, root["transport"], "transport", s);
     }
-    // stop: a time, or done (no limit: the run ends when all work has).
+    // stop: a time, or done (no limit: the run ends when all work has). Version 1 stopped at
+    // 1 s by default.
+    if (version == 1)
+    {
+        s.stop = Seconds(1);
+    }
     if (root["stop"] && !(root["stop"].IsScalar() && root["stop"].Scalar() == "done") &&
         r.ReadTime(root, "stop", "", s.stop) && s.stop.IsZero())
     {

@@ -59,9 +59,15 @@ struct CollectiveSpec
 /// A workload as the scenario names it.
 struct WorkloadInfo
 {
+    static constexpr uint32_t NONE = UINT32_MAX;
+
     std::string name;
     std::string type; //!< the short name or TypeId written in the scenario
+    /// When it begins: from the start of the run, or from the moment all the work of the
+    /// workload it follows has completed. Its flows' and collectives' start times are this
+    /// plus their offsets inside the workload.
     Time start;
+    uint32_t after{NONE}; //!< index of the workload it follows
 };
 
 /// NICs or GPUs of the hosts: (graph node, index in the host).
