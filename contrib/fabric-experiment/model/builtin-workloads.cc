@@ -68,6 +68,30 @@ ReadHosts(WorkloadReader& in,
     return in.ReadSelection(map, "hosts", path, WorkloadReader::NIC, out);
 }
 
+/// `size` (required) and `hosts` (at least 2 NICs) of the workloads that join selected NICs;
+/// false if either is wrong (reported).
+bool
+ReadSizeAndHosts(WorkloadReader& in,
+                 const YAML::Node& node,
+                 const std::string& path,
+                 uint64_t& bytes,
+                 std::vector<HostPort>& hosts)
+{
+    bool ok = ReadSize(in.Yaml(), node, "size", path, bytes);
+    if (!ReadHosts(in, node, path, hosts) || !ok)
+    {
+        return false;
+    }
+    if (hosts.size() < 2)
+    {
+        in.Yaml().Error(node["hosts"] ? node["hosts"] : node,
+                        JoinPath(path, "hosts"),
+                        "selects 1 NIC; at least 2 are needed");
+        return false;
+    }
+    return true;
+}
+
 /// The number of distinct hosts in \p ports.
 std::size_t
 CountHosts(const std::vector<HostPort>& ports)
@@ -433,17 +457,10 @@ PermutationWorkload::Read(WorkloadReader& in,
                           const std::string& path,
                           Time start)
 {
-    YamlReader& r = in.Yaml();
     uint64_t bytes = 0;
     std::vector<HostPort> hosts;
-    bool ok = ReadSize(r, node, "size", path, bytes);
-    if (!ReadHosts(in, node, path, hosts) || !ok)
+    if (!ReadSizeAndHosts(in, node, path, bytes, hosts))
     {
-        return;
-    }
-    if (hosts.size() < 2)
-    {
-        r.Error(node, path, "a permutation needs at least 2 NICs");
         return;
     }
     // Sattolo's algorithm: a uniformly random cyclic permutation, which has no fixed point.
@@ -484,17 +501,10 @@ AllToAllWorkload::Read(WorkloadReader& in,
                        const std::string& path,
                        Time start)
 {
-    YamlReader& r = in.Yaml();
     uint64_t bytes = 0;
     std::vector<HostPort> hosts;
-    bool ok = ReadSize(r, node, "size", path, bytes);
-    if (!ReadHosts(in, node, path, hosts) || !ok)
+    if (!ReadSizeAndHosts(in, node, path, bytes, hosts))
     {
-        return;
-    }
-    if (hosts.size() < 2)
-    {
-        r.Error(node, path, "all-to-all needs at least 2 NICs");
         return;
     }
     // Rank i sends to i+1, i+2, ... so that no receiver is everybody's first target.

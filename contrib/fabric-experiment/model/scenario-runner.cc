@@ -333,7 +333,6 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     }
     if (progress)
     {
-        // Work done: the share of flows and collectives that have completed.
         progress->Start(s.stop, [&work]() { return WorkDone(work); });
     }
     auto wallStart = std::chrono::steady_clock::now();
