@@ -109,8 +109,8 @@ TEST_F(FabricTest, AllReduceWithCompetingIncast)
 
     // 1 MiB of buffer fills within microseconds at 11 x 800 Gb/s of excess: PFC fires, and
     // every PFC frame sent is recorded (one lossless priority: one record per frame).
-    EXPECT_GT(r.counters.pfcPauses, 0u);
-    EXPECT_EQ(r.pfc.size(), r.counters.pfcPauses);
+    EXPECT_GT(r.counters.pfcFrames, 0u);
+    EXPECT_EQ(r.pfc.size(), r.counters.pfcFrames);
     EXPECT_EQ(r.counters.drops, 0u) << "lossless";
     std::map<std::tuple<uint32_t, uint32_t, uint32_t>, bool> firstIsPause;
     for (const auto& e : r.pfc)

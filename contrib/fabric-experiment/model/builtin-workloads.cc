@@ -599,24 +599,17 @@ RandomWorkload::Read(WorkloadReader& in,
         r.Error(node, JoinPath(path, "hosts"), "random traffic needs NICs of at least 2 hosts");
         return;
     }
-    // Each NIC's link rate: the rate it offers load of.
+    // Each NIC offers load of its link's rate (0 without a link).
     const FabricGraph& g = in.GetGraph();
-    std::vector<uint64_t> firstPort(g.nodes.size() + 1, 0);
-    for (uint32_t n = 0; n < g.nodes.size(); ++n)
-    {
-        firstPort[n + 1] = firstPort[n] + g.nodes[n].ports;
-    }
-    std::vector<uint64_t> rate(firstPort.back(), 0);
-    for (const auto& link : g.links)
-    {
-        rate[firstPort[link.a] + link.aPort] = link.rateBps;
-        rate[firstPort[link.b] + link.bPort] = link.rateBps;
-    }
+    const HostLinks& links = in.GetHostLinks();
+    auto rate = [&](HostPort h) {
+        uint32_t link = links.GetHostLink(h.node, h.index);
+        return link == FabricGraph::NONE ? uint64_t(0) : g.links[link].rateBps;
+    };
     double expected = 0;
     for (HostPort h : hosts)
     {
-        expected += load * rate[firstPort[h.node] + h.index] / (8 * sizes->GetMean()) *
-                    duration.GetSeconds();
+        expected += load * rate(h) / (8 * sizes->GetMean()) * duration.GetSeconds();
     }
     constexpr double MAX_FLOWS = 1e7;
     if (expected > MAX_FLOWS)
@@ -641,7 +634,7 @@ RandomWorkload::Read(WorkloadReader& in,
     Time end = start + duration;
     for (uint32_t s = 0; s < hosts.size(); ++s)
     {
-        uint64_t bps = rate[firstPort[hosts[s].node] + hosts[s].index];
+        uint64_t bps = rate(hosts[s]);
         if (bps == 0)
         {
             continue; // a NIC without a link offers nothing

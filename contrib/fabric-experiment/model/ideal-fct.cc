@@ -97,20 +97,8 @@ IdealFct::Get(const FlowSpec& f)
     uint32_t first = m_links.GetSwitch(f.srcNode, f.fabricNic);
     uint32_t last = m_links.GetSwitch(f.dstNode, f.dstNic);
     const Reach& between = From(first)[last];
-    // The two host links.
-    auto hostLink = [&](uint32_t node, uint32_t nic) {
-        for (auto [peer, l] : m_adjacent[node])
-        {
-            const auto& link = g.links[l];
-            if ((link.a == node && link.aPort == nic) || (link.b == node && link.bPort == nic))
-            {
-                return l;
-            }
-        }
-        return uint32_t(0);
-    };
-    const auto& up = g.links[hostLink(f.srcNode, f.fabricNic)];
-    const auto& down = g.links[hostLink(f.dstNode, f.dstNic)];
+    const auto& up = g.links[m_links.GetHostLink(f.srcNode, f.fabricNic)];
+    const auto& down = g.links[m_links.GetHostLink(f.dstNode, f.dstNic)];
     uint32_t links = between.links + 2;
     uint64_t rate = std::min({between.minRate, up.rateBps, down.rateBps});
     Time cables = between.delay + up.delay + down.delay;
@@ -118,14 +106,14 @@ IdealFct::Get(const FlowSpec& f)
 
     uint32_t mtu = m_fabric.GetNic(f.srcNode, f.fabricNic)->GetPayloadMtu();
     uint64_t frames = (f.bytes + mtu - 1) / mtu;
-    auto wire = [&](uint64_t payload) {
+    auto wire = [](uint64_t payload, uint64_t bps) {
         return fabric::BitsTime(
-            uint64_t(RoceHeader::GetDataPacketSize(payload) + fabric::WIRE_OVERHEAD_BYTES) * 8,
-            rate);
+            uint64_t(fabric::WireBytes(RoceHeader::GetDataPacketSize(payload))) * 8,
+            bps);
     };
     uint64_t lastPayload = f.bytes - (frames - 1) * mtu;
-    Time full = wire(mtu);
-    Time lastFrame = wire(lastPayload);
+    Time full = wire(mtu, rate);
+    Time lastFrame = wire(lastPayload, rate);
     Time perSwitch = frames > 1 ? std::max(full, lastFrame) : lastFrame;
     // The receiving NIC hands a frame to the host once the host has taken the one before
     // (HostRate): a short last frame right behind a full one waits for it.
@@ -136,9 +124,7 @@ IdealFct::Get(const FlowSpec& f)
         m_fabric.GetNic(f.dstNode, f.dstNic)->GetAttribute("HostRate", hostRate);
         Time taking = fabric::BitsTime(uint64_t(RoceHeader::GetDataPacketSize(mtu)) * 8,
                                        hostRate.Get().GetBitRate());
-        Time gap = fabric::BitsTime(
-            uint64_t(RoceHeader::GetDataPacketSize(lastPayload) + fabric::WIRE_OVERHEAD_BYTES) * 8,
-            down.rateBps);
+        Time gap = wire(lastPayload, down.rateBps); // the last frame behind the full one
         hostWait = std::max(Time(), taking - gap);
     }
     return relay + full * int64_t(frames - 1) + lastFrame + perSwitch * int64_t(links - 1) +

@@ -240,60 +240,61 @@ PeakRssMib()
 nlohmann::ordered_json
 SummaryJson(const Scenario& s, const RunResult& r)
 {
+    // One pass over the flows and collectives, tallied by workload.
+    struct Tally
+    {
+        uint64_t flows{0};
+        uint64_t bytes{0};
+        uint64_t collectives{0};
+        std::vector<double> fct;
+        std::vector<double> slowdown;
+        std::vector<double> time;
+        std::vector<double> busbw;
+    };
+
+    std::vector<Tally> tallies(s.workloads.size());
+    for (uint32_t i = 0; i < s.flows.size(); ++i)
+    {
+        Tally& t = tallies[s.flows[i].workload];
+        ++t.flows;
+        t.bytes += s.flows[i].bytes;
+        if (r.flows[i].completed)
+        {
+            t.fct.push_back(r.flows[i].GetFct().GetSeconds() * 1e6);
+            t.slowdown.push_back(r.flows[i].GetSlowdown());
+        }
+    }
+    for (uint32_t i = 0; i < s.collectives.size(); ++i)
+    {
+        Tally& t = tallies[s.collectives[i].workload];
+        ++t.collectives;
+        if (r.collectives[i].completed)
+        {
+            t.time.push_back(r.collectives[i].result.GetTime().GetSeconds() * 1e6);
+            t.busbw.push_back(r.collectives[i].result.GetBusBandwidthGbps());
+        }
+    }
     nlohmann::ordered_json workloads = nlohmann::ordered_json::array();
     for (uint32_t w = 0; w < s.workloads.size(); ++w)
     {
-        std::vector<double> fct;
-        std::vector<double> slowdown;
-        uint64_t flows = 0;
-        uint64_t bytes = 0;
-        for (uint32_t i = 0; i < s.flows.size(); ++i)
-        {
-            if (s.flows[i].workload != w)
-            {
-                continue;
-            }
-            ++flows;
-            bytes += s.flows[i].bytes;
-            if (r.flows[i].completed)
-            {
-                fct.push_back(r.flows[i].GetFct().GetSeconds() * 1e6);
-                slowdown.push_back(r.flows[i].GetSlowdown());
-            }
-        }
-        std::vector<double> time;
-        std::vector<double> busbw;
-        uint64_t collectives = 0;
-        for (uint32_t i = 0; i < s.collectives.size(); ++i)
-        {
-            if (s.collectives[i].workload != w)
-            {
-                continue;
-            }
-            ++collectives;
-            if (r.collectives[i].completed)
-            {
-                time.push_back(r.collectives[i].result.GetTime().GetSeconds() * 1e6);
-                busbw.push_back(r.collectives[i].result.GetBusBandwidthGbps());
-            }
-        }
+        const Tally& t = tallies[w];
         nlohmann::ordered_json workload{{"name", s.workloads[w].name},
                                         {"type", s.workloads[w].type},
                                         {"start_ps", Ps(s.workloads[w].start)}};
-        if (flows > 0)
+        if (t.flows > 0)
         {
-            workload["flows"] = {{"count", flows},
-                                 {"completed", fct.size()},
-                                 {"bytes", bytes},
-                                 {"fct_us", Distribution(fct)},
-                                 {"slowdown", Distribution(slowdown)}};
+            workload["flows"] = {{"count", t.flows},
+                                 {"completed", t.fct.size()},
+                                 {"bytes", t.bytes},
+                                 {"fct_us", Distribution(t.fct)},
+                                 {"slowdown", Distribution(t.slowdown)}};
         }
-        if (collectives > 0)
+        if (t.collectives > 0)
         {
-            workload["collectives"] = {{"count", collectives},
-                                       {"completed", time.size()},
-                                       {"time_us", Distribution(time)},
-                                       {"busbw_gbps", Distribution(busbw)}};
+            workload["collectives"] = {{"count", t.collectives},
+                                       {"completed", t.time.size()},
+                                       {"time_us", Distribution(t.time)},
+                                       {"busbw_gbps", Distribution(t.busbw)}};
         }
         workloads.push_back(workload);
     }
@@ -337,7 +338,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
          {{"packets", r.nicFrames},
           {"packet_hops", r.packetHops},
           {"drops", c.drops},
-          {"pfc_frames", c.pfcPauses},
+          {"pfc_frames", c.pfcFrames},
           {"ecn_marks", c.ecnMarks},
           {"cnps", c.cnps},
           {"retransmissions", c.retransmissions},
@@ -526,7 +527,7 @@ SummaryText(const Scenario& s, const RunResult& r)
     }
     os << " completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in " << r.wallSeconds
        << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n"
-       << "fabric: " << c.drops << " drops, " << c.pfcPauses << " PFC frames, " << c.ecnMarks
+       << "fabric: " << c.drops << " drops, " << c.pfcFrames << " PFC frames, " << c.ecnMarks
        << " ECN marks, " << c.cnps << " CNPs, " << c.retransmissions << " retransmissions\n";
     return os.str();
 }

@@ -424,7 +424,10 @@ ReadWorkload(WorkloadReader& in,
                     JoinPath(path, "after"),
                     "no earlier workload is named '" + after + "'");
         }
-        info.after = static_cast<uint32_t>(earlier - s.workloads.begin());
+        else
+        {
+            info.after = static_cast<uint32_t>(earlier - s.workloads.begin());
+        }
     }
     s.workloads.push_back(info);
     if (r.GetDiagnosticCount() == before)

@@ -299,17 +299,17 @@ WorkloadReader::AddFlow(const YAML::Node& at,
         m_yaml.Error(at, path, "a flow's source and destination differ");
         return false;
     }
-    if (!m_links)
-    {
-        m_links.emplace(m_graph);
-    }
     FlowSpec spec;
     spec.srcNode = src.node;
     spec.srcNic = src.index;
     spec.dstNode = dst.node;
     spec.dstNic = dst.index;
-    std::string problem =
-        m_links->ChooseSourceNic(m_graph, src.node, src.index, dst.node, dst.index, spec.fabricNic);
+    std::string problem = GetHostLinks().ChooseSourceNic(m_graph,
+                                                         src.node,
+                                                         src.index,
+                                                         dst.node,
+                                                         dst.index,
+                                                         spec.fabricNic);
     if (!problem.empty())
     {
         m_yaml.Error(at, path, problem);
@@ -350,6 +350,16 @@ WorkloadReader::CheckStart(const YAML::Node& at, const std::string& path, Time s
         return false;
     }
     return true;
+}
+
+const HostLinks&
+WorkloadReader::GetHostLinks()
+{
+    if (!m_links)
+    {
+        m_links.emplace(m_graph);
+    }
+    return *m_links;
 }
 
 Ptr<GpuTransport>

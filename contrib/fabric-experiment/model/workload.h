@@ -115,6 +115,9 @@ class WorkloadReader
         return m_graph;
     }
 
+    /// The topology's host links (built on first use).
+    const HostLinks& GetHostLinks();
+
     /// A transport on the topology that checks collectives (Collective::Setup) but sends
     /// nothing.
     Ptr<GpuTransport> GetCheckTransport();

@@ -80,7 +80,7 @@ Fabric::GetCounters() const
     for (const auto& nic : nics)
     {
         c.drops += nic->GetRxBufferDrops();
-        c.pfcPauses += nic->GetPfcTxFrames();
+        c.pfcFrames += nic->GetPfcTxFrames();
         for (uint32_t qpn = Cx8NetDevice::FIRST_QPN; qpn < nic->GetNextQpn(); ++qpn)
         {
             Ptr<RdmaQueuePair> qp = nic->GetQueuePair(qpn);
@@ -95,7 +95,7 @@ Fabric::GetCounters() const
         c.ecnMarks += sw->GetEcnMarks();
         for (uint32_t p = 0; p < sw->GetNPorts(); ++p)
         {
-            c.pfcPauses += sw->GetPort(p)->GetPfcTxFrames();
+            c.pfcFrames += sw->GetPort(p)->GetPfcTxFrames();
             for (uint32_t prio = 0; prio < FabricNetDevice::NUM_PRIORITIES; ++prio)
             {
                 c.drops += sw->GetDrops(p, prio);

@@ -23,7 +23,7 @@ namespace ns3
 struct FabricCounters
 {
     uint64_t drops{0};           //!< frames dropped: by switch MMUs, watchdogs, routes and NICs
-    uint64_t pfcPauses{0};       //!< PFC frames sent by every port (pauses and resumes)
+    uint64_t pfcFrames{0};       //!< PFC frames sent by every port (pauses and resumes)
     uint64_t ecnMarks{0};        //!< frames switches marked CE
     uint64_t cnps{0};            //!< CNPs receivers sent
     uint64_t retransmissions{0}; //!< data packets senders sent again

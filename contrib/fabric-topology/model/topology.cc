@@ -1067,6 +1067,7 @@ HostLinks::HostLinks(const FabricGraph& graph)
             m_firstNic[n] + (nodes[n].kind == FabricGraph::HOST ? nodes[n].ports : 0);
     }
     m_nicSwitch.assign(m_firstNic.back(), FabricGraph::NONE);
+    m_nicLink.assign(m_firstNic.back(), FabricGraph::NONE);
     // Counting sort of the host links by switch, then each switch's by port.
     auto hostEnd = [&](const FabricGraph::Link& link) {
         return nodes[link.a].kind == FabricGraph::HOST;
@@ -1091,7 +1092,9 @@ HostLinks::HostLinks(const FabricGraph& graph)
         bool aHost = hostEnd(link);
         uint32_t host = aHost ? link.a : link.b;
         uint32_t sw = aHost ? link.b : link.a;
-        m_nicSwitch[m_firstNic[host] + (aHost ? link.aPort : link.bPort)] = sw;
+        uint32_t slot = m_firstNic[host] + (aHost ? link.aPort : link.bPort);
+        m_nicSwitch[slot] = sw;
+        m_nicLink[slot] = l;
         m_down[fill[sw]++] = l;
     }
     auto switchPort = [&](uint32_t l) {
@@ -1125,6 +1128,12 @@ uint32_t
 HostLinks::GetSwitch(uint32_t host, uint32_t nic) const
 {
     return m_nicSwitch[m_firstNic[host] + nic];
+}
+
+uint32_t
+HostLinks::GetHostLink(uint32_t host, uint32_t nic) const
+{
+    return m_nicLink[m_firstNic[host] + nic];
 }
 
 uint32_t

@@ -332,6 +332,8 @@ class HostLinks
 
     /// The switch NIC \p nic of \p host hangs from; NONE if the NIC has no link.
     uint32_t GetSwitch(uint32_t host, uint32_t nic) const;
+    /// The link of NIC \p nic of \p host (an index into FabricGraph::links); NONE if none.
+    uint32_t GetHostLink(uint32_t host, uint32_t nic) const;
     /// The number of NICs that hang from switch \p sw.
     uint32_t GetNNics(uint32_t sw) const;
     /// The link to the \p k th NIC of switch \p sw, in the switch's port order.
@@ -369,6 +371,7 @@ class HostLinks
     std::vector<uint32_t> m_component;
     std::vector<uint32_t> m_firstNic; //!< per node: its first slot in m_nicSwitch
     std::vector<uint32_t> m_nicSwitch;
+    std::vector<uint32_t> m_nicLink;   //!< per slot of m_nicSwitch: the NIC's link
     std::vector<uint32_t> m_firstDown; //!< per node: its links are m_down[first[n] .. first[n+1])
     std::vector<uint32_t> m_down;
     std::vector<uint32_t> m_group;
