@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <map>
@@ -49,6 +50,42 @@ RunCommand(const std::string& command)
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
+
+#ifdef NSFAB_BINARY
+/// Run nsfab; the output holds both its standard output and its errors.
+inline CommandOutput
+Nsfab(const std::string& args)
+{
+    return RunCommand(std::string(NSFAB_BINARY) + " " + args + " 2>&1");
+}
+#endif
+
+/// Fixture giving each test a fresh folder of its own (m_dir), removed after it.
+class TempDirTest : public ::testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+        m_dir = ::testing::TempDir() + "nsfab-" + test->test_suite_name() + "-" + test->name();
+        std::filesystem::remove_all(m_dir);
+        std::filesystem::create_directories(m_dir);
+    }
+
+    void TearDown() override
+    {
+        std::filesystem::remove_all(m_dir);
+    }
+
+    /// Write \p text to the file \p name in the folder; returns its path.
+    std::string Write(const std::string& name, const std::string& text) const
+    {
+        std::ofstream(m_dir + "/" + name) << text;
+        return m_dir + "/" + name;
+    }
+
+    std::string m_dir;
+};
 
 /// Two ports, each on a node of its own, joined by one link of propagation delay \p delay.
 inline std::pair<ns3::Ptr<ns3::FabricNetDevice>, ns3::Ptr<ns3::FabricNetDevice>>

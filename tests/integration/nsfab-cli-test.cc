@@ -16,36 +16,11 @@ namespace
 {
 using Outcome = nsfab_test::CommandOutput;
 
-/// Run nsfab; the output holds both its standard output and its errors.
-Outcome
-Nsfab(const std::string& args)
+using nsfab_test::Nsfab;
+
+/// Each test in a folder of its own.
+class NsfabCli : public nsfab_test::TempDirTest
 {
-    return nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " " + args + " 2>&1");
-}
-
-class NsfabCli : public ::testing::Test
-{
-  protected:
-    void SetUp() override
-    {
-        m_dir = ::testing::TempDir() + "nsfab-cli-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        fs::remove_all(m_dir);
-        fs::create_directories(m_dir);
-    }
-
-    void TearDown() override
-    {
-        fs::remove_all(m_dir);
-    }
-
-    std::string Write(const std::string& name, const std::string& text) const
-    {
-        std::ofstream(m_dir + "/" + name) << text;
-        return m_dir + "/" + name;
-    }
-
-    std::string m_dir;
 };
 
 const char* SMALL = "topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\nflows:\n  "
@@ -344,10 +319,19 @@ TEST_F(NsfabCli, ImportDetectsTheFormatAndSaysWhatWasAssumed)
     EXPECT_FALSE(fs::exists(m_dir + "/v.yaml"));
 }
 
-TEST_F(NsfabCli, ScenarioErrorCorpus)
+namespace
 {
-    // tests/data/scenario-errors: each file ends with the exact problems expected.
-    const fs::path corpus = fs::path(NSFAB_SOURCE_DIR) / "tests/data/scenario-errors";
+/**
+ * Every file of the corpus tests/data/<folder> ends with the exact problems `nsfab <command>`
+ * must report; nothing may be left in the output folder's place.
+ */
+void
+CheckErrorCorpus(const std::string& dir,
+                 const std::string& folder,
+                 const std::string& command,
+                 uint32_t minFiles)
+{
+    const fs::path corpus = fs::path(NSFAB_SOURCE_DIR) / "tests/data" / folder;
     uint32_t files = 0;
     for (const auto& entry : fs::directory_iterator(corpus))
     {
@@ -378,9 +362,9 @@ TEST_F(NsfabCli, ScenarioErrorCorpus)
             }
         }
         ASSERT_FALSE(expected.empty()) << "no # expect: lines";
-        std::string errors = m_dir + "/stderr.txt";
-        Outcome o = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + file +
-                                           " --out " + m_dir + "/out 2>" + errors);
+        std::string errors = dir + "/stderr.txt";
+        Outcome o = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " " + command + " " + file +
+                                           " --out " + dir + "/out 2>" + errors);
         EXPECT_NE(o.status, 0);
         EXPECT_EQ(o.output, "") << "nothing on standard output";
         std::vector<std::string> lines;
@@ -392,12 +376,23 @@ TEST_F(NsfabCli, ScenarioErrorCorpus)
         expected.push_back("nsfab: " + std::to_string(expected.size()) + " problem" +
                            (expected.size() == 1 ? "" : "s") + " in " + file + "; nothing was run");
         EXPECT_EQ(lines, expected);
-        EXPECT_FALSE(fs::exists(m_dir + "/out"));
+        EXPECT_FALSE(fs::exists(dir + "/out"));
         fs::remove(errors);
-        EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 0)
+        EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 0)
             << "nothing left beside the results folder";
     }
-    EXPECT_GE(files, 15u);
+    EXPECT_GE(files, minFiles);
+}
+} // namespace
+
+TEST_F(NsfabCli, ScenarioErrorCorpus)
+{
+    CheckErrorCorpus(m_dir, "scenario-errors", "run -q", 15);
+}
+
+TEST_F(NsfabCli, SweepErrorCorpus)
+{
+    CheckErrorCorpus(m_dir, "sweep-errors", "sweep", 7);
 }
 
 TEST_F(NsfabCli, SetOverridesTheScenarioAndIsChecked)

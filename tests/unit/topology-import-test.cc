@@ -8,6 +8,7 @@
 #include "ns3/topology-importer.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -511,9 +512,9 @@ TEST_F(TopologyImportTest, SimAiServersAndNvlink)
 /// Run \p script with Debian's python3 and NetworkX (scripts/setup installs both; a python3
 /// earlier on PATH may lack the package).
 bool
-RunNetworkx(const std::string& script)
+RunNetworkx(const std::string& script, const std::string& dir)
 {
-    std::string path = testing::TempDir() + "nsfab-networkx-test.py";
+    std::string path = dir + "nsfab-networkx-test.py";
     std::ofstream(path) << script;
     auto run = nsfab_test::RunCommand("/usr/bin/python3 " + path + " 2>&1");
     EXPECT_EQ(run.status, 0) << run.output;
@@ -551,13 +552,22 @@ class NetworkxImportTest : public TopologyImportTest
   protected:
     void SetUp() override
     {
-        m_dir = testing::TempDir();
+        // A folder per test: CTest runs the tests of this fixture at the same time.
+        m_dir = testing::TempDir() + "nsfab-nx-" +
+                testing::UnitTest::GetInstance()->current_test_info()->name() + "/";
+        std::filesystem::create_directories(m_dir);
         std::string script = std::string("DIR = '") + m_dir + "'\n" + NETWORKX_FABRIC +
                              "dump(G, 'links', 'nsfab-nx-links.json')\n"
                              "dump(G, 'edges', 'nsfab-nx-edges.json')\n"
                              "dump(P, 'links', 'nsfab-nx-degree.json')\n"
                              "nx.write_graphml(G, DIR + 'nsfab-nx.graphml')\n";
-        ASSERT_TRUE(RunNetworkx(script)) << "NetworkX could not write the test files";
+        ASSERT_TRUE(RunNetworkx(script, m_dir)) << "NetworkX could not write the test files";
+    }
+
+    void TearDown() override
+    {
+        std::filesystem::remove_all(m_dir);
+        TopologyImportTest::TearDown();
     }
 
     /// The fabric, imported from one of the files the script wrote.

@@ -31,12 +31,23 @@ ResultsFolder::~ResultsFolder()
 
 namespace
 {
-/// Remove staging folders of \p target left by processes that no longer exist.
+/// "<host>-<pid>": names this process among those sharing a file system (sweeps on a cluster).
+std::string
+ProcessName()
+{
+    char host[256] = "";
+    gethostname(host, sizeof(host) - 1);
+    return std::string(host) + "-" + std::to_string(getpid());
+}
+
+/// Remove staging folders of \p target left by processes of this host that no longer exist.
 void
 RemoveStaleStaging(const fs::path& target)
 {
     std::error_code ec;
-    std::string prefix = target.filename().string() + ".partial-";
+    std::string name = ProcessName();
+    std::string prefix =
+        target.filename().string() + ".partial-" + name.substr(0, name.rfind('-') + 1);
     for (const auto& entry : fs::directory_iterator(target.parent_path(), ec))
     {
         std::string name = entry.path().filename().string();
@@ -88,7 +99,7 @@ ResultsFolder::Open(const std::string& path, bool replace)
     RemoveStaleStaging(target);
     m_final = target.string();
     m_replace = replace;
-    m_staging = m_final + ".partial-" + std::to_string(getpid());
+    m_staging = m_final + ".partial-" + ProcessName();
     fs::remove_all(m_staging, ec);
     fs::create_directory(m_staging, ec);
     if (ec)
@@ -112,7 +123,7 @@ std::string
 ResultsFolder::Commit()
 {
     std::error_code ec;
-    std::string old = m_final + ".old-" + std::to_string(getpid());
+    std::string old = m_final + ".old-" + ProcessName();
     bool moved = false;
     if (m_replace && fs::exists(m_final, ec))
     {

@@ -3,6 +3,7 @@
  */
 // nsfab: runs ns3-fabric scenarios.
 
+#include "nsfab-sweep.h"
 #include "nsfab-topology.h"
 
 #include "ns3/fabric-simulator.h"
@@ -15,6 +16,7 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 using namespace ns3;
@@ -137,6 +139,61 @@ main(int argc, char** argv)
         ->type_name("PATH")
         ->allow_extra_args(false);
 
+    std::string sweepFile;
+    nsfab::SweepOptions sweepOptions;
+    sweepOptions.jobs = std::max(1U, std::thread::hardware_concurrency());
+    CLI::App* sweep = app.add_subcommand(
+        "sweep",
+        "Run a sweep: a scenario over axes of values and repetitions, here (--backend local) or "
+        "as a Slurm job array (--backend slurm); finished runs are skipped");
+    sweep->add_option("sweep", sweepFile, "Sweep YAML file")->required();
+    sweep->add_option("--out,-o",
+                      sweepOptions.out,
+                      "Sweep folder (default: results/<sweep file stem>)");
+    sweep->add_option("--backend", sweepOptions.backend, "local (default) or slurm")
+        ->check(CLI::IsMember({"local", "slurm"}));
+    sweep
+        ->add_option("--jobs,-j", sweepOptions.jobs, "Runs at once, local backend (default: cores)")
+        ->check(CLI::Range(1U, 4096U));
+    sweep->add_flag("--dry-run",
+                    sweepOptions.dryRun,
+                    "Slurm backend: write the sbatch script without submitting it");
+    SlurmResources& slurm = sweepOptions.slurm;
+    slurm.cpusPerTask = 0; // 0: not given here
+    sweep->add_option("--partition", slurm.partition, "Slurm partition");
+    sweep->add_option("--time", slurm.time, "Slurm time limit per run, e.g. 01:00:00");
+    sweep->add_option("--mem", slurm.mem, "Slurm memory per run, e.g. 8G");
+    sweep->add_option("--account", slurm.account, "Slurm account");
+    sweep->add_option("--qos", slurm.qos, "Slurm quality of service");
+    sweep->add_option("--cpus-per-task", slurm.cpusPerTask, "Slurm CPUs per run (default 1)")
+        ->check(CLI::Range(1U, 4096U));
+    sweep
+        ->add_option("--max-parallel",
+                     slurm.maxParallel,
+                     "At most this many array tasks at once (sbatch --array=...%N)")
+        ->check(CLI::Range(1U, 1000000U));
+    sweep
+        ->add_option("--sbatch-option",
+                     slurm.options,
+                     "A further sbatch option, e.g. --sbatch-option=--constraint=ib; repeatable")
+        ->allow_extra_args(false);
+
+    std::string sweepDir;
+    uint32_t taskIndex = 0;
+    CLI::App* task = app.add_subcommand(
+        "sweep-task",
+        "Run one run of a sweep folder and record how it ended (each Slurm array task does)");
+    task->add_option("folder", sweepDir, "Sweep folder")->required();
+    task->add_option("index", taskIndex, "The run's index (SLURM_ARRAY_TASK_ID)")->required();
+
+    CLI::App* collect = app.add_subcommand(
+        "collect",
+        "Gather a sweep's finished runs into one CSV (axes and summary metrics); list the "
+        "failed and missing ones");
+    collect->add_option("folder", sweepDir, "Sweep folder")->required();
+    collect->add_option("--out,-o", out, "CSV file (default: <folder>/results.csv)");
+    collect->add_flag("--force,-f", force, "Replace the CSV file if it exists");
+
     std::string topologyFile;
     CLI::App* validate =
         app.add_subcommand("validate", "Check a topology file: every problem, or ok and counts");
@@ -194,6 +251,18 @@ main(int argc, char** argv)
             {
                 return EXIT_INPUT_ERROR;
             }
+        }
+        if (*sweep)
+        {
+            return nsfab::RunSweep(sweepFile, sweepOptions);
+        }
+        if (*task)
+        {
+            return nsfab::SweepTask(sweepDir, taskIndex);
+        }
+        if (*collect)
+        {
+            return nsfab::Collect(sweepDir, out, force);
         }
         if (*validate)
         {
