@@ -14,9 +14,8 @@ namespace fabric
  * \brief Prepare ns-3 for fabric simulations; call it first thing in main().
  *
  * Sets the time resolution to picoseconds (before any Time exists: at 800 Gb/s nanosecond
- * rounding is a 1-2 % rate error) and selects ns3::PriorityQueueScheduler, which scripts/bench
- * measured fastest of ns-3's schedulers on fabric workloads. Every scheduler orders events by
- * (time, insertion), so results do not depend on the choice.
+ * rounding is a 1-2 % rate error) and selects ns3::FabricSimulatorImpl, whose order of events
+ * is the same in one process and over MPI ranks.
  */
 void SetupSimulator();
 
