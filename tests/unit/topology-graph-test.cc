@@ -12,6 +12,7 @@
 #include "ns3/fabric-switch.h"
 #include "ns3/fat-tree-routing.h"
 #include "ns3/load-balancer.h"
+#include "ns3/partition.h"
 #include "ns3/pointer.h"
 #include "ns3/table-routing.h"
 #include "ns3/topology-helper.h"
@@ -1534,3 +1535,108 @@ INSTANTIATE_TEST_SUITE_P(TopologyGraphExport,
                          [](const auto& info) { return std::string(info.param.label); });
 
 } // namespace
+
+namespace
+{
+/// Nodes of \p graph on each of \p ranks ranks, by kind (hosts, then switches).
+std::vector<std::pair<uint32_t, uint32_t>>
+CountByRank(const FabricGraph& graph, const std::vector<uint32_t>& rankOf, uint32_t ranks)
+{
+    std::vector<std::pair<uint32_t, uint32_t>> counts(ranks);
+    for (uint32_t i = 0; i < graph.nodes.size(); ++i)
+    {
+        auto& c = counts.at(rankOf[i]);
+        ++(graph.nodes[i].kind == FabricGraph::HOST ? c.first : c.second);
+    }
+    return counts;
+}
+} // namespace
+
+TEST(Partition, FatTreeSplitsByPodAndSpreadsTheCores)
+{
+    Loaded k8 = LoadFile("topologies/fat-tree-k8.yaml");
+    ASSERT_TRUE(k8.ok()) << k8.Problems();
+    const FabricGraph& g = *k8.graph;
+    EXPECT_EQ(PartitionGraph(g, 1), std::vector<uint32_t>(g.nodes.size(), 0));
+    EXPECT_EQ(CrossRankLookahead(g, PartitionGraph(g, 1)), Time::Max());
+
+    std::vector<uint32_t> rankOf = PartitionGraph(g, 2);
+    // 8 pods of 4 leaves, 4 aggregation switches and 16 hosts: pods 0-3 on rank 0, 4-7 on
+    // rank 1; 16 cores, 8 each.
+    EXPECT_EQ(CountByRank(g, rankOf, 2),
+              (std::vector<std::pair<uint32_t, uint32_t>>{{64, 16 + 16 + 8}, {64, 16 + 16 + 8}}));
+    Time aggCore;
+    for (const auto& link : g.links)
+    {
+        const auto& a = g.nodes[link.a];
+        const auto& b = g.nodes[link.b];
+        bool toCore = a.tier == 3 || b.tier == 3;
+        if (!toCore)
+        {
+            EXPECT_EQ(rankOf[link.a], rankOf[link.b]) << a.name << " - " << b.name;
+            uint32_t pod = (a.kind == FabricGraph::SWITCH ? a : b).pod;
+            EXPECT_EQ(rankOf[link.a], pod / 4) << a.name << " - " << b.name;
+        }
+        aggCore = toCore ? link.delay : aggCore;
+    }
+    EXPECT_EQ(CrossRankLookahead(g, rankOf), aggCore);
+}
+
+TEST(Partition, RailPlanesOfOnePodSplitByLeafPosition)
+{
+    // 8 rail planes of 4 leaves and 32 aggregation switches each: one pod, so the unit is the
+    // leaf position (the 8 leaves at it and their 32 servers); aggregation switches are spread.
+    Loaded b200 = LoadFile("topologies/b200-1024.yaml");
+    ASSERT_TRUE(b200.ok()) << b200.Problems();
+    const FabricGraph& g = *b200.graph;
+    std::vector<uint32_t> rankOf = PartitionGraph(g, 2);
+    EXPECT_EQ(CountByRank(g, rankOf, 2),
+              (std::vector<std::pair<uint32_t, uint32_t>>{{64, 16 + 128}, {64, 16 + 128}}));
+    for (const auto& link : g.links)
+    {
+        bool hostLink =
+            g.nodes[link.a].kind == FabricGraph::HOST || g.nodes[link.b].kind == FabricGraph::HOST;
+        if (hostLink)
+        {
+            EXPECT_EQ(rankOf[link.a], rankOf[link.b]) << "a server and its leaves stay together";
+        }
+    }
+    // Only leaf-aggregation links (50 m of fiber, 250 ns) cross.
+    EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(250));
+}
+
+TEST(Partition, OtherGraphsKeepHostsWithTheirSwitchInNodeOrder)
+{
+    Loaded ring = LoadText("version: 1\n"
+                           "nodes:\n"
+                           "  - {name: s0, kind: switch, profile: spectrum-4}\n"
+                           "  - {name: s1, kind: switch, profile: spectrum-4}\n"
+                           "  - {name: s2, kind: switch, profile: spectrum-4}\n"
+                           "  - {name: s3, kind: switch, profile: spectrum-4}\n"
+                           "  - {name: h0, kind: host, profile: host}\n"
+                           "  - {name: h1, kind: host, profile: host}\n"
+                           "  - {name: h2, kind: host, profile: host}\n"
+                           "  - {name: h3, kind: host, profile: host}\n"
+                           "links:\n"
+                           "  - {a: s0, b: s1, delay: 30ns}\n"
+                           "  - {a: s1, b: s2, delay: 40ns}\n"
+                           "  - {a: s2, b: s3, delay: 30ns}\n"
+                           "  - {a: s3, b: s0, delay: 60ns}\n"
+                           "  - {a: h0, b: s0}\n"
+                           "  - {a: h1, b: s1}\n"
+                           "  - {a: h2, b: s2}\n"
+                           "  - {a: h3, b: s3}\n");
+    ASSERT_TRUE(ring.ok()) << ring.Problems();
+    const FabricGraph& g = *ring.graph;
+    std::vector<uint32_t> rankOf = PartitionGraph(g, 2);
+    for (const char* name : {"s0", "s1", "h0", "h1"})
+    {
+        EXPECT_EQ(rankOf[g.Find(name)], 0u) << name;
+    }
+    for (const char* name : {"s2", "s3", "h2", "h3"})
+    {
+        EXPECT_EQ(rankOf[g.Find(name)], 1u) << name;
+    }
+    // s1-s2 (40 ns) and s3-s0 (60 ns) cross.
+    EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(40));
+}

@@ -124,12 +124,41 @@ Collective::Start()
 {
     m_started = true;
     m_result.start = Simulator::Now();
-    for (uint32_t i = 0; i < m_schedule.GetSize(); ++i)
+    uint32_t size = m_schedule.GetSize();
+    m_cookies = m_transport->ReserveCookies(size);
+    // Every process makes every queue pair, in schedule order (their numbers then agree), and
+    // waits for the transfers that end on its GPUs.
+    m_remaining = 0;
+    for (uint32_t i = 0; i < size; ++i)
     {
-        if (m_waiting[i] == 0)
+        const auto& t = m_schedule.Get(i);
+        GpuId dst = m_comm.GetGpu(t.dst);
+        m_transport->Prepare(m_comm.GetGpu(t.src), dst, t.channel);
+        if (m_transport->IsLocal(dst.node))
+        {
+            m_transport->Expect(m_cookies + i, MakeBoundCallback(&Collective::OnArrived, this, i));
+            ++m_remaining;
+        }
+        // A transfer starts where its dependencies arrived: on the process of its source.
+        auto [first, last] = m_schedule.GetDeps(i);
+        for (const uint32_t* d = first; d != last; ++d)
+        {
+            NS_ABORT_MSG_IF(m_transport->IsLocal(m_comm.GetGpu(m_schedule.Get(*d).dst).node) !=
+                                m_transport->IsLocal(m_comm.GetGpu(t.src).node),
+                            "Collective: transfer "
+                                << i << " waits for one that ends on another process");
+        }
+    }
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        if (m_waiting[i] == 0 && m_transport->IsLocal(m_comm.GetGpu(m_schedule.Get(i).src).node))
         {
             Issue(i);
         }
+    }
+    if (m_remaining == 0) // nothing ends here
+    {
+        Finish(Simulator::Now());
     }
 }
 
@@ -141,11 +170,11 @@ Collective::Issue(uint32_t transfer)
                       m_comm.GetGpu(t.dst),
                       t.bytes,
                       t.channel,
-                      MakeBoundCallback(&Collective::OnArrived, this, transfer));
+                      m_cookies + transfer);
 }
 
 void
-Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery)
+Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& /* delivery */)
 {
     const auto& t = self->m_schedule.Get(transfer);
     Time now = Simulator::Now();
@@ -163,12 +192,18 @@ Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& deliv
     }
     if (--self->m_remaining == 0)
     {
-        CollectiveResult& r = self->m_result;
-        r.end = now;
-        r.slowestRank = static_cast<uint32_t>(std::max_element(r.rankEnd.begin(), r.rankEnd.end()) -
-                                              r.rankEnd.begin());
-        self->m_completeTrace(r);
+        self->Finish(now);
     }
+}
+
+void
+Collective::Finish(Time end)
+{
+    m_result.end = end;
+    m_result.slowestRank =
+        static_cast<uint32_t>(std::max_element(m_result.rankEnd.begin(), m_result.rankEnd.end()) -
+                              m_result.rankEnd.begin());
+    m_completeTrace(m_result);
 }
 
 void

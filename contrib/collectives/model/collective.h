@@ -69,7 +69,11 @@ class Collective : public Object
                       Ptr<CollectiveAlgorithm> algorithm,
                       uint32_t root = 0);
 
-    /// Start now.
+    /**
+     * \brief Start now. In a run spread over processes each one issues the transfers that leave
+     *        its GPUs and completes (the Complete trace, GetResult) when those that end at its
+     *        GPUs have arrived: its part of the result, which the processes then merge.
+     */
     void Start();
 
     bool IsComplete() const
@@ -104,6 +108,8 @@ class Collective : public Object
   private:
     void Issue(uint32_t transfer);
     static void OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery);
+    /// The last transfer this process waits for arrived at \p end.
+    void Finish(Time end);
 
     Ptr<GpuTransport> m_transport;
     Communicator m_comm;
@@ -111,7 +117,8 @@ class Collective : public Object
     std::vector<uint32_t> m_waiting;        //!< by transfer: dependencies not yet arrived
     std::vector<uint32_t> m_firstDependent; //!< transfer i unblocks m_dependents[first[i] ..)
     std::vector<uint32_t> m_dependents;
-    uint32_t m_remaining{0};
+    uint32_t m_remaining{0}; //!< transfers to this process's GPUs not yet arrived
+    uint64_t m_cookies{0};   //!< transfer i's message cookie is m_cookies + i
     bool m_started{false};
     uint64_t m_bytesArrived{0};
     uint64_t m_bytesTotal{0};

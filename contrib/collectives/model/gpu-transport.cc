@@ -8,6 +8,8 @@
 #include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -31,12 +33,16 @@ GpuTransport::SetFabric(const Fabric& fabric)
 {
     SetGraph(fabric.graph);
     m_fabric = &fabric;
+    m_distributed = std::any_of(fabric.nodes.begin(), fabric.nodes.end(), [](Ptr<Node> node) {
+        return node->GetSystemId() != 0;
+    });
 }
 
 void
 GpuTransport::SetGraph(std::shared_ptr<const FabricGraph> graph)
 {
     m_fabric = nullptr;
+    m_distributed = false;
     m_graph = std::move(graph);
     m_hostLinks.emplace(*m_graph);
     m_connections.clear();
@@ -72,12 +78,78 @@ GpuTransport::CheckPath(GpuId src, GpuId dst) const
                                         fabricNic);
 }
 
+uint64_t
+GpuTransport::ReserveCookies(uint64_t count)
+{
+    uint64_t first = m_nextCookie;
+    m_nextCookie += count;
+    return first;
+}
+
+void
+GpuTransport::Expect(uint64_t cookie, DeliveryCallback arrived)
+{
+    m_expected[cookie] = arrived;
+}
+
+bool
+GpuTransport::IsLocal(uint32_t node) const
+{
+    return !m_distributed || m_fabric->nodes[node]->GetSystemId() == Simulator::GetSystemId();
+}
+
+std::optional<GpuTransport::Key>
+GpuTransport::KeyOf(uint32_t srcNode,
+                    uint32_t srcNic,
+                    uint32_t dstNode,
+                    uint32_t dstNic,
+                    uint32_t channel,
+                    uint32_t& fabricNic) const
+{
+    NS_ABORT_MSG_UNLESS(m_fabric, "GpuTransport: no fabric to send over (SetFabric)");
+    fabricNic = FabricGraph::NONE;
+    std::string problem =
+        m_hostLinks->ChooseSourceNic(*m_fabric->graph, srcNode, srcNic, dstNode, dstNic, fabricNic);
+    NS_ABORT_MSG_UNLESS(problem.empty(), "GpuTransport: " << problem);
+    if (fabricNic == FabricGraph::NONE) // one server
+    {
+        return std::nullopt;
+    }
+    return Key{m_fabric->firstNic[srcNode] + fabricNic,
+               m_fabric->firstNic[dstNode] + dstNic,
+               channel};
+}
+
+void
+GpuTransport::Prepare(uint32_t srcNode,
+                      uint32_t srcNic,
+                      uint32_t dstNode,
+                      uint32_t dstNic,
+                      uint32_t channel)
+{
+    uint32_t fabricNic;
+    if (auto key = KeyOf(srcNode, srcNic, dstNode, dstNic, channel, fabricNic))
+    {
+        Connect(*key);
+    }
+}
+
+void
+GpuTransport::Prepare(GpuId src, GpuId dst, uint32_t channel)
+{
+    Prepare(src.node,
+            m_fabric->GetNicOfGpu(src.node, src.gpu),
+            dst.node,
+            m_fabric->GetNicOfGpu(dst.node, dst.gpu),
+            channel);
+}
+
 void
 GpuTransport::Send(GpuId src,
                    GpuId dst,
                    uint64_t bytes,
                    uint32_t channel,
-                   DeliveryCallback arrived,
+                   uint64_t cookie,
                    DeliveryCallback acked)
 {
     SendBetweenNics(src.node,
@@ -86,7 +158,7 @@ GpuTransport::Send(GpuId src,
                     m_fabric->GetNicOfGpu(dst.node, dst.gpu),
                     bytes,
                     channel,
-                    arrived,
+                    cookie,
                     acked);
 }
 
@@ -97,18 +169,15 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
                               uint32_t dstNic,
                               uint64_t bytes,
                               uint32_t channel,
-                              DeliveryCallback arrived,
+                              uint64_t cookie,
                               DeliveryCallback acked)
 {
-    NS_ABORT_MSG_UNLESS(m_fabric, "GpuTransport: no fabric to send over (SetFabric)");
-    Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, arrived, acked};
-    uint32_t fabricNic = FabricGraph::NONE;
-    std::string problem =
-        m_hostLinks->ChooseSourceNic(*m_fabric->graph, srcNode, srcNic, dstNode, dstNic, fabricNic);
-    NS_ABORT_MSG_UNLESS(problem.empty(), "GpuTransport: " << problem);
+    Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, cookie, acked};
+    uint32_t fabricNic;
+    std::optional<Key> key = KeyOf(srcNode, srcNic, dstNode, dstNic, channel, fabricNic);
     uint32_t srcGpu = m_fabric->GetGpuOfNic(srcNode, srcNic);
     Ptr<NvlinkDomain> nvlink = m_fabric->GetNvlink(srcNode);
-    if (fabricNic == FabricGraph::NONE) // one server
+    if (!key) // one server
     {
         NvlinkDomain::Timing t = nvlink->Transfer(srcGpu,
                                                   m_fabric->GetGpuOfNic(dstNode, dstNic),
@@ -117,12 +186,12 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
         message.delivery.firstByte = t.firstByte;
         message.delivery.arrived = t.arrival;
         message.delivery.acked = t.arrival;
-        Simulator::Schedule(t.arrival - Simulator::Now(), &GpuTransport::OnNvlink, message);
+        Simulator::Schedule(t.arrival - Simulator::Now(), &GpuTransport::OnNvlink, this, message);
         return;
     }
-    Connection& c = Connect(Key{m_fabric->firstNic[srcNode] + fabricNic,
-                                m_fabric->firstNic[dstNode] + dstNic,
-                                channel});
+    NS_ABORT_MSG_IF(m_distributed && m_connections.find(*key) == m_connections.end(),
+                    "GpuTransport: a distributed run must Prepare every connection it uses");
+    Connection& c = Connect(*key);
     uint32_t relay = m_fabric->GetGpuOfNic(srcNode, fabricNic);
     if (relay == srcGpu)
     {
@@ -148,6 +217,7 @@ GpuTransport::Connect(const Key& key)
     if (!slot)
     {
         slot = std::make_unique<Connection>();
+        slot->transport = this;
         std::tie(slot->sender, slot->receiver) =
             RdmaHelper::Connect(m_fabric->nics[key.from], m_fabric->nics[key.to]);
         slot->receiver->TraceConnectWithoutContext(
@@ -163,23 +233,31 @@ GpuTransport::Connect(const Key& key)
 void
 GpuTransport::Post(Connection* c, uint64_t bytes, Message message)
 {
+    uint64_t cookie = message.cookie;
     c->messages.push_back(std::move(message));
-    c->sender->PostSend(bytes);
+    c->sender->PostSend(bytes, cookie);
+}
+
+void
+GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
+{
+    auto it = m_expected.find(cookie);
+    if (it == m_expected.end())
+    {
+        return; // nobody waits for this message
+    }
+    DeliveryCallback callback = it->second;
+    m_expected.erase(it); // before the callback, which may expect more
+    if (!callback.IsNull())
+    {
+        callback(Delivery{Time(), firstByte, arrived, Time()});
+    }
 }
 
 void
 GpuTransport::OnArrived(Connection* c, const RdmaCompletion& completion)
 {
-    Message& m = c->messages[c->arrived++];
-    m.delivery.firstByte = completion.start;
-    m.delivery.arrived = completion.end;
-    // Copies: the callback may post more messages on this connection.
-    DeliveryCallback arrived = m.arrived;
-    Delivery delivery = m.delivery;
-    if (!arrived.IsNull())
-    {
-        arrived(delivery);
-    }
+    c->transport->Arrived(completion.cookie, completion.start, completion.end);
 }
 
 void
@@ -187,7 +265,6 @@ GpuTransport::OnAcked(Connection* c, const RdmaCompletion& completion)
 {
     Message m = std::move(c->messages.front());
     c->messages.pop_front();
-    --c->arrived; // the last packet arrives before its ACK leaves
     m.delivery.acked = completion.end;
     if (!m.acked.IsNull())
     {
@@ -198,10 +275,7 @@ GpuTransport::OnAcked(Connection* c, const RdmaCompletion& completion)
 void
 GpuTransport::OnNvlink(Message message)
 {
-    if (!message.arrived.IsNull())
-    {
-        message.arrived(message.delivery);
-    }
+    Arrived(message.cookie, message.delivery.firstByte, message.delivery.arrived);
     if (!message.acked.IsNull())
     {
         message.acked(message.delivery);
@@ -218,6 +292,7 @@ void
 GpuTransport::DoDispose()
 {
     m_connections.clear();
+    m_expected.clear();
     m_fabric = nullptr;
     Object::DoDispose();
 }

@@ -66,16 +66,46 @@ class GpuTransport : public Object
     std::string CheckPath(GpuId src, GpuId dst) const;
 
     /**
+     * \brief Reserve \p count message cookies and return the first. Cookies name messages to
+     *        their receivers; every process of a distributed run reserves in the same order, so
+     *        a cookie names the same message on all of them.
+     */
+    uint64_t ReserveCookies(uint64_t count);
+
+    /**
+     * \brief Call \p arrived when the message \p cookie has wholly reached its destination GPU.
+     *        Register on the process that simulates the destination, before the message can
+     *        arrive. The Delivery it gets has firstByte and arrived set.
+     */
+    void Expect(uint64_t cookie, DeliveryCallback arrived);
+
+    /// Whether this process simulates server \p node (always, unless the run is distributed).
+    bool IsLocal(uint32_t node) const;
+
+    /**
+     * \brief Make the queue pairs a message from NIC \p srcNic of server \p srcNode to NIC
+     *        \p dstNic of server \p dstNode on \p channel will use, if not made yet. Queue pair
+     *        numbers follow the order they are made in: a distributed run makes every one it
+     *        will use in the same order on every process (Send makes one itself otherwise).
+     */
+    void Prepare(uint32_t srcNode,
+                 uint32_t srcNic,
+                 uint32_t dstNode,
+                 uint32_t dstNic,
+                 uint32_t channel);
+    void Prepare(GpuId src, GpuId dst, uint32_t channel);
+
+    /**
      * \brief Send \p bytes from \p src to \p dst now, between their GPUs' NICs.
      * \param channel queue pairs of different channels are separate
-     * \param arrived called when the last byte is at \p dst
-     * \param acked called when the sender learns it; may be null
+     * \param cookie names the message to its receiver (Expect)
+     * \param acked called when the sender learns it arrived; may be null
      */
     void Send(GpuId src,
               GpuId dst,
               uint64_t bytes,
               uint32_t channel,
-              DeliveryCallback arrived,
+              uint64_t cookie,
               DeliveryCallback acked = DeliveryCallback());
 
     /**
@@ -88,7 +118,7 @@ class GpuTransport : public Object
                          uint32_t dstNic,
                          uint64_t bytes,
                          uint32_t channel,
-                         DeliveryCallback arrived,
+                         uint64_t cookie,
                          DeliveryCallback acked = DeliveryCallback());
 
     /// Queue pairs made so far (one per sending end).
@@ -98,20 +128,21 @@ class GpuTransport : public Object
     void DoDispose() override;
 
   private:
+    /// A message as its sender knows it.
     struct Message
     {
         Delivery delivery;
-        DeliveryCallback arrived;
+        uint64_t cookie;
         DeliveryCallback acked;
     };
 
-    /// A queue pair and the messages posted on it, oldest first: both ends complete in order.
+    /// A queue pair and the messages posted on it, oldest first: they complete in order.
     struct Connection
     {
+        GpuTransport* transport;
         Ptr<RdmaQueuePair> sender;
         Ptr<RdmaQueuePair> receiver;
         std::deque<Message> messages; //!< posted, not yet acknowledged
-        uint64_t arrived{0};          //!< of those in messages
     };
 
     /// Queue pairs between two NICs (numbered as in Fabric::nics) on one channel.
@@ -132,16 +163,31 @@ class GpuTransport : public Object
         std::size_t operator()(const Key& k) const;
     };
 
+    /// The connection a message between these NICs uses (none within a server), and the NIC
+    /// of the source server it leaves from.
+    std::optional<Key> KeyOf(uint32_t srcNode,
+                             uint32_t srcNic,
+                             uint32_t dstNode,
+                             uint32_t dstNic,
+                             uint32_t channel,
+                             uint32_t& fabricNic) const;
+    /// Call the receiver's callback for \p cookie.
+    void Arrived(uint64_t cookie, Time firstByte, Time arrived);
     Connection& Connect(const Key& key);
     static void Post(Connection* c, uint64_t bytes, Message message);
     static void OnArrived(Connection* c, const RdmaCompletion& completion);
     static void OnAcked(Connection* c, const RdmaCompletion& completion);
-    static void OnNvlink(Message message);
+    void OnNvlink(Message message);
 
     const Fabric* m_fabric{nullptr};
     std::shared_ptr<const FabricGraph> m_graph;
     std::optional<HostLinks> m_hostLinks;
     std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
+    /// Receivers' callbacks by cookie, until their message arrives.
+    std::unordered_map<uint64_t, DeliveryCallback> m_expected;
+    uint64_t m_nextCookie{1};
+    /// The fabric's nodes are spread over processes: every connection must be prepared.
+    bool m_distributed{false};
 };
 
 } // namespace ns3

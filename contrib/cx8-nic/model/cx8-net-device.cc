@@ -6,6 +6,7 @@
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/fabric-units.h"
+#include "ns3/message-tag.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -253,6 +254,19 @@ Cx8NetDevice::HostTake()
     ScheduleHostTake();
 }
 
+namespace
+{
+/// The cookie a message's first packet carries (0 on other packets, or none).
+uint64_t
+CookieOf(Ptr<const Packet> packet, const RoceHeader& header)
+{
+    MessageTag tag;
+    bool first = header.GetOpcode() == RoceHeader::RC_SEND_FIRST ||
+                 header.GetOpcode() == RoceHeader::RC_SEND_ONLY;
+    return first && packet->PeekPacketTag(tag) ? tag.GetCookie() : 0;
+}
+} // namespace
+
 void
 Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
 {
@@ -278,7 +292,7 @@ Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
         {
             Enqueue(cnp, PriorityOfDscp(qp->GetCnpDscp()));
         }
-        if (Ptr<Packet> ack = qp->ReceiveData(header))
+        if (Ptr<Packet> ack = qp->ReceiveData(header, CookieOf(packet, header)))
         {
             Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
         }

@@ -9,7 +9,9 @@
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/fabric-pcap.h"
+#include "ns3/fabric-simulator-impl.h"
 #include "ns3/gpu-transport.h"
+#include "ns3/partition.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -17,6 +19,10 @@
 #include "ns3/uinteger.h"
 
 #include <chrono>
+#include <cstring>
+#include <map>
+#include <tuple>
+#include <type_traits>
 
 namespace ns3
 {
@@ -39,6 +45,14 @@ struct Work
     std::vector<std::vector<uint32_t>> followers; //!< by collective: those that start after it
     std::vector<std::vector<uint32_t>> nextOf;    //!< by workload: those that start after it
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
+    uint64_t flowCookies{0};                      //!< flow f's message is flowCookies + f
+    /// Ends the run once every process's work is done (null: another simulator).
+    Ptr<FabricSimulatorImpl> engine;
+    /// How long the run goes on after the last completion (the longest link's delay).
+    Time drain;
+    /// Events of this runner (starts, samples), not of the network: left out of the count.
+    uint64_t ownEvents{0};
+    Time lastCompletion;
 };
 
 void BeginWorkload(Work* w, uint32_t workload);
@@ -54,9 +68,15 @@ Completed(Work* w, uint32_t workload)
             Simulator::Schedule(w->scenario->workloads[next].start, &BeginWorkload, w, next);
         }
     }
-    if (--w->pending == 0)
+    --w->pending;
+    w->lastCompletion = Simulator::Now();
+    if (w->engine)
     {
-        Simulator::Stop();
+        w->engine->CompleteWork();
+    }
+    else if (w->pending == 0)
+    {
+        Simulator::Stop(w->drain);
     }
 }
 
@@ -79,17 +99,17 @@ OnAcked(Work* w, uint32_t flow, const Delivery& d)
 void
 StartFlow(Work* w, uint32_t flow)
 {
+    ++w->ownEvents;
     const FlowSpec& spec = w->scenario->flows[flow];
     w->result->flows[flow].posted = true;
     w->result->flows[flow].start = Simulator::Now();
-    // Each flow has queue pairs of its own: a channel per flow.
     w->transport->SendBetweenNics(spec.srcNode,
                                   spec.srcNic,
                                   spec.dstNode,
                                   spec.dstNic,
                                   spec.bytes,
                                   flow,
-                                  MakeBoundCallback(&OnArrived, w, flow),
+                                  w->flowCookies + flow,
                                   MakeBoundCallback(&OnAcked, w, flow));
 }
 
@@ -98,6 +118,7 @@ void StartCollective(Work* w, uint32_t index);
 void
 ReleaseCollective(Work* w, uint32_t index)
 {
+    ++w->ownEvents;
     w->running[index] = nullptr; // its schedule is no longer needed
 }
 
@@ -119,6 +140,7 @@ OnCollectiveComplete(Work* w, uint32_t index, const CollectiveResult& r)
 void
 StartCollective(Work* w, uint32_t index)
 {
+    ++w->ownEvents;
     const CollectiveSpec& spec = w->scenario->collectives[index];
     ObjectFactory factory;
     factory.SetTypeId(spec.algorithm);
@@ -144,6 +166,7 @@ StartCollective(Work* w, uint32_t index)
 void
 BeginWorkload(Work* w, uint32_t workload)
 {
+    ++w->ownEvents;
     const Scenario& s = *w->scenario;
     Time start = s.workloads[workload].start;
     for (uint32_t f : w->flowsOf[workload])
@@ -154,10 +177,14 @@ BeginWorkload(Work* w, uint32_t workload)
     {
         Simulator::Schedule(s.collectives[c].start - start, &StartCollective, w, c);
     }
-    if (w->remaining[workload] == 0) // nothing to do: complete at once
+    if (w->remaining[workload] == 0) // nothing to do here: complete at once
     {
         ++w->remaining[workload];
         ++w->pending;
+        if (w->engine)
+        {
+            w->engine->AddWork(1);
+        }
         Completed(w, workload);
     }
 }
@@ -192,11 +219,25 @@ PlanWork(Work& w)
     w.nextOf.resize(n);
     w.followers.resize(s.collectives.size());
     w.running.resize(s.collectives.size());
-    w.pending = static_cast<uint32_t>(s.flows.size() + s.collectives.size());
+    // This process's work: the flows it sends (complete when acknowledged) and every collective
+    // (each process completes its part).
+    w.pending = static_cast<uint32_t>(s.collectives.size());
+    // Each flow has queue pairs of its own (a channel per flow), made now in flow order.
+    w.flowCookies = w.transport->ReserveCookies(s.flows.size());
     for (uint32_t f = 0; f < s.flows.size(); ++f)
     {
-        w.flowsOf[s.flows[f].workload].push_back(f);
-        ++w.remaining[s.flows[f].workload];
+        const FlowSpec& spec = s.flows[f];
+        w.transport->Prepare(spec.srcNode, spec.srcNic, spec.dstNode, spec.dstNic, f);
+        if (w.transport->IsLocal(spec.srcNode))
+        {
+            w.flowsOf[spec.workload].push_back(f);
+            ++w.remaining[spec.workload];
+            ++w.pending;
+        }
+        if (w.transport->IsLocal(spec.dstNode))
+        {
+            w.transport->Expect(w.flowCookies + f, MakeBoundCallback(&OnArrived, &w, f));
+        }
     }
     for (uint32_t c = 0; c < s.collectives.size(); ++c)
     {
@@ -234,19 +275,229 @@ OnPfcTx(PortRecorder* p, uint32_t priority, uint16_t quanta)
 
 /// Sample the chosen ports' queues now and again after \p interval.
 void
-SampleQueues(RunResult* result,
+SampleQueues(Work* w,
              const std::vector<std::pair<HostPort, Ptr<FabricNetDevice>>>* ports,
              Time interval)
 {
+    ++w->ownEvents;
     for (const auto& [at, dev] : *ports)
     {
-        result->queues.push_back(QueueSample{Simulator::Now(),
-                                             at.node,
-                                             at.index,
-                                             dev->GetQueuedBytes(),
-                                             dev->GetTxBytes()});
+        w->result->queues.push_back(QueueSample{Simulator::Now(),
+                                                at.node,
+                                                at.index,
+                                                dev->GetQueuedBytes(),
+                                                dev->GetTxBytes()});
     }
-    Simulator::Schedule(interval, &SampleQueues, result, ports, interval);
+    Simulator::Schedule(interval, &SampleQueues, w, ports, interval);
+}
+
+/// Values appended to and read from a string: one process's part of the results.
+class Parcel
+{
+  public:
+    explicit Parcel(std::string data = "")
+        : m_data(std::move(data))
+    {
+    }
+
+    template <typename T>
+    void Put(const T& value)
+    {
+        static_assert(std::is_trivially_copyable_v<T>);
+        m_data.append(reinterpret_cast<const char*>(&value), sizeof(T));
+    }
+
+    void Put(Time t)
+    {
+        Put(t.GetTimeStep());
+    }
+
+    template <typename T>
+    T Get()
+    {
+        T value;
+        std::memcpy(&value, m_data.data() + m_at, sizeof(T));
+        m_at += sizeof(T);
+        return value;
+    }
+
+    Time GetTime()
+    {
+        return TimeStep(Get<int64_t>());
+    }
+
+    const std::string& GetData() const
+    {
+        return m_data;
+    }
+
+  private:
+    std::string m_data;
+    std::size_t m_at{0};
+};
+
+/// What only this process knows of the run, for rank 0 (see MergeParts).
+std::string
+PackPart(const RunResult& r, uint32_t pending, Time lastCompletion)
+{
+    Parcel p;
+    p.Put(pending);
+    p.Put(lastCompletion);
+    for (uint64_t v : {r.counters.drops,
+                       r.counters.pfcFrames,
+                       r.counters.ecnMarks,
+                       r.counters.cnps,
+                       r.counters.retransmissions,
+                       r.counters.timeouts,
+                       r.nicFrames,
+                       r.packetHops,
+                       r.events})
+    {
+        p.Put(v);
+    }
+    for (const FlowResult& f : r.flows)
+    {
+        p.Put(static_cast<uint8_t>(uint8_t(f.posted) | uint8_t(f.completed) << 1));
+        for (Time t : {f.start, f.receiverStart, f.receiverEnd, f.senderEnd})
+        {
+            p.Put(t);
+        }
+    }
+    for (const CollectiveRun& c : r.collectives)
+    {
+        p.Put(c.completed);
+        if (c.completed)
+        {
+            p.Put(c.result.start);
+            p.Put(c.result.end);
+            p.Put(uint64_t(c.result.rankEnd.size()));
+            for (Time t : c.result.rankEnd)
+            {
+                p.Put(t);
+            }
+        }
+    }
+    p.Put(uint64_t(r.pfc.size()));
+    for (const PfcEvent& e : r.pfc)
+    {
+        p.Put(e.time);
+        p.Put(e.node);
+        p.Put(e.port);
+        p.Put(e.priority);
+        p.Put(e.pause);
+    }
+    p.Put(uint64_t(r.queues.size()));
+    for (const QueueSample& q : r.queues)
+    {
+        p.Put(q.time);
+        p.Put(q.node);
+        p.Put(q.port);
+        p.Put(q.queueBytes);
+        p.Put(q.txBytes);
+    }
+    return p.GetData();
+}
+
+/**
+ * Rank 0's results from every process's part: each flow's sender and receiver times from the
+ * processes that simulate its ends, each collective's latest arrivals, summed counters, all
+ * records. Returns (work left anywhere, the last completion).
+ */
+std::pair<uint64_t, Time>
+MergeParts(const std::vector<std::string>& parts, RunResult& r)
+{
+    uint64_t pending = 0;
+    Time last;
+    r.counters = FabricCounters();
+    r.nicFrames = r.packetHops = r.events = 0;
+    r.pfc.clear();
+    r.queues.clear();
+    for (const std::string& part : parts)
+    {
+        Parcel p(part);
+        pending += p.Get<uint32_t>();
+        last = std::max(last, p.GetTime());
+        for (uint64_t* v : {&r.counters.drops,
+                            &r.counters.pfcFrames,
+                            &r.counters.ecnMarks,
+                            &r.counters.cnps,
+                            &r.counters.retransmissions,
+                            &r.counters.timeouts,
+                            &r.nicFrames,
+                            &r.packetHops,
+                            &r.events})
+        {
+            *v += p.Get<uint64_t>();
+        }
+        for (FlowResult& f : r.flows)
+        {
+            auto flags = p.Get<uint8_t>();
+            Time start = p.GetTime();
+            Time receiverStart = p.GetTime();
+            Time receiverEnd = p.GetTime();
+            Time senderEnd = p.GetTime();
+            if (flags & 1)
+            {
+                f.posted = true;
+                f.start = start;
+            }
+            if (flags & 2)
+            {
+                f.completed = true;
+                f.senderEnd = senderEnd;
+            }
+            if (receiverEnd.IsStrictlyPositive())
+            {
+                f.receiverStart = receiverStart;
+                f.receiverEnd = receiverEnd;
+            }
+        }
+        // A collective is complete when every process's part is (rank 0's holds its
+        // description); it ends when the last part did.
+        for (CollectiveRun& run : r.collectives)
+        {
+            bool completed = p.Get<bool>();
+            run.completed = run.completed && completed;
+            if (!completed)
+            {
+                continue;
+            }
+            p.GetTime(); // the same start everywhere
+            run.result.end = std::max(run.result.end, p.GetTime());
+            auto ranks = p.Get<uint64_t>();
+            run.result.rankEnd.resize(std::max<std::size_t>(run.result.rankEnd.size(), ranks));
+            for (uint64_t i = 0; i < ranks; ++i)
+            {
+                run.result.rankEnd[i] = std::max(run.result.rankEnd[i], p.GetTime());
+            }
+        }
+        for (uint64_t n = p.Get<uint64_t>(); n > 0; --n)
+        {
+            PfcEvent& e = r.pfc.emplace_back();
+            e.time = p.GetTime();
+            e.node = p.Get<uint32_t>();
+            e.port = p.Get<uint32_t>();
+            e.priority = p.Get<uint32_t>();
+            e.pause = p.Get<bool>();
+        }
+        for (uint64_t n = p.Get<uint64_t>(); n > 0; --n)
+        {
+            QueueSample& q = r.queues.emplace_back();
+            q.time = p.GetTime();
+            q.node = p.Get<uint32_t>();
+            q.port = p.Get<uint32_t>();
+            q.queueBytes = p.Get<uint64_t>();
+            q.txBytes = p.Get<uint64_t>();
+        }
+    }
+    for (CollectiveRun& run : r.collectives)
+    {
+        CollectiveResult& result = run.result;
+        result.slowestRank =
+            static_cast<uint32_t>(std::max_element(result.rankEnd.begin(), result.rankEnd.end()) -
+                                  result.rankEnd.begin());
+    }
+    return {pending, last};
 }
 
 } // namespace
@@ -277,6 +528,14 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     helper.SetNicAttribute("QueuePairFactory", ObjectFactoryValue(qpFactory));
     helper.SetEcmpSeed(s.seed);
     helper.SetLoadBalancer(s.loadBalancer);
+    // Over MPI, each process simulates a part of the fabric (and builds all of it).
+    Ptr<FabricSimulatorImpl> engine =
+        DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+    uint32_t processes = engine ? engine->GetSize() : 1;
+    if (processes > 1)
+    {
+        helper.SetSystemIds(PartitionGraph(*s.graph, processes));
+    }
     Fabric fabric = helper.Build(s.graph);
     // Fixed streams: the switches' random draws (ECN marking) depend only on the seed.
     fabric.AssignStreams(0);
@@ -290,7 +549,19 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     work.scenario = &s;
     work.transport = transport;
     work.result = &result;
+    work.engine = engine;
+    // After the last completion the run goes on for the longest link's delay, at least the
+    // lookahead of any split over processes: the end is then the same however many there are.
+    for (const auto& link : s.graph->links)
+    {
+        work.drain = std::max(work.drain, link.delay);
+    }
     PlanWork(work);
+    if (engine)
+    {
+        engine->SetDrain(work.drain);
+        engine->AddWork(work.pending);
+    }
     // Every port's PFC frames; the chosen ports' queues.
     std::vector<PortRecorder> recorders;
     for (uint32_t n = 0; n < fabric.nodes.size(); ++n)
@@ -309,13 +580,17 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     std::vector<std::pair<HostPort, Ptr<FabricNetDevice>>> sampled;
     for (HostPort p : s.queuePorts)
     {
+        if (!transport->IsLocal(p.node))
+        {
+            continue;
+        }
         sampled.emplace_back(
             p,
             DynamicCast<FabricNetDevice>(fabric.nodes[p.node]->GetDevice(p.index)));
     }
     if (!sampled.empty())
     {
-        Simulator::Schedule(Time(), &SampleQueues, &result, &sampled, s.queueInterval);
+        Simulator::Schedule(Time(), &SampleQueues, &work, &sampled, s.queueInterval);
     }
     for (const auto& name : s.pcap)
     {
@@ -339,22 +614,50 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     Simulator::Run();
     result.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-    result.simTime = Simulator::Now();
-    result.events = Simulator::GetEventCount();
+    result.events = Simulator::GetEventCount() - work.ownEvents;
     if (progress)
     {
         progress->Finish();
         result.events -= progress->GetOwnEvents();
     }
-
     result.counters = fabric.GetCounters();
+    result.nicFrames = fabric.GetNicTxFrames();
+    result.packetHops = fabric.GetTxFrames();
+    uint64_t pending = work.pending;
+    Time last = work.lastCompletion;
+    if (processes > 1)
+    {
+        std::vector<std::string> parts =
+            engine->Gather(PackPart(result, work.pending, work.lastCompletion));
+        if (!parts.empty())
+        {
+            std::tie(pending, last) = MergeParts(parts, result);
+        }
+    }
+    // The run's time: its work's end, or the stop time if that came first.
+    result.simTime = pending == 0 ? last : Simulator::Now();
+    // Records in an order that does not depend on which process made them.
+    std::sort(result.pfc.begin(), result.pfc.end(), [](const PfcEvent& a, const PfcEvent& b) {
+        return std::tie(a.time, a.node, a.port, a.priority, a.pause) <
+               std::tie(b.time, b.node, b.port, b.priority, b.pause);
+    });
+    std::map<std::pair<uint32_t, uint32_t>, std::size_t> position;
+    for (std::size_t i = 0; i < s.queuePorts.size(); ++i)
+    {
+        position.emplace(std::pair{s.queuePorts[i].node, s.queuePorts[i].index}, i);
+    }
+    std::sort(result.queues.begin(),
+              result.queues.end(),
+              [&position](const QueueSample& a, const QueueSample& b) {
+                  return a.time != b.time
+                             ? a.time < b.time
+                             : position.at({a.node, a.port}) < position.at({b.node, b.port});
+              });
     IdealFct ideal(fabric);
     for (uint32_t i = 0; i < s.flows.size(); ++i)
     {
         result.flows[i].ideal = ideal.Get(s.flows[i]);
     }
-    result.nicFrames = fabric.GetNicTxFrames();
-    result.packetHops = fabric.GetTxFrames();
     Simulator::Destroy();
     return result;
 }

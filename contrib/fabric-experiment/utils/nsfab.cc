@@ -6,18 +6,25 @@
 #include "nsfab-sweep.h"
 #include "nsfab-topology.h"
 
+#include "ns3/fabric-simulator-impl.h"
 #include "ns3/fabric-simulator.h"
 #include "ns3/fabric-units.h"
 #include "ns3/results-writer.h"
 #include "ns3/scenario-runner.h"
 #include "ns3/scenario.h"
+#include "ns3/simulator.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
+
+#ifdef NS3_MPI
+#include "ns3/mpi-interface.h"
+#endif
 
 using namespace ns3;
 
@@ -45,6 +52,28 @@ LoadPlugin(const std::string& path)
     return true;
 }
 
+/// Why the scenario cannot run over several processes, or "".
+std::string
+CheckDistributable(const Scenario& scenario)
+{
+    for (const auto& w : scenario.workloads)
+    {
+        if (w.after != WorkloadInfo::NONE)
+        {
+            return "workload '" + w.name + "' follows another (after)";
+        }
+    }
+    for (const auto& c : scenario.collectives)
+    {
+        if (c.after != CollectiveSpec::NONE)
+        {
+            return "workload '" + scenario.workloads[c.workload].name +
+                   "' runs collectives back to back (several sizes or iterations)";
+        }
+    }
+    return scenario.pcap.empty() ? "" : "the scenario captures ports (pcap)";
+}
+
 int
 Run(const std::string& file,
     std::string out,
@@ -52,9 +81,24 @@ Run(const std::string& file,
     bool quiet,
     const std::vector<std::string>& overrides)
 {
+    // Over MPI every process reads the scenario and runs its part; rank 0 reports problems and
+    // writes the results, and all stop if it found a problem.
+    Ptr<FabricSimulatorImpl> engine =
+        DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+    uint32_t processes = engine ? engine->GetSize() : 1;
+    bool first = Simulator::GetSystemId() == 0;
     std::vector<Diagnostic> diagnostics;
     Scenario scenario = LoadScenario(file, diagnostics, overrides);
-    if (!diagnostics.empty())
+    std::string error;
+    if (diagnostics.empty() && processes > 1)
+    {
+        error = CheckDistributable(scenario);
+        error = error.empty() ? ""
+                              : file + ": " + error +
+                                    ", which a run over several MPI processes does not do "
+                                    "yet; run it with one";
+    }
+    if (first && !diagnostics.empty())
     {
         for (const auto& d : diagnostics)
         {
@@ -63,7 +107,6 @@ Run(const std::string& file,
         std::cerr << "nsfab: " << diagnostics.size() << " problem"
                   << (diagnostics.size() == 1 ? "" : "s") << " in " << file
                   << "; nothing was run\n";
-        return EXIT_INPUT_ERROR;
     }
     if (out.empty())
     {
@@ -71,23 +114,35 @@ Run(const std::string& file,
                                        : "results/" + std::filesystem::path(file).stem().string();
     }
     ResultsFolder folder;
-    std::string error = folder.Open(out, force);
-    std::string pcapDir = folder.GetStagingPath() + "/pcap";
-    if (error.empty() && !scenario.pcap.empty())
+    std::string pcapDir;
+    if (first && diagnostics.empty() && error.empty())
     {
-        std::error_code ec;
-        std::filesystem::create_directory(pcapDir, ec);
-        error = ec ? "cannot create " + pcapDir + ": " + ec.message() : "";
+        error = folder.Open(out, force);
+        pcapDir = folder.GetStagingPath() + "/pcap";
+        if (error.empty() && !scenario.pcap.empty())
+        {
+            std::error_code ec;
+            std::filesystem::create_directory(pcapDir, ec);
+            error = ec ? "cannot create " + pcapDir + ": " + ec.message() : "";
+        }
     }
-    if (!error.empty())
+    if (first && !error.empty())
     {
         std::cerr << "nsfab: " << error << "\n";
+    }
+    bool problem = !diagnostics.empty() || !error.empty();
+    if (processes > 1 ? engine->Sum(problem) > 0 : problem)
+    {
         return EXIT_INPUT_ERROR;
     }
     ProgressReporter progress(std::cerr,
-                              quiet ? ProgressReporter::QUIET
-                                    : ProgressReporter::ModeFor(STDERR_FILENO));
+                              quiet || !first ? ProgressReporter::QUIET
+                                              : ProgressReporter::ModeFor(STDERR_FILENO));
     RunResult result = RunScenario(scenario, pcapDir, &progress);
+    if (!first)
+    {
+        return 0;
+    }
     error = WriteResults(folder, scenario, result);
     if (error.empty())
     {
@@ -106,7 +161,29 @@ Run(const std::string& file,
 int
 main(int argc, char** argv)
 {
-    fabric::SetupSimulator();
+#ifdef NS3_MPI
+    // Started by mpirun: each process simulates a part of the fabric (FabricSimulatorImpl).
+    bool mpi =
+        std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+    if (mpi)
+    {
+        MpiInterface::Enable(&argc, &argv);
+    }
+
+    struct Finalize
+    {
+        bool mpi;
+
+        ~Finalize()
+        {
+            if (mpi)
+            {
+                MpiInterface::Disable();
+            }
+        }
+    } finalize{mpi};
+#endif
+    fabric::SetupSimulator(); // after MpiInterface::Enable, which chooses ns-3's own simulator
 
     CLI::App app{"nsfab: packet-level experiments on RDMA data-center fabrics (ns3-fabric)"};
     app.set_version_flag("--version", "nsfab 0.1.0");

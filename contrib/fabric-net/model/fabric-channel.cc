@@ -4,6 +4,7 @@
 #include "fabric-channel.h"
 
 #include "fabric-net-device.h"
+#include "fabric-simulator-impl.h"
 
 #include "ns3/abort.h"
 #include "ns3/node.h"
@@ -41,6 +42,8 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
     std::size_t end = m_ends[0] ? 1 : 0;
     m_ends[end] = device;
     m_nodeIds[end] = device->GetNode()->GetId();
+    m_systemIds[end] = device->GetNode()->GetSystemId();
+    m_crossRank = end == 1 && m_systemIds[0] != m_systemIds[1];
 }
 
 void
@@ -52,11 +55,17 @@ FabricChannel::Transmit(const FabricNetDevice* src,
     std::size_t far = FarEnd(src);
     FabricNetDevice* dst = PeekPointer(m_ends[far]);
     NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
-    Simulator::ScheduleWithContext(m_nodeIds[far],
-                                   txTime + m_delay + (macControl ? Time(0) : dst->GetRxDelay()),
-                                   &FabricNetDevice::Receive,
-                                   dst,
-                                   packet);
+    Time delay = txTime + m_delay + (macControl ? Time(0) : dst->GetRxDelay());
+    if (m_crossRank)
+    {
+        Ptr<FabricSimulatorImpl> impl =
+            DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+        NS_ABORT_MSG_UNLESS(impl,
+                            "FabricChannel: nodes on different ranks need FabricSimulatorImpl");
+        impl->ScheduleRemote(m_systemIds[far], delay, m_nodeIds[far], dst->GetIfIndex(), packet);
+        return;
+    }
+    Simulator::ScheduleWithContext(m_nodeIds[far], delay, &FabricNetDevice::Receive, dst, packet);
 }
 
 Ptr<FabricNetDevice>

@@ -72,6 +72,10 @@ class FabricChannel : public Channel
     std::array<Ptr<FabricNetDevice>, 2> m_ends;
     /// The ends' node ids, the context of the events that deliver frames to them.
     std::array<uint32_t, 2> m_nodeIds{};
+    /// The ends' system ids (MPI ranks); frames to a node of another rank go through
+    /// FabricSimulatorImpl::ScheduleRemote.
+    std::array<uint32_t, 2> m_systemIds{};
+    bool m_crossRank{false};
 };
 
 } // namespace ns3

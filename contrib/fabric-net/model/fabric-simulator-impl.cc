@@ -3,17 +3,49 @@
  */
 #include "fabric-simulator-impl.h"
 
+#include "fabric-channel.h"
+#include "fabric-net-device.h"
+
 #include "ns3/abort.h"
 #include "ns3/assert.h"
+#include "ns3/make-event.h"
+#include "ns3/node-list.h"
+#include "ns3/node.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+
+#ifdef NS3_MPI
+#include <mpi.h>
+#endif
 
 namespace ns3
 {
 
 NS_OBJECT_ENSURE_REGISTERED(FabricSimulatorImpl);
+
+namespace
+{
+/// A frame on its way to another rank, followed by its serialized packet.
+struct Record
+{
+    int64_t ts;
+    uint64_t order;
+    uint32_t node;
+    uint32_t ifIndex;
+    uint32_t bytes;
+    uint32_t pad;
+};
+
+/// Frames start at multiples of 8 bytes.
+std::size_t
+Padded(std::size_t bytes)
+{
+    return (bytes + 7) & ~std::size_t(7);
+}
+} // namespace
 
 TypeId
 FabricSimulatorImpl::GetTypeId()
@@ -30,6 +62,20 @@ FabricSimulatorImpl::FabricSimulatorImpl()
       m_nextUid(EventId::UID::VALID),
       m_stopAt(std::numeric_limits<int64_t>::max())
 {
+#ifdef NS3_MPI
+    int initialized = 0;
+    MPI_Initialized(&initialized);
+    if (initialized)
+    {
+        int rank = 0;
+        int size = 1;
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        m_rank = static_cast<uint32_t>(rank);
+        m_size = static_cast<uint32_t>(size);
+    }
+#endif
+    m_outbox.resize(m_size);
 }
 
 FabricSimulatorImpl::~FabricSimulatorImpl() = default;
@@ -78,10 +124,9 @@ FabricSimulatorImpl::Stop(const Time& delay)
     m_stopAt = std::min(m_stopAt, m_currentTs + delay.GetTimeStep());
 }
 
-uint32_t
-FabricSimulatorImpl::Insert(int64_t ts, uint32_t context, EventImpl* event)
+uint64_t
+FabricSimulatorImpl::NextOrder()
 {
-    NS_ASSERT_MSG(ts >= m_currentTs, "FabricSimulatorImpl: an event in the past");
     uint64_t origin = m_currentContext == Simulator::NO_CONTEXT ? 0 : m_currentContext + 1ULL;
     if (origin >= m_scheduled.size())
     {
@@ -90,8 +135,21 @@ FabricSimulatorImpl::Insert(int64_t ts, uint32_t context, EventImpl* event)
     }
     uint64_t sequence = m_scheduled[origin]++;
     NS_ABORT_MSG_IF(sequence >> SEQUENCE_BITS, "FabricSimulatorImpl: too many events of a node");
+    return origin << SEQUENCE_BITS | sequence;
+}
+
+uint32_t
+FabricSimulatorImpl::Insert(int64_t ts, uint32_t context, EventImpl* event)
+{
+    NS_ASSERT_MSG(ts >= m_currentTs, "FabricSimulatorImpl: an event in the past");
+    return Push(ts, NextOrder(), context, event);
+}
+
+uint32_t
+FabricSimulatorImpl::Push(int64_t ts, uint64_t order, uint32_t context, EventImpl* event)
+{
     uint32_t uid = m_nextUid++;
-    m_heap.push_back(Entry{ts, origin << SEQUENCE_BITS | sequence, event, context, uid});
+    m_heap.push_back(Entry{ts, order, event, context, uid});
     std::push_heap(m_heap.begin(), m_heap.end(), Later());
     return uid;
 }
@@ -173,21 +231,11 @@ FabricSimulatorImpl::IsExpired(const EventId& id) const
 }
 
 void
-FabricSimulatorImpl::Run()
+FabricSimulatorImpl::RunUntil(int64_t horizon)
 {
-    m_stop = false;
-    while (!m_stop)
+    // Events may move the stop time earlier (Stop, CompleteWork).
+    while (!m_stop && !m_heap.empty() && m_heap.front().ts < std::min(horizon, m_stopAt))
     {
-        // A stop time ends the run there, even if no event is left before it.
-        if (m_heap.empty() || m_heap.front().ts >= m_stopAt)
-        {
-            if (m_stopAt != std::numeric_limits<int64_t>::max())
-            {
-                m_currentTs = m_stopAt;
-                m_stopAt = std::numeric_limits<int64_t>::max(); // a later Run() goes on
-            }
-            break;
-        }
         std::pop_heap(m_heap.begin(), m_heap.end(), Later());
         Entry e = m_heap.back();
         m_heap.pop_back();
@@ -206,6 +254,251 @@ FabricSimulatorImpl::Run()
     }
     m_currentUid = 0;
     m_currentContext = Simulator::NO_CONTEXT;
+}
+
+void
+FabricSimulatorImpl::Run()
+{
+    m_stop = false;
+    if (m_size > 1)
+    {
+        RunDistributed();
+    }
+    else
+    {
+        RunUntil(m_stopAt);
+    }
+    // A stop time ends the run there, even if no event is left before it.
+    if (!m_stop && m_stopAt != std::numeric_limits<int64_t>::max() &&
+        (m_heap.empty() || m_heap.front().ts >= m_stopAt))
+    {
+        m_currentTs = std::max(m_currentTs, m_stopAt);
+        m_stopAt = std::numeric_limits<int64_t>::max(); // a later Run() goes on
+    }
+}
+
+void
+FabricSimulatorImpl::AddWork(uint64_t items)
+{
+    m_work += items;
+    m_hadWork = m_hadWork || items > 0;
+}
+
+void
+FabricSimulatorImpl::CompleteWork()
+{
+    NS_ABORT_MSG_IF(m_work == 0, "FabricSimulatorImpl: more work completed than was added");
+    m_lastCompletion = m_currentTs;
+    if (--m_work == 0 && m_size == 1)
+    {
+        m_stopAt = std::min(m_stopAt, m_currentTs + m_drain);
+    }
+}
+
+void
+FabricSimulatorImpl::SetDrain(const Time& drain)
+{
+    m_drain = drain.GetTimeStep();
+}
+
+Time
+FabricSimulatorImpl::GetLastCompletion() const
+{
+    return TimeStep(m_lastCompletion);
+}
+
+uint32_t
+FabricSimulatorImpl::GetSize() const
+{
+    return m_size;
+}
+
+void
+FabricSimulatorImpl::ScheduleRemote(uint32_t rank,
+                                    const Time& delay,
+                                    uint32_t node,
+                                    uint32_t ifIndex,
+                                    Ptr<Packet> packet)
+{
+    NS_ABORT_MSG_UNLESS(rank < m_size && rank != m_rank, "FabricSimulatorImpl: no rank " << rank);
+    Record r{m_currentTs + delay.GetTimeStep(),
+             NextOrder(),
+             node,
+             ifIndex,
+             packet->GetSerializedSize(),
+             0};
+    std::vector<uint8_t>& out = m_outbox[rank];
+    std::size_t at = out.size();
+    out.resize(at + sizeof(Record) + Padded(r.bytes));
+    std::memcpy(out.data() + at, &r, sizeof(Record));
+    packet->Serialize(out.data() + at + sizeof(Record), r.bytes);
+}
+
+void
+FabricSimulatorImpl::Exchange()
+{
+#ifdef NS3_MPI
+    std::vector<int> sendCounts(m_size);
+    std::vector<int> sendAt(m_size);
+    std::vector<uint8_t> sendBuffer;
+    for (uint32_t r = 0; r < m_size; ++r)
+    {
+        NS_ABORT_MSG_IF(m_outbox[r].size() > INT32_MAX, "FabricSimulatorImpl: window too full");
+        sendAt[r] = static_cast<int>(sendBuffer.size());
+        sendCounts[r] = static_cast<int>(m_outbox[r].size());
+        sendBuffer.insert(sendBuffer.end(), m_outbox[r].begin(), m_outbox[r].end());
+        m_outbox[r].clear();
+    }
+    std::vector<int> recvCounts(m_size);
+    MPI_Alltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    std::vector<int> recvAt(m_size);
+    std::size_t total = 0;
+    for (uint32_t r = 0; r < m_size; ++r)
+    {
+        recvAt[r] = static_cast<int>(total);
+        total += recvCounts[r];
+    }
+    std::vector<uint8_t> recvBuffer(total);
+    MPI_Alltoallv(sendBuffer.data(),
+                  sendCounts.data(),
+                  sendAt.data(),
+                  MPI_BYTE,
+                  recvBuffer.data(),
+                  recvCounts.data(),
+                  recvAt.data(),
+                  MPI_BYTE,
+                  MPI_COMM_WORLD);
+    for (std::size_t at = 0; at < total;)
+    {
+        Record r;
+        std::memcpy(&r, recvBuffer.data() + at, sizeof(Record));
+        at += sizeof(Record);
+        Ptr<Packet> packet = Create<Packet>(recvBuffer.data() + at, r.bytes, true);
+        at += Padded(r.bytes);
+        Ptr<FabricNetDevice> device =
+            DynamicCast<FabricNetDevice>(NodeList::GetNode(r.node)->GetDevice(r.ifIndex));
+        NS_ABORT_MSG_UNLESS(device,
+                            "FabricSimulatorImpl: a frame for a port that is not a fabric port");
+        Push(r.ts,
+             r.order,
+             r.node,
+             MakeEvent(&FabricNetDevice::Receive, PeekPointer(device), packet));
+    }
+#endif
+}
+
+void
+FabricSimulatorImpl::RunDistributed()
+{
+#ifdef NS3_MPI
+    // The lookahead: the shortest link between a node of this rank and one of another.
+    int64_t lookahead = std::numeric_limits<int64_t>::max();
+    for (auto node = NodeList::Begin(); node != NodeList::End(); ++node)
+    {
+        if ((*node)->GetSystemId() != m_rank)
+        {
+            continue;
+        }
+        for (uint32_t i = 0; i < (*node)->GetNDevices(); ++i)
+        {
+            Ptr<FabricNetDevice> device = DynamicCast<FabricNetDevice>((*node)->GetDevice(i));
+            Ptr<FabricChannel> channel =
+                device ? DynamicCast<FabricChannel>(device->GetChannel()) : nullptr;
+            if (channel && channel->GetPeer(device)->GetNode()->GetSystemId() != m_rank)
+            {
+                lookahead = std::min(lookahead, channel->GetDelay().GetTimeStep());
+            }
+        }
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &lookahead, 1, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    // Every process built every node, and ns-3 scheduled each node's initialization: only
+    // those of this process's nodes run here.
+    auto remote = [this](const Entry& e) {
+        return e.context < NodeList::GetNNodes() &&
+               NodeList::GetNode(e.context)->GetSystemId() != m_rank;
+    };
+    for (const Entry& e : m_heap)
+    {
+        if (remote(e))
+        {
+            e.impl->Unref();
+        }
+    }
+    m_heap.erase(std::remove_if(m_heap.begin(), m_heap.end(), remote), m_heap.end());
+    std::make_heap(m_heap.begin(), m_heap.end(), Later());
+    NS_ABORT_MSG_IF(lookahead <= 0,
+                    "FabricSimulatorImpl: a link of zero delay joins nodes of different ranks");
+    NS_ABORT_MSG_IF(m_hadWork && m_drain < lookahead,
+                    "FabricSimulatorImpl: the drain time is shorter than the lookahead");
+    while (!m_stop)
+    {
+        Exchange();
+        // One reduction: the earliest pending event, the last completion, whether work is left
+        // and whether there was any (maxima as negated minima).
+        int64_t next = m_heap.empty() ? std::numeric_limits<int64_t>::max() : m_heap.front().ts;
+        int64_t agreed[4] = {next, -m_lastCompletion, -int64_t(m_work > 0), -int64_t(m_hadWork)};
+        MPI_Allreduce(MPI_IN_PLACE, agreed, 4, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+        m_lastCompletion = -agreed[1];
+        if (agreed[2] == 0 && agreed[3] != 0)
+        {
+            m_stopAt = std::min(m_stopAt, m_lastCompletion + m_drain);
+        }
+        if (agreed[0] == std::numeric_limits<int64_t>::max() || agreed[0] >= m_stopAt)
+        {
+            break; // nothing pending anywhere (nor in flight: just exchanged), or the end
+        }
+        RunUntil(lookahead >= m_stopAt - agreed[0] ? m_stopAt : agreed[0] + lookahead);
+    }
+#endif
+}
+
+std::vector<std::string>
+FabricSimulatorImpl::Gather(const std::string& mine) const
+{
+    if (m_size == 1)
+    {
+        return {mine};
+    }
+    std::vector<std::string> all;
+#ifdef NS3_MPI
+    int bytes = static_cast<int>(mine.size());
+    std::vector<int> sizes(m_size);
+    MPI_Gather(&bytes, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+    std::vector<int> at(m_size);
+    std::size_t total = 0;
+    for (uint32_t r = 0; r < m_size; ++r)
+    {
+        at[r] = static_cast<int>(total);
+        total += sizes[r];
+    }
+    std::string buffer(m_rank == 0 ? total : 0, '\0');
+    MPI_Gatherv(mine.data(),
+                bytes,
+                MPI_BYTE,
+                buffer.data(),
+                sizes.data(),
+                at.data(),
+                MPI_BYTE,
+                0,
+                MPI_COMM_WORLD);
+    for (uint32_t r = 0; m_rank == 0 && r < m_size; ++r)
+    {
+        all.push_back(buffer.substr(at[r], sizes[r]));
+    }
+#endif
+    return all;
+}
+
+uint64_t
+FabricSimulatorImpl::Sum(uint64_t value) const
+{
+#ifdef NS3_MPI
+    if (m_size > 1)
+    {
+        MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    }
+#endif
+    return value;
 }
 
 Time
@@ -234,7 +527,7 @@ FabricSimulatorImpl::SetScheduler(ObjectFactory /* schedulerFactory */)
 uint32_t
 FabricSimulatorImpl::GetSystemId() const
 {
-    return 0;
+    return m_rank;
 }
 
 uint32_t

@@ -5,9 +5,11 @@
 #define FABRIC_SIMULATOR_IMPL_H
 
 #include "ns3/event-impl.h"
+#include "ns3/packet.h"
 #include "ns3/simulator-impl.h"
 
 #include <list>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -29,6 +31,18 @@ namespace ns3
  * setup) has the origin "no context".
  *
  * An event that has run counts as expired, also while it runs, as with ns-3's simulators.
+ *
+ * Run over MPI (ns-3 built with --enable-mpi, MPI initialized through MpiInterface::Enable and
+ * nodes given system ids), each rank runs the events of its own nodes in windows: all ranks
+ * agree on the earliest pending event m, and each runs its events before m + L, where the
+ * lookahead L is the shortest delay of a link between nodes of different ranks. A frame sent
+ * across such a link (ScheduleRemote, from FabricChannel) arrives at least L after it left, so
+ * after the window; the ranks exchange those frames, with the keys the events would have had
+ * here, and go on. Events therefore run in the same order as in one process.
+ *
+ * Work items (AddWork, CompleteWork) tell when the run ends: the drain time after the last item
+ * completed anywhere (or at a stop time). The drain is at least the lookahead, so every rank
+ * learns of the end before it gets there.
  */
 class FabricSimulatorImpl : public SimulatorImpl
 {
@@ -59,6 +73,35 @@ class FabricSimulatorImpl : public SimulatorImpl
     uint32_t GetContext() const override;
     uint64_t GetEventCount() const override;
 
+    /**
+     * \brief Deliver \p packet to port \p ifIndex of node \p node, simulated by rank \p rank,
+     *        \p delay from now: the event ScheduleWithContext(node, delay, ...) would schedule
+     *        here, with the same key, on that rank.
+     */
+    void ScheduleRemote(uint32_t rank,
+                        const Time& delay,
+                        uint32_t node,
+                        uint32_t ifIndex,
+                        Ptr<Packet> packet);
+
+    /// \name Work: the run ends the drain time after its last item completed, on any rank.
+    /// @{
+    void AddWork(uint64_t items);
+    void CompleteWork();
+    void SetDrain(const Time& drain);
+    /// When the last item completed (on any rank, once Run() has returned).
+    Time GetLastCompletion() const;
+    /// @}
+
+    /// The number of ranks (1 without MPI).
+    uint32_t GetSize() const;
+
+    /// Every rank's \p mine on rank 0, in rank order; nothing on the other ranks.
+    std::vector<std::string> Gather(const std::string& mine) const;
+
+    /// The sum of every rank's \p value, on every rank.
+    uint64_t Sum(uint64_t value) const;
+
   protected:
     void DoDispose() override;
 
@@ -85,8 +128,17 @@ class FabricSimulatorImpl : public SimulatorImpl
         }
     };
 
+    /// The key (order) of an event the running one schedules now.
+    uint64_t NextOrder();
     /// Key \p event to run at \p ts in \p context; returns its uid.
     uint32_t Insert(int64_t ts, uint32_t context, EventImpl* event);
+    uint32_t Push(int64_t ts, uint64_t order, uint32_t context, EventImpl* event);
+    /// Run events before \p horizon (or until Stop()).
+    void RunUntil(int64_t horizon);
+    /// Run in windows with the other ranks.
+    void RunDistributed();
+    /// Send every rank the frames for it and schedule those for this one.
+    void Exchange();
 
     std::vector<Entry> m_heap;
     /// By origin index (context + 1; 0 for no context): events that origin has scheduled.
@@ -102,6 +154,15 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// The run ends before the first event at this time or later.
     int64_t m_stopAt;
     bool m_stop{false};
+
+    uint32_t m_rank{0};
+    uint32_t m_size{1};
+    /// Frames for each rank, serialized, until the next exchange.
+    std::vector<std::vector<uint8_t>> m_outbox;
+    uint64_t m_work{0};
+    bool m_hadWork{false};
+    int64_t m_lastCompletion{0};
+    int64_t m_drain{0};
 };
 
 } // namespace ns3

@@ -233,6 +233,12 @@ TopologyHelper::MakeBalancer(Ptr<Node> node) const
     return balancer;
 }
 
+void
+TopologyHelper::SetSystemIds(std::vector<uint32_t> systemIdOf)
+{
+    m_systemIdOf = std::move(systemIdOf);
+}
+
 Fabric
 TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
 {
@@ -274,7 +280,7 @@ TopologyHelper::Build(std::shared_ptr<const FabricGraph> graphPtr) const
     for (uint32_t i = 0; i < graph.nodes.size(); ++i)
     {
         const FabricGraph::Node& n = graph.nodes[i];
-        Ptr<Node> node = CreateObject<Node>();
+        Ptr<Node> node = CreateObject<Node>(m_systemIdOf.empty() ? 0 : m_systemIdOf.at(i));
         fabric.nodes[i] = node;
         if (n.kind == FabricGraph::HOST)
         {

@@ -133,6 +133,10 @@ class TopologyHelper
     /// that runs with different seeds see different hash collisions. Default 0.
     void SetEcmpSeed(uint32_t seed);
 
+    /// The system id (MPI rank) of each node of the graph to build (PartitionGraph); by default
+    /// every node is on system 0.
+    void SetSystemIds(std::vector<uint32_t> systemIdOf);
+
     /// Build \p graph, which ExpandTopology made without diagnostics.
     Fabric Build(std::shared_ptr<const FabricGraph> graph) const;
 
@@ -151,6 +155,7 @@ class TopologyHelper
     void InstallRouting(const Fabric& fabric) const;
     Ptr<LoadBalancer> MakeBalancer(Ptr<Node> node) const;
 
+    std::vector<uint32_t> m_systemIdOf;
     ObjectFactory m_nicFactory;
     ObjectFactory m_portFactory;
     ObjectFactory m_switchFactory;

@@ -3,6 +3,8 @@
  */
 #include "rdma-queue-pair.h"
 
+#include "message-tag.h"
+
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -142,13 +144,17 @@ RdmaQueuePair::NotifyReady()
 }
 
 uint64_t
-RdmaQueuePair::PostSend(uint64_t bytes)
+RdmaQueuePair::PostSend(uint64_t bytes, uint64_t cookie)
 {
     NS_ABORT_MSG_IF(bytes == 0, "RdmaQueuePair::PostSend: a message has at least one byte");
     uint64_t id = m_nextWrId++;
     uint64_t packets = (bytes + m_mtu - 1) / m_mtu;
-    m_sendQueue.push_back(
-        WorkRequest{id, bytes, Simulator::Now(), m_nextPostPsn, m_nextPostPsn + packets - 1});
+    m_sendQueue.push_back(WorkRequest{id,
+                                      cookie,
+                                      bytes,
+                                      Simulator::Now(),
+                                      m_nextPostPsn,
+                                      m_nextPostPsn + packets - 1});
     m_nextPostPsn += packets;
     NotifyReady();
     return id;
@@ -221,6 +227,10 @@ RdmaQueuePair::NextPacket()
     header.SetPsn(static_cast<uint32_t>(psn));
     Ptr<Packet> packet = Create<Packet>(header.SetPayload(segment));
     packet->AddHeader(header);
+    if (first && wr.cookie != 0)
+    {
+        packet->AddPacketTag(MessageTag(wr.cookie));
+    }
 
     if (resend)
     {
@@ -324,7 +334,8 @@ RdmaQueuePair::Acknowledged(uint64_t una, const RoceHeader& ack)
     while (!m_sendQueue.empty() && m_sendQueue.front().lastPsn < una)
     {
         const WorkRequest& wr = m_sendQueue.front();
-        m_sendCompleteTrace(RdmaCompletion{m_qpn, wr.id, wr.bytes, wr.posted, Simulator::Now()});
+        m_sendCompleteTrace(
+            RdmaCompletion{m_qpn, wr.id, wr.cookie, wr.bytes, wr.posted, Simulator::Now()});
         m_sendQueue.pop_front();
     }
     m_cc->OnAck(ack, una, acked);
@@ -388,12 +399,13 @@ RdmaQueuePair::ReceiveCnp()
 }
 
 bool
-RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival)
+RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival, uint64_t cookie)
 {
     if (opcode == RoceHeader::RC_SEND_FIRST || opcode == RoceHeader::RC_SEND_ONLY)
     {
         m_rxMsgStart = arrival;
         m_rxMsgBytes = 0;
+        m_rxMsgCookie = cookie;
     }
     m_rxMsgBytes += payload;
     ++m_ePsn;
@@ -401,15 +413,19 @@ RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival)
     if (opcode == RoceHeader::RC_SEND_LAST || opcode == RoceHeader::RC_SEND_ONLY)
     {
         ++m_msn;
-        m_recvCompleteTrace(
-            RdmaCompletion{m_qpn, m_msn, m_rxMsgBytes, m_rxMsgStart, Simulator::Now()});
+        m_recvCompleteTrace(RdmaCompletion{m_qpn,
+                                           m_msn,
+                                           m_rxMsgCookie,
+                                           m_rxMsgBytes,
+                                           m_rxMsgStart,
+                                           Simulator::Now()});
         return true;
     }
     return false;
 }
 
 Ptr<Packet>
-RdmaQueuePair::ReceiveData(const RoceHeader& header)
+RdmaQueuePair::ReceiveData(const RoceHeader& header, uint64_t cookie)
 {
     uint64_t psn = Unwrap(header.GetPsn(), m_ePsn);
     if (psn < m_ePsn)
@@ -424,8 +440,9 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
         bool selective = m_recovery == SELECTIVE_REPEAT;
         if (m_placement || selective)
         {
-            m_placed.emplace(psn,
-                             Placed{header.GetOpcode(), header.GetPayload(), Simulator::Now()});
+            m_placed.emplace(
+                psn,
+                Placed{header.GetOpcode(), header.GetPayload(), Simulator::Now(), cookie});
         }
         if ((!m_placement || selective) && !m_nakSent)
         {
@@ -435,12 +452,13 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header)
         }
         return nullptr;
     }
-    bool ended = Deliver(header.GetOpcode(), header.GetPayload(), Simulator::Now());
+    bool ended = Deliver(header.GetOpcode(), header.GetPayload(), Simulator::Now(), cookie);
     // The gap is filled: count in what was placed behind it.
     for (auto it = m_placed.begin(); it != m_placed.end() && it->first == m_ePsn;
          it = m_placed.erase(it))
     {
-        ended |= Deliver(it->second.opcode, it->second.payload, it->second.arrival);
+        ended |=
+            Deliver(it->second.opcode, it->second.payload, it->second.arrival, it->second.cookie);
     }
     m_nakSent = false;
     if (ended || header.GetAckReq() || m_unacked >= m_ackInterval)

@@ -25,11 +25,12 @@ class Packet;
 /// What a completion reports, on the sending and on the receiving side of a queue pair.
 struct RdmaCompletion
 {
-    uint32_t qpn;   //!< local queue pair number
-    uint64_t wrId;  //!< sender: the id PostSend() returned; receiver: the message sequence number
-    uint64_t bytes; //!< message size
-    Time start;     //!< sender: post time; receiver: first packet's arrival
-    Time end;       //!< sender: ACK of the last packet; receiver: the message's last byte in
+    uint32_t qpn;    //!< local queue pair number
+    uint64_t wrId;   //!< sender: the id PostSend() returned; receiver: the message sequence number
+    uint64_t cookie; //!< the cookie the sender posted the message with (0: none)
+    uint64_t bytes;  //!< message size
+    Time start;      //!< sender: post time; receiver: first packet's arrival
+    Time end;        //!< sender: ACK of the last packet; receiver: the message's last byte in
 };
 
 /**
@@ -93,7 +94,7 @@ class RdmaQueuePair : public Object
      * \brief Post a SEND work request of \p bytes (> 0).
      * \return the work request id reported at completion
      */
-    uint64_t PostSend(uint64_t bytes);
+    uint64_t PostSend(uint64_t bytes, uint64_t cookie = 0);
 
     /// True when a packet (new or retransmitted) is waiting to be built.
     bool HasDataToSend() const
@@ -120,7 +121,7 @@ class RdmaQueuePair : public Object
     void ReceiveCnp();
 
     /// Process a data packet; returns the ACK or NAK to send, or nullptr.
-    Ptr<Packet> ReceiveData(const RoceHeader& header);
+    Ptr<Packet> ReceiveData(const RoceHeader& header, uint64_t cookie = 0);
 
     /// The CNP to send for data packet \p header, or nullptr (not CE-marked, or one was sent
     /// less than CnpInterval ago).
@@ -215,6 +216,7 @@ class RdmaQueuePair : public Object
     struct WorkRequest
     {
         uint64_t id;
+        uint64_t cookie;
         uint64_t bytes;
         Time posted;
         uint64_t firstPsn;
@@ -227,6 +229,7 @@ class RdmaQueuePair : public Object
         uint8_t opcode;
         uint32_t payload;
         Time arrival;
+        uint64_t cookie;
     };
 
     /// Extend a 24-bit wire PSN to 64 bits around \p reference.
@@ -240,7 +243,7 @@ class RdmaQueuePair : public Object
     /// The work request that holds \p psn (one of the unacknowledged ones).
     const WorkRequest& RequestOf(uint64_t psn) const;
     /// Count in the packet at the expected PSN; true at a message's end.
-    bool Deliver(uint8_t opcode, uint32_t payload, Time arrival);
+    bool Deliver(uint8_t opcode, uint32_t payload, Time arrival, uint64_t cookie);
     /// The send window moved to \p una: complete messages, restart the timer.
     void Acknowledged(uint64_t una, const RoceHeader& ack);
     /// (Re)start the retransmission timer: it expires m_rto from now.
@@ -297,6 +300,7 @@ class RdmaQueuePair : public Object
     bool m_nakSent{false};
     uint64_t m_rxMsgBytes{0};
     Time m_rxMsgStart;
+    uint64_t m_rxMsgCookie{0};
     uint64_t m_msn{0};
     uint32_t m_unacked{0};
     /// Some packet counted in since the last ACK was CE-marked (the next ACK echoes it).

@@ -1,0 +1,39 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef PARTITION_H
+#define PARTITION_H
+
+#include "topology.h"
+
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup fabric-topology
+ * \brief Which of \p ranks processes (MPI ranks, ns-3 system ids) simulates each node of
+ *        \p graph, so that few links cross ranks and those that do are long.
+ *
+ * Generated fat-tree planes are cut by pod: a pod's leaves and aggregation switches in every
+ * plane, with the servers attached to them, stay together, and cores are spread over the ranks.
+ * With fewer pods in use than ranks, the unit is a leaf position instead (the leaves at that
+ * position in every plane and their servers), with spines, aggregation switches and cores
+ * spread. Other graphs keep each host with the switch its first NIC hangs from, and split the
+ * switches in node order. Units are given to ranks in order, in contiguous runs of about equal
+ * ports; spread switches then go one by one to the rank with the fewest ports.
+ *
+ * \return the rank of each node
+ */
+std::vector<uint32_t> PartitionGraph(const FabricGraph& graph, uint32_t ranks);
+
+/**
+ * \brief The shortest propagation delay of the links whose ends are on different ranks: how
+ *        far ahead ranks can simulate without hearing from each other (Time::Max() if none).
+ */
+Time CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& rankOf);
+
+} // namespace ns3
+
+#endif // PARTITION_H
