@@ -116,6 +116,31 @@ ReadKeys(YamlReader& r, const YAML::Node& map, const char* section, bool lists)
     return keys;
 }
 
+/// The list at \p list (if present) of non-empty strings; problems located at the items.
+std::vector<std::string>
+ReadStrings(YamlReader& r,
+            const YAML::Node& list,
+            const std::string& path,
+            const std::string& listWhat,
+            const std::string& itemWhat)
+{
+    std::vector<std::string> items;
+    if (list && !list.IsSequence())
+    {
+        r.Error(list, path, "expected " + listWhat);
+    }
+    for (std::size_t i = 0; list && list.IsSequence() && i < list.size(); ++i)
+    {
+        if (!list[i].IsScalar() || list[i].Scalar().empty())
+        {
+            r.Error(list[i], path, "expected " + itemWhat);
+            continue;
+        }
+        items.push_back(list[i].Scalar());
+    }
+    return items;
+}
+
 SlurmResources
 ReadSlurm(YamlReader& r, const YAML::Node& node)
 {
@@ -147,20 +172,11 @@ ReadSlurm(YamlReader& r, const YAML::Node& node)
     {
         s.maxParallel = static_cast<uint32_t>(value);
     }
-    const YAML::Node options = node["options"];
-    if (options && !options.IsSequence())
-    {
-        r.Error(options, "slurm.options", "expected a list of sbatch options");
-    }
-    for (std::size_t i = 0; options && options.IsSequence() && i < options.size(); ++i)
-    {
-        if (!options[i].IsScalar() || options[i].Scalar().empty())
-        {
-            r.Error(options[i], "slurm.options", "expected an sbatch option, e.g. --qos=short");
-            continue;
-        }
-        s.options.push_back(options[i].Scalar());
-    }
+    s.options = ReadStrings(r,
+                            node["options"],
+                            "slurm.options",
+                            "a list of sbatch options",
+                            "an sbatch option, e.g. --qos=short");
     return s;
 }
 
@@ -421,24 +437,17 @@ LoadSweep(const std::string& file, std::vector<Diagnostic>& diagnostics)
     }
     uint64_t repetitions = 1;
     r.ReadUint(root, "repetitions", "", repetitions, 1, MAX_RUNS);
-    const YAML::Node plugins = root["plugins"];
-    if (plugins && !plugins.IsSequence())
+    for (const auto& plugin : ReadStrings(r,
+                                          root["plugins"],
+                                          "plugins",
+                                          "a list of plugin libraries",
+                                          "the path of a plugin library"))
     {
-        r.Error(plugins, "plugins", "expected a list of plugin libraries");
-    }
-    for (std::size_t i = 0; plugins && plugins.IsSequence() && i < plugins.size(); ++i)
-    {
-        if (!plugins[i].IsScalar() || plugins[i].Scalar().empty())
-        {
-            r.Error(plugins[i], "plugins", "expected the path of a plugin library");
-            continue;
-        }
         // A bare name is searched for on the library path, like nsfab run --plugin.
         std::error_code ec;
-        fs::path path = BesideFile(file, plugins[i].Scalar());
-        sweep.plugins.push_back(plugins[i].Scalar().find('/') == std::string::npos &&
-                                        !fs::exists(path, ec)
-                                    ? plugins[i].Scalar()
+        fs::path path = BesideFile(file, plugin);
+        sweep.plugins.push_back(plugin.find('/') == std::string::npos && !fs::exists(path, ec)
+                                    ? plugin
                                     : fs::absolute(path, ec).lexically_normal().string());
     }
     if (root["slurm"])

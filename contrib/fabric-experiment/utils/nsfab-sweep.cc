@@ -417,10 +417,14 @@ Collect(const std::string& dir, const std::string& out, bool force)
     for (const SweepRun* run : unfinished)
     {
         std::string detail;
-        bool failed = folder.GetState(*run, &detail) == SweepFolder::FAILED;
-        std::cout << (failed ? "failed  " : "missing ") << run->index << " " << run->id << " ("
-                  << Describe(sweep, *run) << ")"
-                  << (failed ? ": " + detail + "; log: " + folder.GetLog(*run) : "") << "\n";
+        SweepFolder::RunState state = folder.GetState(*run, &detail);
+        std::cout << (state == SweepFolder::FAILED    ? "failed  "
+                      : state == SweepFolder::MISSING ? "missing "
+                                                      : "unreadable summary.json: ")
+                  << run->index << " " << run->id << " (" << Describe(sweep, *run) << ")"
+                  << (state == SweepFolder::FAILED ? ": " + detail + "; log: " + folder.GetLog(*run)
+                                                   : "")
+                  << "\n";
     }
     return unfinished.empty() ? 0 : EXIT_RUNS_UNFINISHED;
 }
