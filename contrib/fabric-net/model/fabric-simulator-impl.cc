@@ -301,12 +301,6 @@ FabricSimulatorImpl::SetDrain(const Time& drain)
     m_drain = drain.GetTimeStep();
 }
 
-Time
-FabricSimulatorImpl::GetLastCompletion() const
-{
-    return TimeStep(m_lastCompletion);
-}
-
 uint32_t
 FabricSimulatorImpl::GetSize() const
 {

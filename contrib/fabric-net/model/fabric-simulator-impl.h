@@ -89,8 +89,6 @@ class FabricSimulatorImpl : public SimulatorImpl
     void AddWork(uint64_t items);
     void CompleteWork();
     void SetDrain(const Time& drain);
-    /// When the last item completed (on any rank, once Run() has returned).
-    Time GetLastCompletion() const;
     /// @}
 
     /// The number of ranks (1 without MPI).
