@@ -41,6 +41,8 @@ pcap: [host0, spine3]
 
 /// A scenario's one-line topology: a leaf-spine of radix 4 (8 hosts).
 const char* LEAF_SPINE_4 = "topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}\n";
+/// A workload for scenarios whose subject is elsewhere.
+const char* ONE_FLOW = "flows: [{src: host0, dst: host1, size: 1KiB}]\n";
 
 /// Parse \p text and return its diagnostics.
 std::vector<Diagnostic>
@@ -554,4 +556,93 @@ TEST(Scenario, BadTransportSettings)
     EXPECT_EQ(d[1].message, "expected true or false, not 'maybe'");
     EXPECT_EQ(d[2].path, "transport.cnp-interval");
     EXPECT_NE(d[2].message.find("missing unit"), std::string::npos);
+}
+
+TEST(Scenario, PartitionGivesEachNodeItsProcess)
+{
+    // Radix 4: leaves of 2 hosts (host0-1 on leaf0, ..., host6-7 on leaf3) and 2 spines.
+    std::vector<Diagnostic> d;
+    Scenario s = ParseScenario(std::string(LEAF_SPINE_4) + ONE_FLOW +
+                                   "partition:\n"
+                                   "  - [leaf0, leaf1, spine0, host7]\n"
+                                   "  - 'leaf{2..3}'\n"
+                                   "  - ['*', 'host{5..6}']\n",
+                               "s.yaml",
+                               d);
+    ASSERT_TRUE(d.empty()) << d[0].Format();
+    EXPECT_EQ(s.partitionParts, 3u);
+    const FabricGraph& g = *s.graph;
+    ASSERT_EQ(s.partition.size(), g.nodes.size());
+    // A switch goes to the first part that names it; "*" names switches too, so it places
+    // switches only. A host goes where a pattern of hosts names it, else with its leaf.
+    std::vector<std::pair<const char*, uint32_t>> expected = {{"leaf0", 0},
+                                                              {"leaf1", 0},
+                                                              {"spine0", 0},
+                                                              {"host0", 0},
+                                                              {"host3", 0},
+                                                              {"host7", 0},
+                                                              {"leaf2", 1},
+                                                              {"leaf3", 1},
+                                                              {"host4", 1},
+                                                              {"spine1", 2},
+                                                              {"host5", 2},
+                                                              {"host6", 2}};
+    for (auto [name, rank] : expected)
+    {
+        EXPECT_EQ(s.partition[g.Find(name)], rank) << name;
+    }
+    // Without the key, PartitionGraph decides.
+    s = ParseScenario(std::string(LEAF_SPINE_4) + ONE_FLOW, "s.yaml", d);
+    EXPECT_TRUE(s.partition.empty());
+    EXPECT_EQ(s.partitionParts, 0u);
+}
+
+TEST(Scenario, PartitionProblemsAreLocated)
+{
+    auto problems = [](const std::string& partition) {
+        std::vector<std::string> lines;
+        for (const auto& p :
+             Problems(std::string(LEAF_SPINE_4) + ONE_FLOW + "partition: " + partition))
+        {
+            lines.push_back(p.path + " " + std::to_string(p.column) + ": " + p.message);
+        }
+        return lines;
+    };
+    using Lines = std::vector<std::string>;
+    EXPECT_EQ(problems("[[leaf0, 'leaf{2..1}', 'x{'], '*', [[a]], []]"),
+              (Lines{"partition[0][1] 21: the range {2..1} is empty",
+                     "partition[0][2] 35: '{' at character 2 does not open a range {m..n} of "
+                     "numbers",
+                     "partition[2][0] 48: expected a node-name pattern",
+                     "partition[3] 54: expected a node-name pattern, or a list of them"}));
+    EXPECT_EQ(problems("[leaf0, host9]"),
+              (Lines{"partition[1] 20: no node of the topology is named like 'host9'"}));
+    EXPECT_EQ(problems("{a: b}"),
+              (Lines{"partition 12: expected a list with one part per MPI process: a node-name "
+                     "pattern, or a list of them"}));
+    // Leaves 2 and 3, their hosts and the spines are in no part.
+    EXPECT_EQ(problems("[leaf0, leaf1]"),
+              (Lines{"partition 12: 8 nodes are in no part (host4, host5, host6, ...); name them, "
+                     "or end the last part with \"*\""}));
+    EXPECT_EQ(problems("['*', leaf0]"),
+              (Lines{"partition[1] 18: no node goes to this part: every node it names is in an "
+                     "earlier one"}));
+}
+
+TEST(Scenario, PartitionCannotCutALinkWithoutDelay)
+{
+    const std::string topology =
+        "topology:\n"
+        "  profiles: {link: {none: {delay: 0ns}}}\n"
+        "  fabric: {planes: [{generator: leaf-spine, radix: 4, link: none}]}\n" +
+        std::string(ONE_FLOW);
+    // Leaf-spine links have no delay; host links the default's.
+    auto d = Problems(topology + "partition: [['leaf*', 'host*'], 'spine*']\n");
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 5);
+    EXPECT_EQ(d[0].message,
+              "the link leaf0 - spine0 joins parts 0 and 1 but has no delay; processes need one "
+              "to simulate ahead of each other");
+    // Cutting the host links instead is fine.
+    EXPECT_TRUE(Problems(topology + "partition: ['host*', '*']\n").empty());
 }

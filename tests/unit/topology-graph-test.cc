@@ -1640,3 +1640,62 @@ TEST(Partition, OtherGraphsKeepHostsWithTheirSwitchInNodeOrder)
     // s1-s2 (40 ns) and s3-s0 (60 ns) cross.
     EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(40));
 }
+
+TEST(Partition, NodePatterns)
+{
+    // Literal characters, ? and *.
+    EXPECT_TRUE(MatchNodePattern("leaf3", "leaf3"));
+    EXPECT_FALSE(MatchNodePattern("leaf3", "leaf31"));
+    EXPECT_TRUE(MatchNodePattern("leaf?", "leaf7"));
+    EXPECT_FALSE(MatchNodePattern("leaf?", "leaf"));
+    EXPECT_TRUE(MatchNodePattern("*", ""));
+    EXPECT_TRUE(MatchNodePattern("rail*.leaf*", "rail12.leaf0"));
+    EXPECT_FALSE(MatchNodePattern("rail*.leaf*", "rail1.agg0"));
+    EXPECT_TRUE(MatchNodePattern("*.*", "a.b.c"));
+    // {m..n}: the whole number, in range, without leading zeros.
+    EXPECT_TRUE(MatchNodePattern("leaf{0..15}", "leaf0"));
+    EXPECT_TRUE(MatchNodePattern("leaf{0..15}", "leaf15"));
+    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf16"));
+    EXPECT_FALSE(MatchNodePattern("leaf{1..2}", "leaf12"));
+    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf07"));
+    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf"));
+    EXPECT_TRUE(MatchNodePattern("rail{4..7}.*", "rail5.core3"));
+    EXPECT_FALSE(MatchNodePattern("rail{4..7}.*", "rail3.core3"));
+    EXPECT_TRUE(MatchNodePattern("host{512..1023}", "host1023"));
+    EXPECT_FALSE(MatchNodePattern("host{512..1023}", "host511"));
+    EXPECT_TRUE(MatchNodePattern("h{0..9}x{10..20}", "h9x10"));
+    // A number too long for 64 bits matches no range.
+    EXPECT_FALSE(MatchNodePattern("h{0..99}", "h123456789012345678901"));
+
+    EXPECT_EQ(CheckNodePattern("rail{0..3}.leaf{10..19}"), "");
+    EXPECT_EQ(CheckNodePattern("*"), "");
+    EXPECT_EQ(CheckNodePattern("leaf{3..1}"), "the range {3..1} is empty");
+    EXPECT_EQ(CheckNodePattern("leaf{3}"),
+              "'{' at character 5 does not open a range {m..n} of numbers");
+    EXPECT_EQ(CheckNodePattern("leaf{1..2"),
+              "'{' at character 5 does not open a range {m..n} of numbers");
+    EXPECT_EQ(CheckNodePattern("a{1..2}{x"),
+              "'{' at character 8 does not open a range {m..n} of numbers");
+}
+
+TEST(Partition, FirstSwitchOfEachHost)
+{
+    // host0's NIC 0 hangs from leaf0 and NIC 1 from leaf1 (two-NIC servers on rail planes).
+    Loaded g = LoadText("version: 1\n"
+                        "profiles:\n"
+                        "  host: {two: {gpus: 2, nics: 2}}\n"
+                        "nodes:\n"
+                        "  - {name: leaf0, kind: switch, profile: spectrum-4}\n"
+                        "  - {name: leaf1, kind: switch, profile: spectrum-4}\n"
+                        "  - {name: host0, kind: host, profile: two}\n"
+                        "  - {name: host1, kind: host, profile: two}\n"
+                        "links:\n"
+                        "  - {a: host0:1, b: leaf1}\n"
+                        "  - {a: host0:0, b: leaf0}\n"
+                        "  - {a: leaf1, b: host1:1}\n");
+    ASSERT_TRUE(g.ok()) << g.Problems();
+    std::vector<uint32_t> first = FirstSwitches(*g.graph);
+    EXPECT_EQ(first[g.graph->Find("host0")], g.graph->Find("leaf0"));
+    EXPECT_EQ(first[g.graph->Find("host1")], g.graph->Find("leaf1"));
+    EXPECT_EQ(first[g.graph->Find("leaf0")], FabricGraph::NONE);
+}

@@ -3,6 +3,8 @@
  */
 #include "results-writer.h"
 
+#include "ns3/fabric-units.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -246,6 +248,22 @@ PeakRssMib()
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss / 1024.0; // kB on Linux
 }
+
+/// What a run cost on this host: its wall time and memory, and how it was split over MPI.
+nlohmann::ordered_json
+HostJson(const RunResult& r)
+{
+    nlohmann::ordered_json host = {{"wall_time_s", r.wallSeconds},
+                                   {"peak_rss_mib", PeakRssMib()},
+                                   {"processes", r.processes}};
+    if (r.processes > 1)
+    {
+        host["lookahead_ps"] = Ps(r.lookahead);
+        host["windows"] = r.windows;
+        host["events_per_process"] = r.processEvents;
+    }
+    return host;
+}
 } // namespace
 
 nlohmann::ordered_json
@@ -362,7 +380,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
           {"sim_time_ps", Ps(r.simTime)},
           {"events", r.events}}},
         // The only part that differs between runs of the same scenario and seed.
-        {"host", {{"wall_time_s", r.wallSeconds}, {"peak_rss_mib", PeakRssMib()}}}};
+        {"host", HostJson(r)}};
 }
 
 std::string
@@ -537,8 +555,19 @@ SummaryText(const Scenario& s, const RunResult& r)
         os << r.GetCompletedCollectives() << "/" << s.collectives.size() << " collectives";
     }
     os << " completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in " << r.wallSeconds
-       << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n"
-       << "fabric: " << c.drops << " drops, " << c.pfcFrames << " PFC frames, " << c.ecnMarks
+       << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n";
+    if (r.processes > 1)
+    {
+        os << "over " << r.processes << " MPI processes: lookahead "
+           << fabric::FormatTime(r.lookahead) << ", " << r.windows
+           << " windows; events per process:";
+        for (uint64_t events : r.processEvents)
+        {
+            os << " " << events;
+        }
+        os << "\n";
+    }
+    os << "fabric: " << c.drops << " drops, " << c.pfcFrames << " PFC frames, " << c.ecnMarks
        << " ECN marks, " << c.cnps << " CNPs, " << c.retransmissions << " retransmissions\n";
     return os.str();
 }

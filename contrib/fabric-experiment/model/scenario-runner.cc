@@ -412,11 +412,13 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
     r.nicFrames = r.packetHops = r.events = 0;
     r.pfc.clear();
     r.queues.clear();
+    r.processEvents.clear();
     for (const std::string& part : parts)
     {
         Parcel p(part);
         pending += p.Get<uint32_t>();
         last = std::max(last, p.GetTime());
+        uint64_t eventsBefore = r.events;
         for (uint64_t* v : {&r.counters.drops,
                             &r.counters.pfcFrames,
                             &r.counters.ecnMarks,
@@ -429,6 +431,7 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
         {
             *v += p.Get<uint64_t>();
         }
+        r.processEvents.push_back(r.events - eventsBefore);
         for (FlowResult& f : r.flows)
         {
             auto flags = p.Get<uint8_t>();
@@ -534,7 +537,11 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     uint32_t processes = engine ? engine->GetSize() : 1;
     if (processes > 1)
     {
-        helper.SetSystemIds(PartitionGraph(*s.graph, processes));
+        NS_ABORT_MSG_IF(!s.partition.empty() && s.partitionParts != processes,
+                        "RunScenario: the scenario's partition is for " << s.partitionParts
+                                                                        << " processes");
+        helper.SetSystemIds(s.partition.empty() ? PartitionGraph(*s.graph, processes)
+                                                : s.partition);
     }
     Fabric fabric = helper.Build(s.graph);
     // Fixed streams: the switches' random draws (ECN marking) depend only on the seed.
@@ -633,6 +640,9 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
         {
             std::tie(pending, last) = MergeParts(parts, result);
         }
+        result.processes = processes;
+        result.lookahead = engine->GetLookahead();
+        result.windows = engine->GetWindows();
     }
     // The run's time: its work's end, or the stop time if that came first.
     result.simTime = pending == 0 ? last : Simulator::Now();

@@ -79,6 +79,12 @@ struct RunResult
     uint64_t events{0};
     Time simTime;
     double wallSeconds{0};
+    /// A run over MPI: its processes, their lookahead, the windows they ran in step, and the
+    /// events each simulated (empty in one process).
+    uint32_t processes{1};
+    Time lookahead;
+    uint64_t windows{0};
+    std::vector<uint64_t> processEvents;
 
     uint32_t GetCompleted() const
     {

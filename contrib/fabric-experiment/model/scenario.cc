@@ -7,6 +7,7 @@
 #include "ns3/builtin-workloads.h"
 #include "ns3/congestion-control.h"
 #include "ns3/fabric-units.h"
+#include "ns3/partition.h"
 #include "ns3/roce-header.h"
 #include "ns3/string.h"
 #include "ns3/topology-reader.h"
@@ -558,6 +559,146 @@ ReadPcap(YamlReader& r,
 }
 
 /**
+ * partition: per MPI process, in rank order, a node-name pattern (MatchNodePattern) or a list.
+ * A switch goes to the first part that names it; a host to the first part that names it with a
+ * pattern naming hosts only, else with the switch its first NIC hangs from. Every node must end
+ * in a part, every part must get one, and a link between parts needs a delay (the lookahead of
+ * a distributed run).
+ */
+void
+ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& s)
+{
+    if (!node.IsSequence() || node.size() == 0)
+    {
+        r.Error(node,
+                "partition",
+                "expected a list with one part per MPI process: a node-name pattern, or a list "
+                "of them");
+        return;
+    }
+    std::size_t before = r.GetDiagnosticCount();
+    const std::size_t nodes = topologyOk ? s.graph->nodes.size() : 0;
+    std::vector<uint32_t> rankOf(nodes, FabricGraph::NONE);
+    for (uint32_t part = 0; part < node.size(); ++part)
+    {
+        const std::string path = "partition[" + std::to_string(part) + "]";
+        // A part is a list of patterns, or one pattern.
+        const bool one = node[part].IsScalar();
+        YAML::Node patterns = one ? YAML::Node(YAML::NodeType::Sequence) : node[part];
+        if (one)
+        {
+            patterns.push_back(node[part]);
+        }
+        if (!patterns.IsSequence() || patterns.size() == 0)
+        {
+            r.Error(node[part], path, "expected a node-name pattern, or a list of them");
+            continue;
+        }
+        for (std::size_t i = 0; i < patterns.size(); ++i)
+        {
+            const YAML::Node item = patterns[i];
+            const std::string at = one ? path : path + "[" + std::to_string(i) + "]";
+            if (!item.IsScalar())
+            {
+                r.Error(item, at, "expected a node-name pattern");
+                continue;
+            }
+            const std::string& pattern = item.Scalar();
+            if (std::string problem = CheckNodePattern(pattern); !problem.empty())
+            {
+                r.Error(item, at, problem);
+                continue;
+            }
+            // A pattern that names a switch places switches only ("*" does not take hosts
+            // from their leaves); one that names hosts only places them.
+            std::vector<uint32_t> matched;
+            bool switches = false;
+            for (uint32_t n = 0; n < nodes; ++n)
+            {
+                if (MatchNodePattern(pattern, s.graph->nodes[n].name))
+                {
+                    matched.push_back(n);
+                    switches = switches || s.graph->nodes[n].kind == FabricGraph::SWITCH;
+                }
+            }
+            for (uint32_t n : matched)
+            {
+                if (!switches || s.graph->nodes[n].kind == FabricGraph::SWITCH)
+                {
+                    rankOf[n] = std::min(rankOf[n], part);
+                }
+            }
+            if (topologyOk && matched.empty())
+            {
+                r.Error(item, at, "no node of the topology is named like '" + pattern + "'");
+            }
+        }
+    }
+    if (!topologyOk || r.GetDiagnosticCount() > before)
+    {
+        return;
+    }
+    const FabricGraph& g = *s.graph;
+    std::vector<uint32_t> firstSwitch = FirstSwitches(g);
+    std::vector<std::size_t> size(node.size(), 0);
+    std::vector<std::string> left;
+    for (uint32_t n = 0; n < nodes; ++n)
+    {
+        if (rankOf[n] == FabricGraph::NONE && firstSwitch[n] != FabricGraph::NONE)
+        {
+            rankOf[n] = rankOf[firstSwitch[n]];
+        }
+        if (rankOf[n] == FabricGraph::NONE)
+        {
+            left.push_back(g.nodes[n].name);
+            continue;
+        }
+        ++size[rankOf[n]];
+    }
+    if (!left.empty())
+    {
+        std::string names;
+        for (std::size_t i = 0; i < std::min<std::size_t>(left.size(), 3); ++i)
+        {
+            names += (i > 0 ? ", " : "") + left[i];
+        }
+        r.Error(node,
+                "partition",
+                std::to_string(left.size()) + " node" + (left.size() == 1 ? " is" : "s are") +
+                    " in no part (" + names + (left.size() > 3 ? ", ..." : "") +
+                    "); name them, or end the last part with \"*\"");
+        return;
+    }
+    for (uint32_t part = 0; part < node.size(); ++part)
+    {
+        if (size[part] == 0)
+        {
+            r.Error(node[part],
+                    "partition[" + std::to_string(part) + "]",
+                    "no node goes to this part: every node it names is in an earlier one");
+        }
+    }
+    for (const auto& link : g.links)
+    {
+        if (rankOf[link.a] != rankOf[link.b] && link.delay.IsZero())
+        {
+            r.Error(node,
+                    "partition",
+                    "the link " + g.nodes[link.a].name + " - " + g.nodes[link.b].name +
+                        " joins parts " + std::to_string(rankOf[link.a]) + " and " +
+                        std::to_string(rankOf[link.b]) +
+                        " but has no delay; processes need one to simulate ahead of each other");
+            break;
+        }
+    }
+    if (r.GetDiagnosticCount() == before)
+    {
+        s.partition = std::move(rankOf);
+        s.partitionParts = node.size();
+    }
+}
+
+/**
  * Apply `path=value` assignments to the document: the path is map keys joined by dots, each
  * optionally followed by [index] into a list; missing map keys are added. The value is read as
  * YAML (`[a, b]`, `{k: v}` and scalars). Returns false after reporting a malformed one.
@@ -694,7 +835,8 @@ ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::No
                      "flows",
                      "stop",
                      "output",
-                     "pcap"}))
+                     "pcap",
+                     "partition"}))
     {
         return s;
     }
@@ -749,6 +891,10 @@ ReadScenario(YamlReader& r, std::vector<Diagnostic>& diagnostics, const YAML::No
     if (root["pcap"])
     {
         ReadPcap(r, root["pcap"], "pcap", topologyOk, s);
+    }
+    if (root["partition"])
+    {
+        ReadPartition(r, root["partition"], topologyOk, s);
     }
     return s;
 }

@@ -72,6 +72,11 @@ struct Scenario
     std::vector<std::pair<std::string, std::string>> inputFiles;
     /// Nodes whose every port is captured to pcap.
     std::vector<std::string> pcap;
+    /// The MPI rank of each graph node as the scenario's `partition` lists them (empty: none;
+    /// a run over several processes then splits the fabric with PartitionGraph), and the
+    /// number of processes it is for.
+    std::vector<uint32_t> partition;
+    uint32_t partitionParts{0};
 };
 
 /**

@@ -98,6 +98,14 @@ Run(const std::string& file,
                                     ", which a run over several MPI processes does not do "
                                     "yet; run it with one";
     }
+    if (diagnostics.empty() && processes > 1 && scenario.partitionParts != 0 &&
+        scenario.partitionParts != processes)
+    {
+        error = file + ": its partition is for " + std::to_string(scenario.partitionParts) +
+                " MPI process" + (scenario.partitionParts == 1 ? "" : "es") + ", not " +
+                std::to_string(processes) + "; run it with mpirun -np " +
+                std::to_string(scenario.partitionParts) + " (or with one process)";
+    }
     if (first && !diagnostics.empty())
     {
         for (const auto& d : diagnostics)

@@ -422,6 +422,7 @@ FabricSimulatorImpl::RunDistributed()
     std::make_heap(m_heap.begin(), m_heap.end(), Later());
     NS_ABORT_MSG_IF(lookahead <= 0,
                     "FabricSimulatorImpl: a link of zero delay joins nodes of different ranks");
+    m_lookahead = lookahead;
     NS_ABORT_MSG_IF(m_hadWork && m_drain < lookahead,
                     "FabricSimulatorImpl: the drain time is shorter than the lookahead");
     while (!m_stop)
@@ -442,8 +443,21 @@ FabricSimulatorImpl::RunDistributed()
             break; // nothing pending anywhere (nor in flight: just exchanged), or the end
         }
         RunUntil(lookahead >= m_stopAt - agreed[0] ? m_stopAt : agreed[0] + lookahead);
+        ++m_windows;
     }
 #endif
+}
+
+Time
+FabricSimulatorImpl::GetLookahead() const
+{
+    return TimeStep(m_lookahead);
+}
+
+uint64_t
+FabricSimulatorImpl::GetWindows() const
+{
+    return m_windows;
 }
 
 std::vector<std::string>

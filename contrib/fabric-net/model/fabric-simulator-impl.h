@@ -94,6 +94,14 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// The number of ranks (1 without MPI).
     uint32_t GetSize() const;
 
+    /// \name A distributed run's windows, once it has run
+    /// @{
+    /// The lookahead: the shortest delay of a link between ranks (zero before a run over MPI).
+    Time GetLookahead() const;
+    /// The windows of the lookahead the ranks ran in step.
+    uint64_t GetWindows() const;
+    /// @}
+
     /// Every rank's \p mine on rank 0, in rank order; nothing on the other ranks.
     std::vector<std::string> Gather(const std::string& mine) const;
 
@@ -161,6 +169,8 @@ class FabricSimulatorImpl : public SimulatorImpl
     bool m_hadWork{false};
     int64_t m_lastCompletion{0};
     int64_t m_drain{0};
+    int64_t m_lookahead{0};
+    uint64_t m_windows{0};
 };
 
 } // namespace ns3

@@ -6,6 +6,8 @@
 
 #include "topology.h"
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace ns3
@@ -33,6 +35,22 @@ std::vector<uint32_t> PartitionGraph(const FabricGraph& graph, uint32_t ranks);
  *        far ahead ranks can simulate without hearing from each other (Time::Max() if none).
  */
 Time CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& rankOf);
+
+/**
+ * \brief The switch that each host's lowest-numbered linked NIC hangs from (FabricGraph::NONE
+ *        for switches and for hosts with no link to a switch).
+ */
+std::vector<uint32_t> FirstSwitches(const FabricGraph& graph);
+
+/**
+ * \brief Whether the node name \p name matches \p pattern: `*` stands for any run of
+ *        characters, `?` for one character, `{m..n}` for a whole decimal number from m to n
+ *        (written without leading zeros: `leaf{0..15}`), any other character for itself.
+ */
+bool MatchNodePattern(std::string_view pattern, std::string_view name);
+
+/// What is wrong with \p pattern, or "": a `{` that does not open `{m..n}` with m <= n.
+std::string CheckNodePattern(std::string_view pattern);
 
 } // namespace ns3
 
