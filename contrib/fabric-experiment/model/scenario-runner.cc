@@ -602,6 +602,10 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     for (const auto& name : s.pcap)
     {
         Ptr<Node> node = fabric.FindNode(name);
+        if (node->GetSystemId() != Simulator::GetSystemId())
+        {
+            continue;
+        }
         for (uint32_t d = 0; d < node->GetNDevices(); ++d)
         {
             EnableFabricPcap(DynamicCast<FabricNetDevice>(node->GetDevice(d)),
@@ -668,7 +672,11 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     {
         result.flows[i].ideal = ideal.Get(s.flows[i]);
     }
-    Simulator::Destroy();
+    Simulator::Destroy(); // closes the captures
+    if (processes > 1 && !s.pcap.empty())
+    {
+        engine->Sum(0); // every process has closed its captures before rank 0 commits them
+    }
     return result;
 }
 

@@ -108,7 +108,7 @@ struct RunResult
  * \brief Build the scenario's fabric, run it and collect the results. The scenario must have
  *        loaded without diagnostics.
  * \param pcapDir existing folder for the pcap files of the scenario's `pcap` nodes (unused when
- *        it has none)
+ *        it has none); over MPI, each process writes those of its nodes there
  * \param progress shows the run's progress (its events are not counted in RunResult::events);
  *        may be null
  *

@@ -71,7 +71,7 @@ CheckDistributable(const Scenario& scenario)
                    "' runs collectives back to back (several sizes or iterations)";
         }
     }
-    return scenario.pcap.empty() ? "" : "the scenario captures ports (pcap)";
+    return "";
 }
 
 int
@@ -142,6 +142,23 @@ Run(const std::string& file,
     if (processes > 1 ? engine->Sum(problem) > 0 : problem)
     {
         return EXIT_INPUT_ERROR;
+    }
+    // Each process captures its nodes' ports into rank 0's folder.
+    if (processes > 1 && !scenario.pcap.empty())
+    {
+        std::error_code ec;
+        pcapDir = engine->Broadcast(std::filesystem::absolute(pcapDir, ec).string());
+        bool unseen = !std::filesystem::is_directory(pcapDir, ec);
+        if (unseen)
+        {
+            std::cerr << "nsfab: process " << Simulator::GetSystemId() << " cannot see " << pcapDir
+                      << " (captures over MPI need the results folder on a file system every "
+                         "process sees)\n";
+        }
+        if (engine->Sum(unseen) > 0)
+        {
+            return EXIT_INPUT_ERROR;
+        }
     }
     ProgressReporter progress(std::cerr,
                               quiet || !first ? ProgressReporter::QUIET

@@ -509,6 +509,22 @@ FabricSimulatorImpl::Sum(uint64_t value) const
     return value;
 }
 
+std::string
+FabricSimulatorImpl::Broadcast(const std::string& mine) const
+{
+    std::string value = mine;
+#ifdef NS3_MPI
+    if (m_size > 1)
+    {
+        uint64_t bytes = value.size();
+        MPI_Bcast(&bytes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+        value.resize(bytes);
+        MPI_Bcast(value.data(), static_cast<int>(bytes), MPI_CHAR, 0, MPI_COMM_WORLD);
+    }
+#endif
+    return value;
+}
+
 Time
 FabricSimulatorImpl::Now() const
 {

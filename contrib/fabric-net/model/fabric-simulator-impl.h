@@ -108,6 +108,9 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// The sum of every rank's \p value, on every rank.
     uint64_t Sum(uint64_t value) const;
 
+    /// Rank 0's \p mine, on every rank.
+    std::string Broadcast(const std::string& mine) const;
+
   protected:
     void DoDispose() override;
 
