@@ -240,3 +240,29 @@ TEST(ShippedScenarios, AllAreValid)
     }
     EXPECT_GE(count, 8u);
 }
+
+TEST(ResultsCsv, NamesAreQuotedWhereTheyMustBe)
+{
+    // RFC 4180: a field with a comma or a quote is quoted, its quotes doubled; others are not.
+    EXPECT_EQ(CsvField("incast"), "incast");
+    EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
+    EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(CsvField("two\nlines"), "\"two\nlines\"");
+    Scenario s = Load(R"(topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}
+workloads:
+  - {type: flows, name: 'hot, "cold"', flows: [{src: host0, dst: host5, size: 1KiB}]}
+  - {type: collective, name: 'ring,1', op: allreduce, size: 1KiB, ranks: {from: 0, count: 2}}
+)");
+    RunResult r;
+    r.flows.resize(s.flows.size());
+    r.collectives.resize(s.collectives.size());
+    std::istringstream fct(FctCsv(s, r));
+    std::string line;
+    std::getline(fct, line);
+    std::getline(fct, line);
+    EXPECT_EQ(line, "0,\"hot, \"\"cold\"\"\",host0,host5,1024,0,,,");
+    std::istringstream collectives(CollectivesCsv(s, r));
+    std::getline(collectives, line);
+    std::getline(collectives, line);
+    EXPECT_EQ(line.rfind("0,\"ring,1\",allreduce,", 0), 0u) << line;
+}

@@ -384,6 +384,21 @@ SummaryJson(const Scenario& s, const RunResult& r)
 }
 
 std::string
+CsvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+    {
+        return text;
+    }
+    std::string quoted = "\"";
+    for (char c : text)
+    {
+        quoted += c == '"' ? "\"\"" : std::string(1, c);
+    }
+    return quoted + "\"";
+}
+
+std::string
 FctCsv(const Scenario& s, const RunResult& r)
 {
     std::string out = "flow,workload,src,dst,bytes,start_ps,fct_ps,ideal_fct_ps,slowdown\n";
@@ -391,8 +406,8 @@ FctCsv(const Scenario& s, const RunResult& r)
     {
         const FlowSpec& f = s.flows[i];
         const FlowResult& res = r.flows[i];
-        out += std::to_string(i) + "," + s.workloads[f.workload].name + "," + f.src + "," + f.dst +
-               "," + std::to_string(f.bytes) + "," +
+        out += std::to_string(i) + "," + CsvField(s.workloads[f.workload].name) + "," + f.src +
+               "," + f.dst + "," + std::to_string(f.bytes) + "," +
                std::to_string(Ps(res.posted ? res.start : f.start)) + ",";
         out += res.completed ? std::to_string(Ps(res.GetFct())) + "," +
                                    std::to_string(Ps(res.ideal)) + "," + Fixed(res.GetSlowdown())
@@ -411,8 +426,9 @@ CollectivesCsv(const Scenario& s, const RunResult& r)
     {
         const CollectiveSpec& spec = s.collectives[i];
         const CollectiveRun& run = r.collectives[i];
-        out += std::to_string(i) + "," + s.workloads[spec.workload].name + "," + ToString(spec.op) +
-               "," + (run.completed ? run.result.algorithm : spec.algorithm) + "," +
+        out += std::to_string(i) + "," + CsvField(s.workloads[spec.workload].name) + "," +
+               ToString(spec.op) + "," +
+               CsvField(run.completed ? run.result.algorithm : spec.algorithm) + "," +
                std::to_string(spec.ranks.size()) + "," + std::to_string(spec.bytes) + ",";
         out += run.completed ? std::to_string(Ps(run.result.start)) + "," +
                                    std::to_string(Ps(run.result.GetTime())) + "," +

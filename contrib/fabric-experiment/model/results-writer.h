@@ -64,6 +64,9 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
 /// The summary.json document of a run; invalid UTF-8 in names is replaced, never fatal.
 nlohmann::ordered_json SummaryJson(const Scenario& scenario, const RunResult& result);
 
+/// \p text quoted for a CSV field where it has to be (RFC 4180).
+std::string CsvField(const std::string& text);
+
 /// \name The results CSV files (docs/scenario-schema.md).
 /// @{
 std::string FctCsv(const Scenario& scenario, const RunResult& result);

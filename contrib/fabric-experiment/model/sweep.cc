@@ -656,21 +656,6 @@ Flatten(const nlohmann::ordered_json& j,
 } // namespace
 
 std::string
-CsvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-    {
-        return text;
-    }
-    std::string quoted = "\"";
-    for (char c : text)
-    {
-        quoted += c == '"' ? "\"\"" : std::string(1, c);
-    }
-    return quoted + "\"";
-}
-
-std::string
 CollectSweep(const SweepFolder& folder,
              const Sweep& sweep,
              std::vector<const SweepRun*>& unfinished)

@@ -139,9 +139,6 @@ std::string CollectSweep(const SweepFolder& folder,
                          const Sweep& sweep,
                          std::vector<const SweepRun*>& unfinished);
 
-/// \p text quoted for a CSV field where it has to be (RFC 4180).
-std::string CsvField(const std::string& text);
-
 } // namespace ns3
 
 #endif // SWEEP_H
