@@ -266,3 +266,30 @@ workloads:
     std::getline(collectives, line);
     EXPECT_EQ(line.rfind("0,\"ring,1\",allreduce,", 0), 0u) << line;
 }
+
+TEST(ResultsSummary, SplitRunsReportTheirWindows)
+{
+    Scenario s = Load(R"(topology: {fabric: {planes: [{generator: leaf-spine, radix: 4}]}}
+flows: [{src: host0, dst: host5, size: 1KiB}]
+)");
+    RunResult r;
+    r.flows.resize(s.flows.size());
+    nlohmann::ordered_json host = SummaryJson(s, r)["host"];
+    EXPECT_EQ(host["processes"], 1);
+    EXPECT_FALSE(host.contains("lookahead_ps"));
+    EXPECT_EQ(SummaryText(s, r).find("MPI"), std::string::npos);
+
+    r.processes = 2;
+    r.lookahead = NanoSeconds(250);
+    r.windows = 3;
+    r.processEvents = {5, 7};
+    host = SummaryJson(s, r)["host"];
+    EXPECT_EQ(host["processes"], 2);
+    EXPECT_EQ(host["lookahead_ps"], 250000);
+    EXPECT_EQ(host["windows"], 3);
+    EXPECT_EQ(host["events_per_process"].dump(), "[5,7]");
+    EXPECT_NE(SummaryText(s, r).find(
+                  "\nover 2 MPI processes: lookahead 250ns, 3 windows; events per process: 5 7\n"),
+              std::string::npos)
+        << SummaryText(s, r);
+}

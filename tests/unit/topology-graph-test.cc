@@ -1641,41 +1641,81 @@ TEST(Partition, OtherGraphsKeepHostsWithTheirSwitchInNodeOrder)
     EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(40));
 }
 
+namespace
+{
+bool
+Matches(const char* pattern, const char* name)
+{
+    NodePattern p(pattern);
+    EXPECT_EQ(p.GetError(), "") << pattern;
+    return p.Matches(name);
+}
+
+std::string
+PatternError(const char* pattern)
+{
+    return NodePattern(pattern).GetError();
+}
+} // namespace
+
 TEST(Partition, NodePatterns)
 {
     // Literal characters, ? and *.
-    EXPECT_TRUE(MatchNodePattern("leaf3", "leaf3"));
-    EXPECT_FALSE(MatchNodePattern("leaf3", "leaf31"));
-    EXPECT_TRUE(MatchNodePattern("leaf?", "leaf7"));
-    EXPECT_FALSE(MatchNodePattern("leaf?", "leaf"));
-    EXPECT_TRUE(MatchNodePattern("*", ""));
-    EXPECT_TRUE(MatchNodePattern("rail*.leaf*", "rail12.leaf0"));
-    EXPECT_FALSE(MatchNodePattern("rail*.leaf*", "rail1.agg0"));
-    EXPECT_TRUE(MatchNodePattern("*.*", "a.b.c"));
-    // {m..n}: the whole number, in range, without leading zeros.
-    EXPECT_TRUE(MatchNodePattern("leaf{0..15}", "leaf0"));
-    EXPECT_TRUE(MatchNodePattern("leaf{0..15}", "leaf15"));
-    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf16"));
-    EXPECT_FALSE(MatchNodePattern("leaf{1..2}", "leaf12"));
-    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf07"));
-    EXPECT_FALSE(MatchNodePattern("leaf{0..15}", "leaf"));
-    EXPECT_TRUE(MatchNodePattern("rail{4..7}.*", "rail5.core3"));
-    EXPECT_FALSE(MatchNodePattern("rail{4..7}.*", "rail3.core3"));
-    EXPECT_TRUE(MatchNodePattern("host{512..1023}", "host1023"));
-    EXPECT_FALSE(MatchNodePattern("host{512..1023}", "host511"));
-    EXPECT_TRUE(MatchNodePattern("h{0..9}x{10..20}", "h9x10"));
-    // A number too long for 64 bits matches no range.
-    EXPECT_FALSE(MatchNodePattern("h{0..99}", "h123456789012345678901"));
+    EXPECT_TRUE(Matches("leaf3", "leaf3"));
+    EXPECT_FALSE(Matches("leaf3", "leaf31"));
+    EXPECT_TRUE(Matches("leaf?", "leaf7"));
+    EXPECT_FALSE(Matches("leaf?", "leaf"));
+    EXPECT_TRUE(Matches("*", ""));
+    EXPECT_TRUE(Matches("rail*.leaf*", "rail12.leaf0"));
+    EXPECT_FALSE(Matches("rail*.leaf*", "rail1.agg0"));
+    EXPECT_TRUE(Matches("*.*", "a.b.c"));
+    EXPECT_TRUE(Matches("**a", "ba"));
+    // {m..n}: a whole number in range, without leading zeros.
+    EXPECT_TRUE(Matches("leaf{0..15}", "leaf0"));
+    EXPECT_TRUE(Matches("leaf{0..15}", "leaf15"));
+    EXPECT_FALSE(Matches("leaf{0..15}", "leaf16"));
+    EXPECT_FALSE(Matches("leaf{1..2}", "leaf12"));
+    EXPECT_FALSE(Matches("leaf{0..15}", "leaf07"));
+    EXPECT_FALSE(Matches("leaf{0..15}", "leaf"));
+    EXPECT_TRUE(Matches("rail{4..7}.*", "rail5.core3"));
+    EXPECT_FALSE(Matches("rail{4..7}.*", "rail3.core3"));
+    EXPECT_TRUE(Matches("host{512..1023}", "host1023"));
+    EXPECT_FALSE(Matches("host{512..1023}", "host511"));
+    EXPECT_TRUE(Matches("h{0..9}x{10..20}", "h9x10"));
+    // Whole numbers after * and ? too: leaf13 is not "leaf1" and 3.
+    EXPECT_FALSE(Matches("*{0..3}", "leaf13"));
+    EXPECT_FALSE(Matches("leaf?{0..3}", "leaf13"));
+    EXPECT_FALSE(Matches("host*{0..3}", "host23"));
+    EXPECT_TRUE(Matches("*{10..13}", "leaf13"));
+    EXPECT_TRUE(Matches("*.leaf{0..1}", "rail3.leaf1"));
+    // A bound with a leading zero: numbers of that width (bash's {01..12}).
+    EXPECT_TRUE(Matches("leaf{01..12}", "leaf07"));
+    EXPECT_TRUE(Matches("leaf{01..12}", "leaf12"));
+    EXPECT_FALSE(Matches("leaf{01..12}", "leaf7"));
+    EXPECT_FALSE(Matches("leaf{01..12}", "leaf13"));
+    EXPECT_TRUE(Matches("n{0..010}", "n005"));
+    // 20 digits are beyond 64 bits: no range holds them (and the value does not wrap around to
+    // 1 + 2^64 x k).
+    EXPECT_FALSE(Matches("h{0..999999999999999999}", "h18446744073709551617"));
+    // Many stars cost no search over the ways to split the name (it would take minutes).
+    std::string many = "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b";
+    std::string name(60, 'a');
+    for (int i = 0; i < 1000; ++i)
+    {
+        ASSERT_FALSE(NodePattern(many).Matches(name));
+    }
 
-    EXPECT_EQ(CheckNodePattern("rail{0..3}.leaf{10..19}"), "");
-    EXPECT_EQ(CheckNodePattern("*"), "");
-    EXPECT_EQ(CheckNodePattern("leaf{3..1}"), "the range {3..1} is empty");
-    EXPECT_EQ(CheckNodePattern("leaf{3}"),
+    EXPECT_EQ(PatternError("rail{0..3}.leaf{10..19}"), "");
+    EXPECT_EQ(PatternError("*"), "");
+    EXPECT_EQ(PatternError("leaf{3..1}"), "the range {3..1} is empty");
+    EXPECT_EQ(PatternError("leaf{3}"),
               "'{' at character 5 does not open a range {m..n} of numbers");
-    EXPECT_EQ(CheckNodePattern("leaf{1..2"),
+    EXPECT_EQ(PatternError("leaf{1..2"),
               "'{' at character 5 does not open a range {m..n} of numbers");
-    EXPECT_EQ(CheckNodePattern("a{1..2}{x"),
+    EXPECT_EQ(PatternError("a{1..2}{x"),
               "'{' at character 8 does not open a range {m..n} of numbers");
+    EXPECT_EQ(PatternError("h{0..1234567890123456789}"),
+              "the range {0..1234567890123456789} has a bound of more than 18 digits");
 }
 
 TEST(Partition, FirstSwitchOfEachHost)

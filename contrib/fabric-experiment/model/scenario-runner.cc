@@ -599,6 +599,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     {
         Simulator::Schedule(Time(), &SampleQueues, &work, &sampled, s.queueInterval);
     }
+    std::vector<Ptr<PcapFileWrapper>> captures;
     for (const auto& name : s.pcap)
     {
         Ptr<Node> node = fabric.FindNode(name);
@@ -608,8 +609,9 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
         }
         for (uint32_t d = 0; d < node->GetNDevices(); ++d)
         {
-            EnableFabricPcap(DynamicCast<FabricNetDevice>(node->GetDevice(d)),
-                             pcapDir + "/" + name + "-" + std::to_string(d) + ".pcap");
+            captures.push_back(
+                EnableFabricPcap(DynamicCast<FabricNetDevice>(node->GetDevice(d)),
+                                 pcapDir + "/" + name + "-" + std::to_string(d) + ".pcap"));
         }
     }
 
@@ -625,6 +627,11 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     Simulator::Run();
     result.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    for (const auto& capture : captures)
+    {
+        // Written out before rank 0 commits the folder: it gathers the parts after this.
+        capture->Close();
+    }
     result.events = Simulator::GetEventCount() - work.ownEvents;
     if (progress)
     {
@@ -672,11 +679,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     {
         result.flows[i].ideal = ideal.Get(s.flows[i]);
     }
-    Simulator::Destroy(); // closes the captures
-    if (processes > 1 && !s.pcap.empty())
-    {
-        engine->Sum(0); // every process has closed its captures before rank 0 commits them
-    }
+    Simulator::Destroy();
     return result;
 }
 

@@ -559,7 +559,7 @@ ReadPcap(YamlReader& r,
 }
 
 /**
- * partition: per MPI process, in rank order, a node-name pattern (MatchNodePattern) or a list.
+ * partition: per MPI process, in rank order, a node-name pattern (NodePattern) or a list.
  * A switch goes to the first part that names it; a host to the first part that names it with a
  * pattern naming hosts only, else with the switch its first NIC hangs from. Every node must end
  * in a part, every part must get one, and a link between parts needs a delay (the lookahead of
@@ -603,10 +603,11 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
                 r.Error(item, at, "expected a node-name pattern");
                 continue;
             }
-            const std::string& pattern = item.Scalar();
-            if (std::string problem = CheckNodePattern(pattern); !problem.empty())
+            const std::string& text = item.Scalar();
+            NodePattern pattern(text);
+            if (!pattern.GetError().empty())
             {
-                r.Error(item, at, problem);
+                r.Error(item, at, pattern.GetError());
                 continue;
             }
             // A pattern that names a switch places switches only ("*" does not take hosts
@@ -615,7 +616,7 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
             bool switches = false;
             for (uint32_t n = 0; n < nodes; ++n)
             {
-                if (MatchNodePattern(pattern, s.graph->nodes[n].name))
+                if (pattern.Matches(s.graph->nodes[n].name))
                 {
                     matched.push_back(n);
                     switches = switches || s.graph->nodes[n].kind == FabricGraph::SWITCH;
@@ -630,7 +631,7 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
             }
             if (topologyOk && matched.empty())
             {
-                r.Error(item, at, "no node of the topology is named like '" + pattern + "'");
+                r.Error(item, at, "no node of the topology is named like '" + text + "'");
             }
         }
     }

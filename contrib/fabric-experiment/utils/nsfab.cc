@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 #include <unistd.h>
@@ -148,14 +149,17 @@ Run(const std::string& file,
     {
         std::error_code ec;
         pcapDir = engine->Broadcast(std::filesystem::absolute(pcapDir, ec).string());
-        bool unseen = !std::filesystem::is_directory(pcapDir, ec);
-        if (unseen)
+        // A file of this process's, written and removed: the folder is there, and writable.
+        std::string probe = pcapDir + "/.process-" + std::to_string(Simulator::GetSystemId());
+        bool writable = std::ofstream(probe).good() && std::filesystem::remove(probe, ec);
+        if (!writable)
         {
-            std::cerr << "nsfab: process " << Simulator::GetSystemId() << " cannot see " << pcapDir
+            std::cerr << "nsfab: process " << Simulator::GetSystemId() << " cannot write in "
+                      << pcapDir
                       << " (captures over MPI need the results folder on a file system every "
-                         "process sees)\n";
+                         "process sees and can write)\n";
         }
-        if (engine->Sum(unseen) > 0)
+        if (engine->Sum(!writable) > 0)
         {
             return EXIT_INPUT_ERROR;
         }

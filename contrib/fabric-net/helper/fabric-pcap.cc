@@ -21,7 +21,7 @@ WriteFrame(Ptr<PcapFileWrapper> file, Ptr<const Packet> packet)
 }
 } // namespace
 
-void
+Ptr<PcapFileWrapper>
 EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename)
 {
     // Nanosecond timestamps: at 800 Gb/s a frame takes tens of nanoseconds.
@@ -32,6 +32,7 @@ EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename)
     file->Init(PcapHelper::DLT_EN10MB);
     device->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&WriteFrame, file));
     device->TraceConnectWithoutContext("MacRx", MakeBoundCallback(&WriteFrame, file));
+    return file;
 }
 
 } // namespace ns3

@@ -4,6 +4,7 @@
 #ifndef FABRIC_PCAP_H
 #define FABRIC_PCAP_H
 
+#include "ns3/pcap-file-wrapper.h"
 #include "ns3/ptr.h"
 
 #include <string>
@@ -20,8 +21,10 @@ class FabricNetDevice;
  *
  * A sent frame is stamped when its first bit leaves; a received frame when the port hands it to
  * its owner, that is after the port's RxDelay (a switch's pipeline latency).
+ *
+ * \return the file, which its last frame reaches when it is closed (or destroyed with the port)
  */
-void EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename);
+Ptr<PcapFileWrapper> EnableFabricPcap(Ptr<FabricNetDevice> device, const std::string& filename);
 
 } // namespace ns3
 

@@ -14,6 +14,7 @@
 #include "ns3/simulator.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <limits>
 
@@ -422,6 +423,12 @@ FabricSimulatorImpl::RunDistributed()
     std::make_heap(m_heap.begin(), m_heap.end(), Later());
     NS_ABORT_MSG_IF(lookahead <= 0,
                     "FabricSimulatorImpl: a link of zero delay joins nodes of different ranks");
+    // Windows no longer than the drain (the same on every rank), so that every rank learns of
+    // the end before it gets there; shorter only when no link joins the ranks.
+    if (m_drain > 0)
+    {
+        lookahead = std::min(lookahead, m_drain);
+    }
     m_lookahead = lookahead;
     NS_ABORT_MSG_IF(m_hadWork && m_drain < lookahead,
                     "FabricSimulatorImpl: the drain time is shorter than the lookahead");
@@ -469,6 +476,8 @@ FabricSimulatorImpl::Gather(const std::string& mine) const
     }
     std::vector<std::string> all;
 #ifdef NS3_MPI
+    // MPI counts are ints.
+    NS_ABORT_MSG_IF(mine.size() > INT_MAX, "FabricSimulatorImpl: a part of over 2 GiB");
     int bytes = static_cast<int>(mine.size());
     std::vector<int> sizes(m_size);
     MPI_Gather(&bytes, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
@@ -478,6 +487,7 @@ FabricSimulatorImpl::Gather(const std::string& mine) const
     {
         at[r] = static_cast<int>(total);
         total += sizes[r];
+        NS_ABORT_MSG_IF(total > INT_MAX, "FabricSimulatorImpl: parts of over 2 GiB");
     }
     std::string buffer(m_rank == 0 ? total : 0, '\0');
     MPI_Gatherv(mine.data(),
@@ -517,6 +527,7 @@ FabricSimulatorImpl::Broadcast(const std::string& mine) const
     if (m_size > 1)
     {
         uint64_t bytes = value.size();
+        NS_ABORT_MSG_IF(bytes > INT_MAX, "FabricSimulatorImpl: a broadcast of over 2 GiB");
         MPI_Bcast(&bytes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
         value.resize(bytes);
         MPI_Bcast(value.data(), static_cast<int>(bytes), MPI_CHAR, 0, MPI_COMM_WORLD);

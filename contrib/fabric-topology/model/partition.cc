@@ -142,114 +142,115 @@ CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& rankOf
     return lookahead;
 }
 
-namespace
+NodePattern::NodePattern(std::string_view text)
 {
-/**
- * The length of the `{m..n}` at the start of \p pattern, with its bounds; 0 if there is none.
- */
-std::size_t
-ParseRange(std::string_view pattern, uint64_t& lo, uint64_t& hi)
-{
-    // A bound: 1 to 18 digits, so that it fits in 64 bits.
-    auto number = [&pattern](std::size_t& at, uint64_t& value) {
+    // A bound of a range: 1 to 18 digits (it fits in 64 bits), and its width.
+    auto number = [&text](std::size_t& at, uint64_t& value, std::size_t& digits) {
         std::size_t from = at;
         value = 0;
-        while (at < pattern.size() && at - from < 18 && std::isdigit(uint8_t(pattern[at])))
+        while (at < text.size() && std::isdigit(uint8_t(text[at])))
         {
-            value = value * 10 + (pattern[at++] - '0');
+            value = value * 10 + (at - from < 18 ? text[at] - '0' : 0);
+            ++at;
         }
-        return at > from;
+        digits = at - from;
+        return digits > 0;
     };
-    if (pattern.empty() || pattern[0] != '{')
+    for (std::size_t at = 0; at < text.size() && m_error.empty(); ++at)
     {
-        return 0;
+        char c = text[at];
+        if (c != '{')
+        {
+            m_tokens.push_back(Token{c == '*' ? STAR : (c == '?' ? ANY : CHAR), c, 0, 0, 0});
+            continue;
+        }
+        Token range{RANGE, c, 0, 0, 0};
+        std::size_t open = at++;
+        std::size_t loDigits = 0;
+        std::size_t hiDigits = 0;
+        bool ok = number(at, range.lo, loDigits) && text.substr(at, 2) == "..";
+        at += 2;
+        ok = ok && number(at, range.hi, hiDigits) && at < text.size() && text[at] == '}';
+        std::string written(text.substr(open, at + 1 - open));
+        if (!ok)
+        {
+            m_error = "'{' at character " + std::to_string(open + 1) +
+                      " does not open a range {m..n} of numbers";
+        }
+        else if (std::max(loDigits, hiDigits) > 18)
+        {
+            m_error = "the range " + written + " has a bound of more than 18 digits";
+        }
+        else if (range.lo > range.hi)
+        {
+            m_error = "the range " + written + " is empty";
+        }
+        // A bound written with a leading zero makes numbers of a fixed width, as in bash:
+        // {01..12} is 01, 02, ..., 12.
+        else if ((loDigits > 1 && text[open + 1] == '0') ||
+                 (hiDigits > 1 && text[open + loDigits + 3] == '0'))
+        {
+            range.width = static_cast<uint8_t>(std::max(loDigits, hiDigits));
+        }
+        m_tokens.push_back(range);
     }
-    std::size_t at = 1;
-    if (!number(at, lo) || pattern.substr(at, 2) != "..")
-    {
-        return 0;
-    }
-    at += 2;
-    if (!number(at, hi) || at >= pattern.size() || pattern[at] != '}')
-    {
-        return 0;
-    }
-    return at + 1;
 }
-} // namespace
+
+const std::string&
+NodePattern::GetError() const
+{
+    return m_error;
+}
 
 bool
-MatchNodePattern(std::string_view pattern, std::string_view name)
+NodePattern::Matches(std::string_view name) const
 {
-    while (!pattern.empty())
+    // match[t][n]: whether tokens t... match name[n...]; filled from the ends, so any number of
+    // stars costs tokens x characters steps, not a search over every way to split the name.
+    const std::size_t tokens = m_tokens.size();
+    const std::size_t chars = name.size();
+    std::vector<uint8_t> match((tokens + 1) * (chars + 1), 0);
+    auto at = [chars](std::size_t t, std::size_t n) {
+        return t * (chars + 1) + n;
+    };
+    match[at(tokens, chars)] = 1;
+    for (std::size_t t = tokens; t-- > 0;)
     {
-        uint64_t lo = 0;
-        uint64_t hi = 0;
-        if (pattern[0] == '*')
+        const Token& k = m_tokens[t];
+        for (std::size_t n = chars + 1; n-- > 0;)
         {
-            pattern.remove_prefix(1);
-            for (std::size_t skip = 0; skip <= name.size(); ++skip)
+            bool ok = false;
+            switch (k.kind)
             {
-                if (MatchNodePattern(pattern, name.substr(skip)))
+            case STAR:
+                ok = match[at(t + 1, n)] || (n < chars && match[at(t, n + 1)]);
+                break;
+            case ANY:
+                ok = n < chars && match[at(t + 1, n + 1)];
+                break;
+            case CHAR:
+                ok = n < chars && name[n] == k.c && match[at(t + 1, n + 1)];
+                break;
+            case RANGE: {
+                // A whole number: not preceded or followed by a digit of the name.
+                std::size_t end = n;
+                uint64_t value = 0;
+                while (end < chars && std::isdigit(uint8_t(name[end])) && end - n < 19)
                 {
-                    return true;
+                    value = value * 10 + (name[end++] - '0');
                 }
+                std::size_t digits = end - n;
+                bool whole = digits > 0 && (n == 0 || !std::isdigit(uint8_t(name[n - 1]))) &&
+                             (end == chars || !std::isdigit(uint8_t(name[end])));
+                bool written = k.width > 0 ? digits == k.width : (digits == 1 || name[n] != '0');
+                ok = whole && written && value >= k.lo && value <= k.hi && match[at(t + 1, end)];
+                break;
             }
-            return false;
-        }
-        if (std::size_t length = ParseRange(pattern, lo, hi))
-        {
-            // The whole number: "leaf{1..2}" does not match "leaf12".
-            std::size_t digits = 0;
-            uint64_t value = 0;
-            while (digits < name.size() && digits < 19 && std::isdigit(uint8_t(name[digits])))
-            {
-                value = value * 10 + (name[digits++] - '0');
             }
-            if (digits == 0 || (digits > 1 && name[0] == '0') ||
-                (digits < name.size() && std::isdigit(uint8_t(name[digits]))) || value < lo ||
-                value > hi)
-            {
-                return false;
-            }
-            pattern.remove_prefix(length);
-            name.remove_prefix(digits);
-            continue;
+            match[at(t, n)] = ok;
         }
-        if (name.empty() || (pattern[0] != '?' && pattern[0] != name[0]))
-        {
-            return false;
-        }
-        pattern.remove_prefix(1);
-        name.remove_prefix(1);
     }
-    return name.empty();
-}
-
-std::string
-CheckNodePattern(std::string_view pattern)
-{
-    for (std::size_t at = 0; at < pattern.size(); ++at)
-    {
-        uint64_t lo = 0;
-        uint64_t hi = 0;
-        if (pattern[at] != '{')
-        {
-            continue;
-        }
-        std::size_t length = ParseRange(pattern.substr(at), lo, hi);
-        if (length == 0)
-        {
-            return "'{' at character " + std::to_string(at + 1) +
-                   " does not open a range {m..n} of numbers";
-        }
-        if (lo > hi)
-        {
-            return "the range " + std::string(pattern.substr(at, length)) + " is empty";
-        }
-        at += length - 1;
-    }
-    return "";
+    return match[at(0, 0)];
 }
 
 } // namespace ns3

@@ -43,14 +43,44 @@ Time CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& r
 std::vector<uint32_t> FirstSwitches(const FabricGraph& graph);
 
 /**
- * \brief Whether the node name \p name matches \p pattern: `*` stands for any run of
- *        characters, `?` for one character, `{m..n}` for a whole decimal number from m to n
- *        (written without leading zeros: `leaf{0..15}`), any other character for itself.
+ * \ingroup fabric-topology
+ * \brief A pattern of node names: `*` stands for any run of characters, `?` for one character,
+ *        `{m..n}` for a whole decimal number from m to n (not part of a longer number; written
+ *        without leading zeros, or with the width of a bound that has them: `{01..12}`), any
+ *        other character for itself.
  */
-bool MatchNodePattern(std::string_view pattern, std::string_view name);
+class NodePattern
+{
+  public:
+    explicit NodePattern(std::string_view text);
 
-/// What is wrong with \p pattern, or "": a `{` that does not open `{m..n}` with m <= n.
-std::string CheckNodePattern(std::string_view pattern);
+    /// What is wrong with the pattern, or "" (then it can match).
+    const std::string& GetError() const;
+
+    /// Whether \p name matches; in time proportional to the pattern's and the name's lengths.
+    bool Matches(std::string_view name) const;
+
+  private:
+    enum Kind : uint8_t
+    {
+        STAR,
+        ANY,
+        CHAR,
+        RANGE
+    };
+
+    struct Token
+    {
+        Kind kind;
+        char c;
+        uint8_t width; //!< RANGE: the digits of a fixed-width range, or 0
+        uint64_t lo;
+        uint64_t hi;
+    };
+
+    std::vector<Token> m_tokens;
+    std::string m_error;
+};
 
 } // namespace ns3
 
