@@ -622,7 +622,7 @@ TEST(Scenario, PartitionProblemsAreLocated)
                      "pattern, or a list of them"}));
     // Leaves 2 and 3, their hosts and the spines are in no part.
     EXPECT_EQ(problems("[leaf0, leaf1]"),
-              (Lines{"partition 12: 8 nodes are in no part (host4, host5, host6, ...); name them, "
+              (Lines{"partition 12: 8 nodes are in no part (leaf2, leaf3, spine0, ...); name them, "
                      "or end the last part with \"*\""}));
     EXPECT_EQ(problems("['*', leaf0]"),
               (Lines{"partition[1] 18: no node goes to this part: every node it names is in an "

@@ -642,7 +642,9 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
     const FabricGraph& g = *s.graph;
     std::vector<uint32_t> firstSwitch = FirstSwitches(g);
     std::vector<std::size_t> size(node.size(), 0);
+    // Nodes in no part: switches first (their hosts follow them).
     std::vector<std::string> left;
+    std::vector<std::string> leftHosts;
     for (uint32_t n = 0; n < nodes; ++n)
     {
         if (rankOf[n] == FabricGraph::NONE && firstSwitch[n] != FabricGraph::NONE)
@@ -651,11 +653,12 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
         }
         if (rankOf[n] == FabricGraph::NONE)
         {
-            left.push_back(g.nodes[n].name);
+            (g.nodes[n].kind == FabricGraph::SWITCH ? left : leftHosts).push_back(g.nodes[n].name);
             continue;
         }
         ++size[rankOf[n]];
     }
+    left.insert(left.end(), leftHosts.begin(), leftHosts.end());
     if (!left.empty())
     {
         std::string names;

@@ -527,8 +527,8 @@ FabricSimulatorImpl::Broadcast(const std::string& mine) const
     if (m_size > 1)
     {
         uint64_t bytes = value.size();
-        NS_ABORT_MSG_IF(bytes > INT_MAX, "FabricSimulatorImpl: a broadcast of over 2 GiB");
         MPI_Bcast(&bytes, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+        NS_ABORT_MSG_IF(bytes > INT_MAX, "FabricSimulatorImpl: a broadcast of over 2 GiB");
         value.resize(bytes);
         MPI_Bcast(value.data(), static_cast<int>(bytes), MPI_CHAR, 0, MPI_COMM_WORLD);
     }
