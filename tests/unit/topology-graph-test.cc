@@ -1558,7 +1558,7 @@ TEST(Partition, FatTreeSplitsByPodAndSpreadsTheCores)
     ASSERT_TRUE(k8.ok()) << k8.Problems();
     const FabricGraph& g = *k8.graph;
     EXPECT_EQ(PartitionGraph(g, 1), std::vector<uint32_t>(g.nodes.size(), 0));
-    EXPECT_EQ(CrossRankLookahead(g, PartitionGraph(g, 1)), Time::Max());
+    EXPECT_EQ(ShortestCutLink(g, PartitionGraph(g, 1)), nullptr);
 
     std::vector<uint32_t> rankOf = PartitionGraph(g, 2);
     // 8 pods of 4 leaves, 4 aggregation switches and 16 hosts: pods 0-3 on rank 0, 4-7 on
@@ -1579,7 +1579,8 @@ TEST(Partition, FatTreeSplitsByPodAndSpreadsTheCores)
         }
         aggCore = toCore ? link.delay : aggCore;
     }
-    EXPECT_EQ(CrossRankLookahead(g, rankOf), aggCore);
+    ASSERT_NE(ShortestCutLink(g, rankOf), nullptr);
+    EXPECT_EQ(ShortestCutLink(g, rankOf)->delay, aggCore);
 }
 
 TEST(Partition, RailPlanesOfOnePodSplitByLeafPosition)
@@ -1602,7 +1603,8 @@ TEST(Partition, RailPlanesOfOnePodSplitByLeafPosition)
         }
     }
     // Only leaf-aggregation links (50 m of fiber, 250 ns) cross.
-    EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(250));
+    ASSERT_NE(ShortestCutLink(g, rankOf), nullptr);
+    EXPECT_EQ(ShortestCutLink(g, rankOf)->delay, NanoSeconds(250));
 }
 
 TEST(Partition, OtherGraphsKeepHostsWithTheirSwitchInNodeOrder)
@@ -1638,7 +1640,8 @@ TEST(Partition, OtherGraphsKeepHostsWithTheirSwitchInNodeOrder)
         EXPECT_EQ(rankOf[g.Find(name)], 1u) << name;
     }
     // s1-s2 (40 ns) and s3-s0 (60 ns) cross.
-    EXPECT_EQ(CrossRankLookahead(g, rankOf), NanoSeconds(40));
+    ASSERT_NE(ShortestCutLink(g, rankOf), nullptr);
+    EXPECT_EQ(ShortestCutLink(g, rankOf)->delay, NanoSeconds(40));
 }
 
 namespace

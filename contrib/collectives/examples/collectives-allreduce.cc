@@ -88,7 +88,7 @@ main(int argc, char* argv[])
                 r.GetAlgBandwidthGbps(),
                 r.GetBusBandwidthGbps(),
                 goodput,
-                r.slowestRank);
+                r.GetSlowestRank());
     bool ok = allreduce->IsComplete() && r.GetBusBandwidthGbps() <= goodput;
     Simulator::Destroy();
     return ok ? 0 : 1;

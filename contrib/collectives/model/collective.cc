@@ -200,9 +200,6 @@ void
 Collective::Finish(Time end)
 {
     m_result.end = end;
-    m_result.slowestRank =
-        static_cast<uint32_t>(std::max_element(m_result.rankEnd.begin(), m_result.rankEnd.end()) -
-                              m_result.rankEnd.begin());
     m_completeTrace(m_result);
 }
 

@@ -9,6 +9,8 @@
 
 #include "ns3/traced-callback.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -21,12 +23,18 @@ struct CollectiveResult
     uint64_t bytes{0};
     Time start;
     Time end;                  //!< the last transfer arrived
-    uint32_t slowestRank{0};   //!< the rank that finished last (its last transfer in or out)
-    std::vector<Time> rankEnd; //!< by rank
+    std::vector<Time> rankEnd; //!< by rank: its last transfer in or out
 
     Time GetTime() const
     {
         return end - start;
+    }
+
+    /// The rank that finished last (the first of them).
+    uint32_t GetSlowestRank() const
+    {
+        return static_cast<uint32_t>(std::max_element(rankEnd.begin(), rankEnd.end()) -
+                                     rankEnd.begin());
     }
 
     /// nccl-tests' algorithm bandwidth: bytes / time, in Gb/s.

@@ -346,7 +346,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
             c["time_ps"] = Ps(run.result.GetTime());
             c["algbw_gbps"] = run.result.GetAlgBandwidthGbps();
             c["busbw_gbps"] = run.result.GetBusBandwidthGbps();
-            c["slowest_rank"] = run.result.slowestRank;
+            c["slowest_rank"] = run.result.GetSlowestRank();
         }
         collectives.push_back(c);
     }
@@ -434,7 +434,7 @@ CollectivesCsv(const Scenario& s, const RunResult& r)
                                    std::to_string(Ps(run.result.GetTime())) + "," +
                                    Fixed(run.result.GetAlgBandwidthGbps()) + "," +
                                    Fixed(run.result.GetBusBandwidthGbps()) + "," +
-                                   std::to_string(run.result.slowestRank)
+                                   std::to_string(run.result.GetSlowestRank())
                              : std::to_string(Ps(spec.start)) + ",,,,";
         out += "\n";
     }

@@ -315,15 +315,17 @@ class Parcel
     template <typename T>
     T Get()
     {
-        T value;
-        std::memcpy(&value, m_data.data() + m_at, sizeof(T));
-        m_at += sizeof(T);
-        return value;
-    }
-
-    Time GetTime()
-    {
-        return TimeStep(Get<int64_t>());
+        if constexpr (std::is_same_v<T, Time>)
+        {
+            return TimeStep(Get<int64_t>());
+        }
+        else
+        {
+            T value;
+            std::memcpy(&value, m_data.data() + m_at, sizeof(T));
+            m_at += sizeof(T);
+            return value;
+        }
     }
 
     const std::string& GetData() const
@@ -335,6 +337,50 @@ class Parcel
     std::string m_data;
     std::size_t m_at{0};
 };
+
+/// The fields of the records processes send rank 0, in the order they are packed (and PFC
+/// records sorted).
+constexpr auto PFC_FIELDS = std::make_tuple(&PfcEvent::time,
+                                            &PfcEvent::node,
+                                            &PfcEvent::port,
+                                            &PfcEvent::priority,
+                                            &PfcEvent::pause);
+constexpr auto QUEUE_FIELDS = std::make_tuple(&QueueSample::time,
+                                              &QueueSample::node,
+                                              &QueueSample::port,
+                                              &QueueSample::queueBytes,
+                                              &QueueSample::txBytes);
+
+/// The \p fields of \p record, as a tuple of references (compared in order).
+template <typename R, typename F>
+auto
+Tied(R& record, const F& fields)
+{
+    return std::apply([&record](auto... field) { return std::tie(record.*field...); }, fields);
+}
+
+template <typename R, typename F>
+void
+PutRecords(Parcel& p, const std::vector<R>& records, const F& fields)
+{
+    p.Put(uint64_t(records.size()));
+    for (const R& r : records)
+    {
+        std::apply([&](const auto&... value) { (p.Put(value), ...); }, Tied(r, fields));
+    }
+}
+
+template <typename R, typename F>
+void
+GetRecords(Parcel& p, std::vector<R>& records, const F& fields)
+{
+    for (auto n = p.Get<uint64_t>(); n > 0; --n)
+    {
+        std::apply(
+            [&p](auto&... value) { ((value = p.Get<std::decay_t<decltype(value)>>()), ...); },
+            Tied(records.emplace_back(), fields));
+    }
+}
 
 /// What only this process knows of the run, for rank 0 (see MergeParts).
 std::string
@@ -377,24 +423,8 @@ PackPart(const RunResult& r, uint32_t pending, Time lastCompletion)
             }
         }
     }
-    p.Put(uint64_t(r.pfc.size()));
-    for (const PfcEvent& e : r.pfc)
-    {
-        p.Put(e.time);
-        p.Put(e.node);
-        p.Put(e.port);
-        p.Put(e.priority);
-        p.Put(e.pause);
-    }
-    p.Put(uint64_t(r.queues.size()));
-    for (const QueueSample& q : r.queues)
-    {
-        p.Put(q.time);
-        p.Put(q.node);
-        p.Put(q.port);
-        p.Put(q.queueBytes);
-        p.Put(q.txBytes);
-    }
+    PutRecords(p, r.pfc, PFC_FIELDS);
+    PutRecords(p, r.queues, QUEUE_FIELDS);
     return p.GetData();
 }
 
@@ -417,7 +447,7 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
     {
         Parcel p(part);
         pending += p.Get<uint32_t>();
-        last = std::max(last, p.GetTime());
+        last = std::max(last, p.Get<Time>());
         uint64_t eventsBefore = r.events;
         for (uint64_t* v : {&r.counters.drops,
                             &r.counters.pfcFrames,
@@ -435,10 +465,10 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
         for (FlowResult& f : r.flows)
         {
             auto flags = p.Get<uint8_t>();
-            Time start = p.GetTime();
-            Time receiverStart = p.GetTime();
-            Time receiverEnd = p.GetTime();
-            Time senderEnd = p.GetTime();
+            Time start = p.Get<Time>();
+            Time receiverStart = p.Get<Time>();
+            Time receiverEnd = p.Get<Time>();
+            Time senderEnd = p.Get<Time>();
             if (flags & 1)
             {
                 f.posted = true;
@@ -465,40 +495,17 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
             {
                 continue;
             }
-            p.GetTime(); // the same start everywhere
-            run.result.end = std::max(run.result.end, p.GetTime());
+            p.Get<Time>(); // the same start everywhere
+            run.result.end = std::max(run.result.end, p.Get<Time>());
             auto ranks = p.Get<uint64_t>();
             run.result.rankEnd.resize(std::max<std::size_t>(run.result.rankEnd.size(), ranks));
             for (uint64_t i = 0; i < ranks; ++i)
             {
-                run.result.rankEnd[i] = std::max(run.result.rankEnd[i], p.GetTime());
+                run.result.rankEnd[i] = std::max(run.result.rankEnd[i], p.Get<Time>());
             }
         }
-        for (uint64_t n = p.Get<uint64_t>(); n > 0; --n)
-        {
-            PfcEvent& e = r.pfc.emplace_back();
-            e.time = p.GetTime();
-            e.node = p.Get<uint32_t>();
-            e.port = p.Get<uint32_t>();
-            e.priority = p.Get<uint32_t>();
-            e.pause = p.Get<bool>();
-        }
-        for (uint64_t n = p.Get<uint64_t>(); n > 0; --n)
-        {
-            QueueSample& q = r.queues.emplace_back();
-            q.time = p.GetTime();
-            q.node = p.Get<uint32_t>();
-            q.port = p.Get<uint32_t>();
-            q.queueBytes = p.Get<uint64_t>();
-            q.txBytes = p.Get<uint64_t>();
-        }
-    }
-    for (CollectiveRun& run : r.collectives)
-    {
-        CollectiveResult& result = run.result;
-        result.slowestRank =
-            static_cast<uint32_t>(std::max_element(result.rankEnd.begin(), result.rankEnd.end()) -
-                                  result.rankEnd.begin());
+        GetRecords(p, r.pfc, PFC_FIELDS);
+        GetRecords(p, r.queues, QUEUE_FIELDS);
     }
     return {pending, last};
 }
@@ -659,8 +666,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     result.simTime = pending == 0 ? last : Simulator::Now();
     // Records in an order that does not depend on which process made them.
     std::sort(result.pfc.begin(), result.pfc.end(), [](const PfcEvent& a, const PfcEvent& b) {
-        return std::tie(a.time, a.node, a.port, a.priority, a.pause) <
-               std::tie(b.time, b.node, b.port, b.priority, b.pause);
+        return Tied(a, PFC_FIELDS) < Tied(b, PFC_FIELDS);
     });
     std::map<std::pair<uint32_t, uint32_t>, std::size_t> position;
     for (std::size_t i = 0; i < s.queuePorts.size(); ++i)

@@ -682,18 +682,14 @@ ReadPartition(YamlReader& r, const YAML::Node& node, bool topologyOk, Scenario& 
                     "no node goes to this part: every node it names is in an earlier one");
         }
     }
-    for (const auto& link : g.links)
+    if (const FabricGraph::Link* link = ShortestCutLink(g, rankOf); link && link->delay.IsZero())
     {
-        if (rankOf[link.a] != rankOf[link.b] && link.delay.IsZero())
-        {
-            r.Error(node,
-                    "partition",
-                    "the link " + g.nodes[link.a].name + " - " + g.nodes[link.b].name +
-                        " joins parts " + std::to_string(rankOf[link.a]) + " and " +
-                        std::to_string(rankOf[link.b]) +
-                        " but has no delay; processes need one to simulate ahead of each other");
-            break;
-        }
+        r.Error(node,
+                "partition",
+                "the link " + g.nodes[link->a].name + " - " + g.nodes[link->b].name +
+                    " joins parts " + std::to_string(rankOf[link->a]) + " and " +
+                    std::to_string(rankOf[link->b]) +
+                    " but has no delay; processes need one to simulate ahead of each other");
     }
     if (r.GetDiagnosticCount() == before)
     {

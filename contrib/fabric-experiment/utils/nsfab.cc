@@ -53,23 +53,33 @@ LoadPlugin(const std::string& path)
     return true;
 }
 
-/// Why the scenario cannot run over several processes, or "".
+/// Why the scenario cannot run over \p processes MPI processes (more than one), or "".
 std::string
-CheckDistributable(const Scenario& scenario)
+CheckDistributable(const Scenario& scenario, uint32_t processes)
 {
+    if (scenario.partitionParts != 0 && scenario.partitionParts != processes)
+    {
+        return "its partition is for " + std::to_string(scenario.partitionParts) + " MPI process" +
+               (scenario.partitionParts == 1 ? "" : "es") + ", not " + std::to_string(processes) +
+               "; run it with mpirun -np " + std::to_string(scenario.partitionParts) +
+               " (or with one process)";
+    }
+    auto notYet = [](const std::string& what) {
+        return what + ", which a run over several MPI processes does not do yet; run it with one";
+    };
     for (const auto& w : scenario.workloads)
     {
         if (w.after != WorkloadInfo::NONE)
         {
-            return "workload '" + w.name + "' follows another (after)";
+            return notYet("workload '" + w.name + "' follows another (after)");
         }
     }
     for (const auto& c : scenario.collectives)
     {
         if (c.after != CollectiveSpec::NONE)
         {
-            return "workload '" + scenario.workloads[c.workload].name +
-                   "' runs collectives back to back (several sizes or iterations)";
+            return notYet("workload '" + scenario.workloads[c.workload].name +
+                          "' runs collectives back to back (several sizes or iterations)");
         }
     }
     return "";
@@ -93,19 +103,8 @@ Run(const std::string& file,
     std::string error;
     if (diagnostics.empty() && processes > 1)
     {
-        error = CheckDistributable(scenario);
-        error = error.empty() ? ""
-                              : file + ": " + error +
-                                    ", which a run over several MPI processes does not do "
-                                    "yet; run it with one";
-    }
-    if (diagnostics.empty() && processes > 1 && scenario.partitionParts != 0 &&
-        scenario.partitionParts != processes)
-    {
-        error = file + ": its partition is for " + std::to_string(scenario.partitionParts) +
-                " MPI process" + (scenario.partitionParts == 1 ? "" : "es") + ", not " +
-                std::to_string(processes) + "; run it with mpirun -np " +
-                std::to_string(scenario.partitionParts) + " (or with one process)";
+        error = CheckDistributable(scenario, processes);
+        error = error.empty() ? "" : file + ": " + error;
     }
     if (first && !diagnostics.empty())
     {

@@ -43,7 +43,12 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
     m_ends[end] = device;
     m_nodeIds[end] = device->GetNode()->GetId();
     m_systemIds[end] = device->GetNode()->GetSystemId();
-    m_crossRank = end == 1 && m_systemIds[0] != m_systemIds[1];
+    if (end == 1 && m_systemIds[0] != m_systemIds[1])
+    {
+        m_remote = DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+        NS_ABORT_MSG_UNLESS(m_remote,
+                            "FabricChannel: nodes on different ranks need FabricSimulatorImpl");
+    }
 }
 
 void
@@ -56,13 +61,13 @@ FabricChannel::Transmit(const FabricNetDevice* src,
     FabricNetDevice* dst = PeekPointer(m_ends[far]);
     NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
     Time delay = txTime + m_delay + (macControl ? Time(0) : dst->GetRxDelay());
-    if (m_crossRank)
+    if (m_remote)
     {
-        Ptr<FabricSimulatorImpl> impl =
-            DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
-        NS_ABORT_MSG_UNLESS(impl,
-                            "FabricChannel: nodes on different ranks need FabricSimulatorImpl");
-        impl->ScheduleRemote(m_systemIds[far], delay, m_nodeIds[far], dst->GetIfIndex(), packet);
+        m_remote->ScheduleRemote(m_systemIds[far],
+                                 delay,
+                                 m_nodeIds[far],
+                                 dst->GetIfIndex(),
+                                 packet);
         return;
     }
     Simulator::ScheduleWithContext(m_nodeIds[far], delay, &FabricNetDevice::Receive, dst, packet);
@@ -91,6 +96,7 @@ FabricChannel::DoDispose()
 {
     m_ends[0] = nullptr;
     m_ends[1] = nullptr;
+    m_remote = nullptr;
     Channel::DoDispose();
 }
 

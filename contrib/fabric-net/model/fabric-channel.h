@@ -14,6 +14,7 @@ namespace ns3
 {
 
 class FabricNetDevice;
+class FabricSimulatorImpl;
 class Packet;
 
 /**
@@ -72,10 +73,10 @@ class FabricChannel : public Channel
     std::array<Ptr<FabricNetDevice>, 2> m_ends;
     /// The ends' node ids, the context of the events that deliver frames to them.
     std::array<uint32_t, 2> m_nodeIds{};
-    /// The ends' system ids (MPI ranks); frames to a node of another rank go through
-    /// FabricSimulatorImpl::ScheduleRemote.
+    /// The ends' system ids (MPI ranks).
     std::array<uint32_t, 2> m_systemIds{};
-    bool m_crossRank{false};
+    /// Set when the ends are on different ranks: frames go through its ScheduleRemote.
+    Ptr<FabricSimulatorImpl> m_remote;
 };
 
 } // namespace ns3

@@ -430,8 +430,8 @@ FabricSimulatorImpl::RunDistributed()
         lookahead = std::min(lookahead, m_drain);
     }
     m_lookahead = lookahead;
-    NS_ABORT_MSG_IF(m_hadWork && m_drain < lookahead,
-                    "FabricSimulatorImpl: the drain time is shorter than the lookahead");
+    NS_ABORT_MSG_IF(m_hadWork && m_drain == 0,
+                    "FabricSimulatorImpl: work needs a drain (SetDrain)");
     while (!m_stop)
     {
         Exchange();

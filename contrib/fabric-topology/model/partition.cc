@@ -128,18 +128,18 @@ FirstSwitches(const FabricGraph& graph)
     return firstSwitch;
 }
 
-Time
-CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& rankOf)
+const FabricGraph::Link*
+ShortestCutLink(const FabricGraph& graph, const std::vector<uint32_t>& rankOf)
 {
-    Time lookahead = Time::Max();
+    const FabricGraph::Link* shortest = nullptr;
     for (const auto& link : graph.links)
     {
-        if (rankOf[link.a] != rankOf[link.b])
+        if (rankOf[link.a] != rankOf[link.b] && (!shortest || link.delay < shortest->delay))
         {
-            lookahead = std::min(lookahead, link.delay);
+            shortest = &link;
         }
     }
-    return lookahead;
+    return shortest;
 }
 
 NodePattern::NodePattern(std::string_view text)

@@ -31,10 +31,12 @@ namespace ns3
 std::vector<uint32_t> PartitionGraph(const FabricGraph& graph, uint32_t ranks);
 
 /**
- * \brief The shortest propagation delay of the links whose ends are on different ranks: how
- *        far ahead ranks can simulate without hearing from each other (Time::Max() if none).
+ * \brief The link of shortest propagation delay among those whose ends are on different ranks
+ *        (null if none): its delay is how far ahead ranks can simulate without hearing from
+ *        each other.
  */
-Time CrossRankLookahead(const FabricGraph& graph, const std::vector<uint32_t>& rankOf);
+const FabricGraph::Link* ShortestCutLink(const FabricGraph& graph,
+                                         const std::vector<uint32_t>& rankOf);
 
 /**
  * \brief The switch that each host's lowest-numbered linked NIC hangs from (FabricGraph::NONE
