@@ -7,6 +7,7 @@
 // ns-3 baseline (stock-p2p-fat-tree.cc) so scripts/bench can compare packet-hops per
 // wall-clock second.
 
+#include "alloc-counter.h"
 #include "bench-workload.h"
 
 #include "ns3/command-line.h"
@@ -66,9 +67,11 @@ main(int argc, char* argv[])
     }
 
     Simulator::Stop(simTime);
+    const AllocCount allocBefore = GetAllocCount();
     auto start = std::chrono::steady_clock::now();
     Simulator::Run();
     double wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const AllocCount allocAfter = GetAllocCount();
 
     const uint64_t hops = tree.GetTxFrames();
     getrusage(RUSAGE_SELF, &usage);
@@ -86,7 +89,7 @@ main(int argc, char* argv[])
     }
     std::printf(
         "model=ns3-fabric pfc_frames=%llu k=%u hosts=%u ports=%llu build_bytes_per_port=%.0f "
-        "sim_time_us=%g packet_hops=%llu events=%llu "
+        "sim_time_us=%g packet_hops=%llu events=%llu alloc_bytes=%llu alloc_blocks=%llu "
         "wall_s=%.3f hops_per_s=%.0f peak_rss_mib=%.0f\n",
         static_cast<unsigned long long>(pauses),
         k,
@@ -96,6 +99,8 @@ main(int argc, char* argv[])
         simTime.ToDouble(Time::US),
         static_cast<unsigned long long>(hops),
         static_cast<unsigned long long>(Simulator::GetEventCount()),
+        static_cast<unsigned long long>(allocAfter.bytes - allocBefore.bytes),
+        static_cast<unsigned long long>(allocAfter.blocks - allocBefore.blocks),
         wallS,
         wallS > 0 ? hops / wallS : 0.0,
         usage.ru_maxrss / 1024.0);

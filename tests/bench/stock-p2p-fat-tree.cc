@@ -6,9 +6,10 @@
  *
  * Output (one line on stdout):
  *   model=stock-ns3 k=.. hosts=.. sim_time_us=.. packet_hops=.. events=..
- *   wall_s=.. hops_per_s=.. peak_rss_mib=..
+ *   alloc_bytes=.. alloc_blocks=.. wall_s=.. hops_per_s=.. peak_rss_mib=..
  */
 
+#include "alloc-counter.h"
 #include "bench-workload.h"
 
 #include "ns3/applications-module.h"
@@ -171,9 +172,11 @@ main(int argc, char* argv[])
     }
 
     Simulator::Stop(simTime);
+    const AllocCount allocBefore = GetAllocCount();
     auto start = std::chrono::steady_clock::now();
     Simulator::Run();
     auto stop = std::chrono::steady_clock::now();
+    const AllocCount allocAfter = GetAllocCount();
 
     const double wallS = std::chrono::duration<double>(stop - start).count();
     const uint64_t events = Simulator::GetEventCount();
@@ -183,12 +186,15 @@ main(int argc, char* argv[])
     const double rssMib = usage.ru_maxrss / 1024.0; // ru_maxrss is in KiB on Linux
 
     std::printf("model=stock-ns3 k=%u hosts=%u sim_time_us=%g packet_hops=%llu events=%llu "
-                "wall_s=%.3f hops_per_s=%.0f peak_rss_mib=%.0f\n",
+                "alloc_bytes=%llu alloc_blocks=%llu wall_s=%.3f hops_per_s=%.0f "
+                "peak_rss_mib=%.0f\n",
                 k,
                 nHosts,
                 simTime.ToDouble(Time::US),
                 static_cast<unsigned long long>(g_packetHops),
                 static_cast<unsigned long long>(events),
+                static_cast<unsigned long long>(allocAfter.bytes - allocBefore.bytes),
+                static_cast<unsigned long long>(allocAfter.blocks - allocBefore.blocks),
                 wallS,
                 wallS > 0 ? g_packetHops / wallS : 0.0,
                 rssMib);

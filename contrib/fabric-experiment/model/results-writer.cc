@@ -249,12 +249,15 @@ PeakRssMib()
     return usage.ru_maxrss / 1024.0; // kB on Linux
 }
 
-/// What a run cost on this host: its wall time and memory, and how it was split over MPI.
+/// What a run cost on this host: its wall time, memory and events (how many the event loop ran
+/// for the model depends on how it schedules, not on what is simulated), and how it was split
+/// over MPI.
 nlohmann::ordered_json
 HostJson(const RunResult& r)
 {
     nlohmann::ordered_json host = {{"wall_time_s", r.wallSeconds},
                                    {"peak_rss_mib", PeakRssMib()},
+                                   {"events", r.events},
                                    {"processes", r.processes}};
     if (r.processes > 1)
     {
@@ -377,8 +380,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
           {"flows_completed", r.GetCompleted()},
           {"collectives", s.collectives.size()},
           {"collectives_completed", r.GetCompletedCollectives()},
-          {"sim_time_ps", Ps(r.simTime)},
-          {"events", r.events}}},
+          {"sim_time_ps", Ps(r.simTime)}}},
         // The only part that differs between runs of the same scenario and seed.
         {"host", HostJson(r)}};
 }
