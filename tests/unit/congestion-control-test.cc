@@ -127,13 +127,14 @@ TEST_F(FabricTest, QueuePairEchoesCeMarksOnItsNextAck)
         h.SetPayload(4096);
         return h;
     };
-    auto echo = [](Ptr<Packet> ack) {
+    // Read from the ACK's bytes.
+    auto echo = [](const FramePtr& ack) {
         RoceHeader h;
-        ack->PeekHeader(h);
+        ack->GetPacket()->PeekHeader(h);
         return h.GetEcnEcho();
     };
     EXPECT_EQ(qp->ReceiveData(data(0, true)), nullptr);
-    Ptr<Packet> ack = qp->ReceiveData(data(1, false));
+    FramePtr ack = qp->ReceiveData(data(1, false));
     ASSERT_NE(ack, nullptr);
     EXPECT_TRUE(echo(ack));
     EXPECT_EQ(qp->ReceiveData(data(3, true)), nullptr); // placed ahead of PSN 2
@@ -159,7 +160,7 @@ TEST_F(FabricTest, QueuePairAsksForTelemetryWhenItsCongestionControlReadsIt)
         qp->Setup(1, 0x0A000001, 0x0A000002, 1, 4791, 4096, LINE_RATE);
         qp->PostSend(4096);
         RoceHeader h;
-        qp->NextPacket()->PeekHeader(h);
+        qp->NextPacket()->GetPacket()->PeekHeader(h);
         EXPECT_EQ(h.HasInt(), wantsInt) << typeId;
         qp->Dispose();
     }

@@ -148,3 +148,46 @@ TEST_F(SimulatorImplTest, StopEndsBeforeEventsAtTheStopTimeAndDestroyEventsRunAt
     Simulator::Destroy();
     EXPECT_EQ(m_ran, (std::vector<std::string>{"4ns", "destroy"}));
 }
+
+namespace
+{
+void
+RecordFrame(std::vector<std::string>* ran, Ptr<FabricNetDevice>, Ptr<Packet>, const RoceHeader&)
+{
+    ran->push_back("frame at " + std::to_string(Simulator::Now().GetPicoSeconds()) + " ps");
+}
+} // namespace
+
+TEST_F(SimulatorImplTest, FramesOnALinkArriveWithTheKeysOfScheduledEvents)
+{
+    // A frame's arrival waits on its link, not in the event queue, yet runs where an event
+    // that the sending node's context scheduled would: after those of a lower origin at the
+    // same time, before those of a higher one (here one between the sender and the receiver),
+    // whatever the order they were scheduled in.
+    Ptr<Node> low = CreateObject<Node>();
+    Ptr<Node> sender = CreateObject<Node>();
+    Ptr<Node> between = CreateObject<Node>();
+    Ptr<Node> receiver = CreateObject<Node>();
+    Ptr<FabricChannel> link = CreateObject<FabricChannel>();
+    link->SetAttribute("Delay", TimeValue(NanoSeconds(100)));
+    Ptr<FabricNetDevice> tx = CreateObject<FabricNetDevice>();
+    Ptr<FabricNetDevice> rx = CreateObject<FabricNetDevice>();
+    sender->AddDevice(tx);
+    receiver->AddDevice(rx);
+    tx->Attach(link);
+    rx->Attach(link);
+    rx->SetReceiveHandler(MakeBoundCallback(&RecordFrame, &m_ran));
+    RoceHeader h;
+    Ptr<Packet> p = Create<Packet>(h.SetPayload(4096));
+    p->AddHeader(h);
+    const Time at = PicoSeconds(41780) + NanoSeconds(100); // 4178 wire bytes at 800 Gb/s + delay
+    Simulator::ScheduleWithContext(between->GetId(), Time(0), [this, at]() {
+        Simulator::Schedule(at, &SimulatorImplTest::Record, this, std::string("between"));
+    });
+    Simulator::ScheduleWithContext(sender->GetId(), Time(0), [tx, p]() { tx->Enqueue(p, 3); });
+    Simulator::ScheduleWithContext(low->GetId(), Time(0), [this, at]() {
+        Simulator::Schedule(at, &SimulatorImplTest::Record, this, std::string("low"));
+    });
+    Simulator::Run();
+    EXPECT_EQ(m_ran, (std::vector<std::string>{"low", "frame at 141780 ps", "between"}));
+}

@@ -6,7 +6,6 @@
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/fabric-units.h"
-#include "ns3/message-tag.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -108,10 +107,10 @@ Cx8NetDevice::QueuePairReady(Ptr<RdmaQueuePair> qp)
     TryTransmit();
 }
 
-Ptr<Packet>
+FramePtr
 Cx8NetDevice::DoDequeue()
 {
-    Ptr<Packet> control = DequeueStrictPriority();
+    FramePtr control = DequeueStrictPriority();
     if (control)
     {
         return control;
@@ -140,7 +139,7 @@ Cx8NetDevice::DoDequeue()
             m_ready.push_back(qp);
             continue;
         }
-        Ptr<Packet> packet = qp->NextPacket();
+        FramePtr frame = qp->NextPacket();
         if (qp->HasDataToSend())
         {
             m_ready.push_back(qp);
@@ -149,7 +148,7 @@ Cx8NetDevice::DoDequeue()
         {
             qp->SetScheduled(false);
         }
-        return packet;
+        return frame;
     }
     if (wake != Time::Max() && (!m_wakeup.IsRunning() || wake < m_wakeupAt))
     {
@@ -161,20 +160,21 @@ Cx8NetDevice::DoDequeue()
 }
 
 void
-Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
+Cx8NetDevice::DoReceive(FramePtr frame)
 {
+    const RoceHeader& header = frame->GetHeader();
     if (!header.IsRoce() || header.GetOpcode() == RoceHeader::RC_ACKNOWLEDGE ||
         header.GetOpcode() == RoceHeader::CNP)
     {
-        Deliver(packet, header); // the NIC consumes these itself
+        Deliver(*frame); // the NIC consumes these itself
         return;
     }
     Time now = Simulator::Now();
-    uint32_t size = packet->GetSize();
+    uint32_t size = frame->GetSize();
     if (m_rxQueue.IsEmpty() && !m_hostStalled && m_hostFreeAt <= now)
     {
         m_hostFreeAt = now + fabric::BitsTime(uint64_t(size) * 8, m_hostRate.GetBitRate());
-        Deliver(packet, header);
+        Deliver(*frame);
         return;
     }
     if (m_rxBytes + size > m_rxBufferSize)
@@ -182,10 +182,10 @@ Cx8NetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
         ++m_rxDrops;
         return;
     }
-    m_rxQueue.Push(packet);
+    uint32_t prio = PriorityOfDscp(header.GetDscp());
+    m_rxQueue.Push(std::move(frame));
     m_rxBytes += size;
     m_peakRxBytes = std::max(m_peakRxBytes, m_rxBytes);
-    uint32_t prio = PriorityOfDscp(header.GetDscp());
     if (m_pfcEnabled && m_rxBytes > XoffThreshold())
     {
         PausePeer(prio);
@@ -237,10 +237,10 @@ Cx8NetDevice::HostTake()
     {
         return;
     }
-    Ptr<Packet> packet = m_rxQueue.Pop();
-    m_rxBytes -= packet->GetSize();
+    FramePtr frame = m_rxQueue.Pop();
+    m_rxBytes -= frame->GetSize();
     m_hostFreeAt = Simulator::Now() +
-                   fabric::BitsTime(uint64_t(packet->GetSize()) * 8, m_hostRate.GetBitRate());
+                   fabric::BitsTime(uint64_t(frame->GetSize()) * 8, m_hostRate.GetBitRate());
     if (GetPausingPeerMask() != 0 && RxBufferDrained())
     {
         for (uint32_t prio = 0; prio < NUM_PRIORITIES; ++prio)
@@ -248,9 +248,7 @@ Cx8NetDevice::HostTake()
             ResumePeer(prio);
         }
     }
-    RoceHeader header;
-    packet->PeekHeader(header);
-    Deliver(packet, header);
+    Deliver(*frame);
     ScheduleHostTake();
 }
 
@@ -258,18 +256,18 @@ namespace
 {
 /// The cookie a message's first packet carries (0 on other packets, or none).
 uint64_t
-CookieOf(Ptr<const Packet> packet, const RoceHeader& header)
+CookieOf(const FabricFrame& frame)
 {
-    MessageTag tag;
-    bool first = header.GetOpcode() == RoceHeader::RC_SEND_FIRST ||
-                 header.GetOpcode() == RoceHeader::RC_SEND_ONLY;
-    return first && packet->PeekPacketTag(tag) ? tag.GetCookie() : 0;
+    uint8_t opcode = frame.GetHeader().GetOpcode();
+    bool first = opcode == RoceHeader::RC_SEND_FIRST || opcode == RoceHeader::RC_SEND_ONLY;
+    return first ? frame.GetCookie() : 0;
 }
 } // namespace
 
 void
-Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
+Cx8NetDevice::Deliver(const FabricFrame& frame)
 {
+    const RoceHeader& header = frame.GetHeader();
     Ptr<RdmaQueuePair> qp = header.IsRoce() ? GetQueuePair(header.GetDestQp()) : nullptr;
     if (!qp)
     {
@@ -288,13 +286,13 @@ Cx8NetDevice::Deliver(Ptr<Packet> packet, const RoceHeader& header)
     case RoceHeader::RC_SEND_MIDDLE:
     case RoceHeader::RC_SEND_LAST:
     case RoceHeader::RC_SEND_ONLY:
-        if (Ptr<Packet> cnp = qp->TakeCnp(header))
+        if (FramePtr cnp = qp->TakeCnp(header))
         {
-            Enqueue(cnp, PriorityOfDscp(qp->GetCnpDscp()));
+            Enqueue(std::move(cnp), PriorityOfDscp(qp->GetCnpDscp()));
         }
-        if (Ptr<Packet> ack = qp->ReceiveData(header, CookieOf(packet, header)))
+        if (FramePtr ack = qp->ReceiveData(header, CookieOf(frame)))
         {
-            Enqueue(ack, PriorityOfDscp(qp->GetAckDscp()));
+            Enqueue(std::move(ack), PriorityOfDscp(qp->GetAckDscp()));
         }
         break;
     default:

@@ -102,14 +102,14 @@ class Cx8NetDevice : public FabricNetDevice
 
   protected:
     void DoDispose() override;
-    Ptr<Packet> DoDequeue() override;
+    FramePtr DoDequeue() override;
     bool KeepPausingPeer(uint32_t priority) override;
-    void DoReceive(Ptr<Packet> packet, const RoceHeader& header) override;
+    void DoReceive(FramePtr frame) override;
 
   private:
     void QueuePairReady(Ptr<RdmaQueuePair> qp);
     /// Hand a received frame to its queue pair.
-    void Deliver(Ptr<Packet> packet, const RoceHeader& header);
+    void Deliver(const FabricFrame& frame);
     /// The host takes the next waiting frame once its interface is free.
     void ScheduleHostTake();
     void HostTake();
@@ -130,7 +130,7 @@ class Cx8NetDevice : public FabricNetDevice
     uint64_t m_rxBufferSize;
     uint64_t m_xonOffset;
     bool m_pfcEnabled;
-    PacketFifo m_rxQueue;
+    FrameQueue m_rxQueue;
     uint64_t m_rxBytes{0};
     uint64_t m_peakRxBytes{0};
     uint64_t m_rxDrops{0};

@@ -43,17 +43,15 @@ FabricChannel::Attach(Ptr<FabricNetDevice> device)
     m_ends[end] = device;
     m_nodeIds[end] = device->GetNode()->GetId();
     m_systemIds[end] = device->GetNode()->GetSystemId();
-    if (end == 1 && m_systemIds[0] != m_systemIds[1])
-    {
-        m_remote = DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
-        NS_ABORT_MSG_UNLESS(m_remote,
-                            "FabricChannel: nodes on different ranks need FabricSimulatorImpl");
-    }
+    m_engine = DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+    NS_ABORT_MSG_UNLESS(m_engine,
+                        "FabricChannel: fabric links run on FabricSimulatorImpl; call "
+                        "fabric::SetupSimulator() before anything else");
 }
 
 void
 FabricChannel::Transmit(const FabricNetDevice* src,
-                        Ptr<Packet> packet,
+                        FramePtr frame,
                         Time txTime,
                         bool macControl) const
 {
@@ -61,16 +59,21 @@ FabricChannel::Transmit(const FabricNetDevice* src,
     FabricNetDevice* dst = PeekPointer(m_ends[far]);
     NS_ABORT_MSG_IF(!dst, "FabricChannel: the link has no far end");
     Time delay = txTime + m_delay + (macControl ? Time(0) : dst->GetRxDelay());
-    if (m_remote)
+    if (m_systemIds[0] != m_systemIds[1])
     {
-        m_remote->ScheduleRemote(m_systemIds[far],
+        m_engine->ScheduleRemote(m_systemIds[far],
                                  delay,
                                  m_nodeIds[far],
                                  dst->GetIfIndex(),
-                                 packet);
+                                 frame->GetPacket(),
+                                 macControl);
         return;
     }
-    Simulator::ScheduleWithContext(m_nodeIds[far], delay, &FabricNetDevice::Receive, dst, packet);
+    // The key ScheduleWithContext(far node, delay, ...) would give the arrival.
+    dst->Arrive(std::move(frame),
+                m_engine->GetTimeStep() + delay.GetTimeStep(),
+                m_engine->NextOrder(),
+                macControl);
 }
 
 Ptr<FabricNetDevice>
@@ -96,7 +99,7 @@ FabricChannel::DoDispose()
 {
     m_ends[0] = nullptr;
     m_ends[1] = nullptr;
-    m_remote = nullptr;
+    m_engine = nullptr;
     Channel::DoDispose();
 }
 

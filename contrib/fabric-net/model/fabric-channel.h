@@ -4,6 +4,8 @@
 #ifndef FABRIC_CHANNEL_H
 #define FABRIC_CHANNEL_H
 
+#include "fabric-frame.h"
+
 #include "ns3/channel.h"
 #include "ns3/nstime.h"
 #include "ns3/ptr.h"
@@ -38,15 +40,12 @@ class FabricChannel : public Channel
     void Attach(Ptr<FabricNetDevice> device);
 
     /**
-     * \brief Carry \p packet from \p src to the other end.
+     * \brief Carry \p frame from \p src to the other end.
      * \param txTime serialization time of the frame at the sender
      * \param macControl a MAC control frame (PFC), which the far MAC acts on as it arrives,
      *        without the far port's ingress delay
      */
-    void Transmit(const FabricNetDevice* src,
-                  Ptr<Packet> packet,
-                  Time txTime,
-                  bool macControl) const;
+    void Transmit(const FabricNetDevice* src, FramePtr frame, Time txTime, bool macControl) const;
 
     Time GetDelay() const
     {
@@ -73,10 +72,9 @@ class FabricChannel : public Channel
     std::array<Ptr<FabricNetDevice>, 2> m_ends;
     /// The ends' node ids, the context of the events that deliver frames to them.
     std::array<uint32_t, 2> m_nodeIds{};
-    /// The ends' system ids (MPI ranks).
+    /// The ends' system ids (MPI ranks): frames between ranks go through ScheduleRemote.
     std::array<uint32_t, 2> m_systemIds{};
-    /// Set when the ends are on different ranks: frames go through its ScheduleRemote.
-    Ptr<FabricSimulatorImpl> m_remote;
+    Ptr<FabricSimulatorImpl> m_engine;
 };
 
 } // namespace ns3

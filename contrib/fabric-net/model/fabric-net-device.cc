@@ -90,6 +90,10 @@ FabricNetDevice::~FabricNetDevice() = default;
 void
 FabricNetDevice::Attach(Ptr<FabricChannel> channel)
 {
+    m_engine = DynamicCast<FabricSimulatorImpl>(Simulator::GetImplementation());
+    NS_ABORT_MSG_UNLESS(m_engine,
+                        "FabricNetDevice: fabric ports run on FabricSimulatorImpl; call "
+                        "fabric::SetupSimulator() before anything else");
     m_channel = channel;
     channel->Attach(this);
 }
@@ -109,32 +113,39 @@ FabricNetDevice::GetPeer() const
 void
 FabricNetDevice::Enqueue(Ptr<Packet> packet, uint32_t priority, uint32_t tag)
 {
+    Enqueue(FabricFrame::Create(packet), priority, tag);
+}
+
+void
+FabricNetDevice::Enqueue(FramePtr frame, uint32_t priority, uint32_t tag)
+{
     NS_ABORT_MSG_IF(priority >= NUM_PRIORITIES, "FabricNetDevice: no priority " << priority);
-    NS_ASSERT_MSG(packet->GetSize() <= m_mtu + RoceHeader::ETH_BYTES,
+    NS_ASSERT_MSG(frame->GetSize() <= m_mtu + RoceHeader::ETH_BYTES,
                   "FabricNetDevice: frame larger than the port MTU");
-    m_queues[priority].Push(packet, tag);
-    m_queueBytes[priority] += packet->GetSize();
-    m_queuedBytes += packet->GetSize();
+    uint32_t size = frame->GetSize();
+    frame->SetTag(tag);
+    m_queues[priority].Push(std::move(frame));
+    m_queueBytes[priority] += size;
+    m_queuedBytes += size;
     m_nonEmpty |= 1U << priority;
     TryTransmit();
 }
 
-Ptr<Packet>
-FabricNetDevice::PopQueue(uint32_t priority, uint32_t& tag)
+FramePtr
+FabricNetDevice::PopQueue(uint32_t priority)
 {
-    PacketFifo& queue = m_queues[priority];
-    tag = queue.FrontTag();
-    Ptr<Packet> packet = queue.Pop();
-    m_queueBytes[priority] -= packet->GetSize();
-    m_queuedBytes -= packet->GetSize();
+    FrameQueue& queue = m_queues[priority];
+    FramePtr frame = queue.Pop();
+    m_queueBytes[priority] -= frame->GetSize();
+    m_queuedBytes -= frame->GetSize();
     if (queue.IsEmpty())
     {
         m_nonEmpty &= ~(1U << priority);
     }
-    return packet;
+    return frame;
 }
 
-Ptr<Packet>
+FramePtr
 FabricNetDevice::DequeueStrictPriority()
 {
     uint32_t eligible = GetEligible();
@@ -142,11 +153,10 @@ FabricNetDevice::DequeueStrictPriority()
     {
         return nullptr;
     }
-    uint32_t tag;
-    return PopQueue(31 - __builtin_clz(eligible), tag);
+    return PopQueue(31 - __builtin_clz(eligible));
 }
 
-Ptr<Packet>
+FramePtr
 FabricNetDevice::DoDequeue()
 {
     return DequeueStrictPriority();
@@ -163,19 +173,28 @@ FabricNetDevice::TryTransmit()
     // sends XON), which must wait for the frame chosen now instead of starting beside it.
     m_busy = true;
     bool control = !m_macControl.IsEmpty();
-    Ptr<Packet> packet = control ? m_macControl.Pop() : DoDequeue();
-    if (!packet)
+    FramePtr frame = control ? m_macControl.Pop() : DoDequeue();
+    if (!frame)
     {
         m_busy = false;
         return;
     }
     NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
-    Time txTime = fabric::WireTime(packet->GetSize(), m_rate.GetBitRate());
+    uint32_t size = frame->GetSize();
+    Time txTime = fabric::WireTime(size, m_rate.GetBitRate());
     ++m_txFrames;
-    m_txBytes += packet->GetSize();
-    m_txTrace(packet);
-    m_channel->Transmit(this, packet, txTime, control);
-    Simulator::Schedule(txTime, &FabricNetDevice::TransmitComplete, this);
+    m_txBytes += size;
+    if (!m_txTrace.IsEmpty())
+    {
+        m_txTrace(frame->GetPacket());
+    }
+    m_channel->Transmit(this, std::move(frame), txTime, control);
+    // The key Simulator::Schedule(txTime, ...) would give it.
+    m_engine->SchedulePortEvent(this,
+                                FabricSimulatorImpl::TRANSMIT_COMPLETE,
+                                m_engine->GetTimeStep() + txTime.GetTimeStep(),
+                                m_engine->NextOrder(),
+                                m_engine->GetContext());
 }
 
 void
@@ -186,24 +205,84 @@ FabricNetDevice::TransmitComplete()
 }
 
 void
-FabricNetDevice::Receive(Ptr<Packet> packet)
+FabricNetDevice::RunPortEvent(FabricSimulatorImpl::PortEvent kind)
 {
-    if (m_receiveErrorModel && m_receiveErrorModel->IsCorrupt(packet))
+    if (kind == FabricSimulatorImpl::TRANSMIT_COMPLETE)
+    {
+        TransmitComplete();
+    }
+    else
+    {
+        Arrived(kind == FabricSimulatorImpl::CONTROL_ARRIVAL);
+    }
+}
+
+void
+FabricNetDevice::DropPortEvent(FabricSimulatorImpl::PortEvent kind)
+{
+    if (kind != FabricSimulatorImpl::TRANSMIT_COMPLETE)
+    {
+        m_arriving[kind == FabricSimulatorImpl::CONTROL_ARRIVAL].Clear();
+    }
+}
+
+void
+FabricNetDevice::Arrive(FramePtr frame, int64_t ts, uint64_t order, bool control)
+{
+    FrameQueue& lane = m_arriving[control];
+    NS_ASSERT_MSG(lane.IsEmpty() || lane.Back().GetArrivalTs() < ts,
+                  "FabricNetDevice: a frame would overtake another on the link");
+    frame->SetArrival(ts, order);
+    if (lane.IsEmpty())
+    {
+        m_engine->SchedulePortEvent(this,
+                                    control ? FabricSimulatorImpl::CONTROL_ARRIVAL
+                                            : FabricSimulatorImpl::ARRIVAL,
+                                    ts,
+                                    order,
+                                    m_context);
+    }
+    lane.Push(std::move(frame));
+}
+
+void
+FabricNetDevice::Arrived(bool control)
+{
+    FrameQueue& lane = m_arriving[control];
+    FramePtr frame = lane.Pop();
+    if (!lane.IsEmpty())
+    {
+        const FabricFrame& next = lane.Front();
+        m_engine->SchedulePortEvent(this,
+                                    control ? FabricSimulatorImpl::CONTROL_ARRIVAL
+                                            : FabricSimulatorImpl::ARRIVAL,
+                                    next.GetArrivalTs(),
+                                    next.GetArrivalOrder(),
+                                    m_context);
+    }
+    Receive(std::move(frame));
+}
+
+void
+FabricNetDevice::Receive(FramePtr frame)
+{
+    if (m_receiveErrorModel && m_receiveErrorModel->IsCorrupt(frame->GetPacket()))
     {
         ++m_rxErrors;
-        m_phyRxDropTrace(packet);
+        m_phyRxDropTrace(frame->GetPacket());
         return;
     }
     ++m_rxFrames;
-    m_rxTrace(packet);
-    RoceHeader header;
-    packet->PeekHeader(header);
-    if (header.GetEtherType() == PfcHeader::ETHERTYPE_MAC_CONTROL)
+    if (!m_rxTrace.IsEmpty())
     {
-        ReceivePfc(packet);
+        m_rxTrace(frame->GetPacket());
+    }
+    if (frame->GetHeader().GetEtherType() == PfcHeader::ETHERTYPE_MAC_CONTROL)
+    {
+        ReceivePfc(*frame);
         return;
     }
-    DoReceive(packet, header);
+    DoReceive(std::move(frame));
 }
 
 void
@@ -215,7 +294,7 @@ FabricNetDevice::SendPfc(uint32_t priority, uint16_t quanta)
     header.SetQuanta(priority, quanta);
     Ptr<Packet> frame = Create<Packet>(PfcHeader::PADDING_BYTES);
     frame->AddHeader(header);
-    m_macControl.Push(frame);
+    m_macControl.Push(FabricFrame::Create(frame));
     ++m_pfcTxFrames;
     m_pfcTxTrace(priority, quanta);
     TryTransmit();
@@ -310,10 +389,10 @@ FabricNetDevice::GetPfcHeadroom() const
 }
 
 void
-FabricNetDevice::ReceivePfc(Ptr<Packet> packet)
+FabricNetDevice::ReceivePfc(const FabricFrame& frame)
 {
     PfcHeader header;
-    packet->PeekHeader(header);
+    frame.GetPacket()->PeekHeader(header);
     if (!header.IsPfc())
     {
         return; // another MAC control opcode (802.3x PAUSE): not used in these fabrics
@@ -355,11 +434,11 @@ FabricNetDevice::Resume(uint32_t priority)
 }
 
 void
-FabricNetDevice::DoReceive(Ptr<Packet> packet, const RoceHeader& header)
+FabricNetDevice::DoReceive(FramePtr frame)
 {
     if (!m_handler.IsNull())
     {
-        m_handler(this, packet, header);
+        m_handler(this, frame->GetPacket(), frame->GetHeader());
     }
 }
 
@@ -368,6 +447,7 @@ FabricNetDevice::DoDispose()
 {
     m_node = nullptr;
     m_channel = nullptr;
+    m_engine = nullptr;
     m_handler = ReceiveHandler();
     m_receiveErrorModel = nullptr;
     for (auto& queue : m_queues)
@@ -376,6 +456,10 @@ FabricNetDevice::DoDispose()
     }
     m_nonEmpty = 0;
     m_macControl.Clear();
+    for (auto& lane : m_arriving)
+    {
+        lane.Clear();
+    }
     for (auto& event : m_resumeEvents)
     {
         event.Cancel();
@@ -506,6 +590,7 @@ void
 FabricNetDevice::SetNode(Ptr<Node> node)
 {
     m_node = node;
+    m_context = node->GetId();
 }
 
 bool

@@ -4,7 +4,8 @@
 #ifndef FABRIC_NET_DEVICE_H
 #define FABRIC_NET_DEVICE_H
 
-#include "packet-fifo.h"
+#include "fabric-frame.h"
+#include "fabric-simulator-impl.h"
 #include "roce-header.h"
 
 #include "ns3/data-rate.h"
@@ -28,8 +29,12 @@ class FabricChannel;
  *
  * Switch ports use it as it is; the NIC derives from it and overrides DoDequeue() to pull data
  * from its queue pairs. A busy port has exactly one pending event, the end of the frame being
- * sent. There is no IP stack: the owner of the port gets every received frame, already parsed,
- * through the handler given to SetReceiveHandler().
+ * sent, and a port with frames on their way to it one more, the arrival of the first: the
+ * others wait on the link in arrival order (frames that cross a link keep their order), so the
+ * event queue holds one entry per busy link instead of one per frame. Both are FabricSimulatorImpl
+ * port events, which the port needs (fabric::SetupSimulator). There is no IP stack: frames
+ * carry their parsed headers (FabricFrame), and the owner of the port gets every received frame
+ * through the handler given to SetReceiveHandler() or an override of DoReceive().
  */
 class FabricNetDevice : public NetDevice
 {
@@ -52,6 +57,7 @@ class FabricNetDevice : public NetDevice
     /// Queue \p packet for transmission at \p priority (0 lowest, 7 highest), with a \p tag
     /// for the port's owner that comes back when the packet leaves (see PopQueue()).
     void Enqueue(Ptr<Packet> packet, uint32_t priority, uint32_t tag = 0);
+    void Enqueue(FramePtr frame, uint32_t priority, uint32_t tag = 0);
 
     /// The traffic class of a DSCP value: its three high bits, until a switch maps it otherwise.
     static uint32_t PriorityOfDscp(uint8_t dscp)
@@ -59,8 +65,14 @@ class FabricNetDevice : public NetDevice
         return dscp >> 3;
     }
 
-    /// Deliver a frame that has fully arrived (called by the channel).
-    void Receive(Ptr<Packet> packet);
+    /**
+     * \brief A frame is on its way to this port, to arrive at \p ts with event key \p order
+     *        (called by the channel, and by FabricSimulatorImpl for frames from another
+     *        process). \p control: a MAC control frame, which skips the ingress delay.
+     *
+     * Frames of one kind arrive in the order they are sent, so each waits behind the last.
+     */
+    void Arrive(FramePtr frame, int64_t ts, uint64_t order, bool control);
 
     /**
      * \brief Send an IEEE 802.1Qbb PFC frame to the peer: pause \p priority for \p quanta
@@ -158,7 +170,7 @@ class FabricNetDevice : public NetDevice
     /// Size of the packet at the head of egress queue \p priority. Requires a non-empty queue.
     uint32_t GetHeadSize(uint32_t priority) const
     {
-        return m_queues[priority].Front()->GetSize();
+        return m_queues[priority].Front().GetSize();
     }
 
     /// Bytes queued at every priority: the egress load of the port.
@@ -230,13 +242,13 @@ class FabricNetDevice : public NetDevice
     void TryTransmit();
 
     /// Next frame to send, or nullptr. Default: strict priority over the egress queues.
-    virtual Ptr<Packet> DoDequeue();
+    virtual FramePtr DoDequeue();
 
     /// Handle a received frame; default passes it to the receive handler.
-    virtual void DoReceive(Ptr<Packet> packet, const RoceHeader& header);
+    virtual void DoReceive(FramePtr frame);
 
     /// Take the head of the highest non-empty egress queue, or nullptr.
-    Ptr<Packet> DequeueStrictPriority();
+    FramePtr DequeueStrictPriority();
 
     /// Priorities with packets queued and not paused, one bit each.
     uint32_t GetEligible() const
@@ -244,8 +256,8 @@ class FabricNetDevice : public NetDevice
         return m_nonEmpty & ~m_paused;
     }
 
-    /// Remove the head of egress queue \p priority (non-empty) and give back its \p tag.
-    Ptr<Packet> PopQueue(uint32_t priority, uint32_t& tag);
+    /// Remove the head of egress queue \p priority (non-empty); its tag is GetTag().
+    FramePtr PopQueue(uint32_t priority);
 
     /**
      * \brief Act on the PFC entry for one priority: pause it for \p quanta or, with 0, resume.
@@ -262,14 +274,28 @@ class FabricNetDevice : public NetDevice
     virtual bool KeepPausingPeer(uint32_t priority);
 
   private:
+    friend class FabricSimulatorImpl;
+
+    /// Run a port event (FabricSimulatorImpl).
+    void RunPortEvent(FabricSimulatorImpl::PortEvent kind);
+    /// A port event that will not run here (its node is another process's): forget it.
+    void DropPortEvent(FabricSimulatorImpl::PortEvent kind);
     void TransmitComplete();
+    /// The first frame waiting on lane \p control of the link has arrived.
+    void Arrived(bool control);
+    /// Deliver a frame that has fully arrived.
+    void Receive(FramePtr frame);
     /// Refresh the pauses still needed, resume the others.
     void RefreshPeerPauses();
     /// Act on a received PFC frame (MAC control frames end at the port).
-    void ReceivePfc(Ptr<Packet> packet);
+    void ReceivePfc(const FabricFrame& frame);
 
     Ptr<Node> m_node;
+    /// The node's id: the context of the events that deliver frames here.
+    uint32_t m_context{0};
     Ptr<FabricChannel> m_channel;
+    /// The event loop, found when the port is attached.
+    Ptr<FabricSimulatorImpl> m_engine;
     ReceiveHandler m_handler;
     Mac48Address m_address;
     uint32_t m_ifIndex{0};
@@ -278,7 +304,7 @@ class FabricNetDevice : public NetDevice
     Time m_rxDelay;
     bool m_busy{false};
 
-    std::array<PacketFifo, NUM_PRIORITIES> m_queues;
+    std::array<FrameQueue, NUM_PRIORITIES> m_queues;
     std::array<uint64_t, NUM_PRIORITIES> m_queueBytes{};
     uint64_t m_queuedBytes{0};
     /// Bit p set while egress queue p is not empty: dequeue finds the top one in one step.
@@ -291,7 +317,10 @@ class FabricNetDevice : public NetDevice
     EventId m_pauseRefresh;
     uint16_t m_pauseQuanta{0xFFFF};
     /// PFC frames waiting to go out ahead of the egress queues.
-    PacketFifo m_macControl;
+    FrameQueue m_macControl;
+    /// Frames on their way to this port, in arrival order: data, and MAC control frames (which
+    /// skip the ingress delay, so they may overtake data).
+    std::array<FrameQueue, 2> m_arriving;
     uint64_t m_pfcTxFrames{0};
     uint64_t m_pfcRxFrames{0};
 

@@ -8,7 +8,6 @@
 
 #include "ns3/abort.h"
 #include "ns3/assert.h"
-#include "ns3/make-event.h"
 #include "ns3/node-list.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -37,7 +36,7 @@ struct Record
     uint32_t node;
     uint32_t ifIndex;
     uint32_t bytes;
-    uint32_t pad;
+    uint32_t control; //!< a MAC control frame
 };
 
 /// Frames start at multiples of 8 bytes.
@@ -86,7 +85,10 @@ FabricSimulatorImpl::DoDispose()
 {
     for (const Entry& e : m_heap)
     {
-        e.impl->Unref();
+        if ((e.target & KIND_MASK) == 0)
+        {
+            e.GetImpl()->Unref();
+        }
     }
     m_heap.clear();
     m_removed.clear();
@@ -143,15 +145,14 @@ uint32_t
 FabricSimulatorImpl::Insert(int64_t ts, uint32_t context, EventImpl* event)
 {
     NS_ASSERT_MSG(ts >= m_currentTs, "FabricSimulatorImpl: an event in the past");
-    return Push(ts, NextOrder(), context, event);
+    return PushEvent(ts, NextOrder(), context, event);
 }
 
 uint32_t
-FabricSimulatorImpl::Push(int64_t ts, uint64_t order, uint32_t context, EventImpl* event)
+FabricSimulatorImpl::PushEvent(int64_t ts, uint64_t order, uint32_t context, EventImpl* event)
 {
     uint32_t uid = m_nextUid++;
-    m_heap.push_back(Entry{ts, order, event, context, uid});
-    std::push_heap(m_heap.begin(), m_heap.end(), Later());
+    Push(ts, order, context, reinterpret_cast<uintptr_t>(event), uid);
     return uid;
 }
 
@@ -240,18 +241,25 @@ FabricSimulatorImpl::RunUntil(int64_t horizon)
         std::pop_heap(m_heap.begin(), m_heap.end(), Later());
         Entry e = m_heap.back();
         m_heap.pop_back();
-        if (!m_removed.empty() && m_removed.erase(e.uid) > 0)
+        uintptr_t kind = e.target & KIND_MASK;
+        if (kind == 0 && !m_removed.empty() && m_removed.erase(e.uid) > 0)
         {
-            e.impl->Unref();
+            e.GetImpl()->Unref();
             continue;
         }
         m_currentTs = e.ts;
         m_currentContext = e.context;
         m_currentUid = e.uid;
         ++m_eventCount;
-        e.impl->Invoke();
-        e.impl->Cancel(); // ran: expired for whoever still holds its id
-        e.impl->Unref();
+        if (kind != 0)
+        {
+            e.GetPort()->RunPortEvent(static_cast<PortEvent>(kind));
+            continue;
+        }
+        EventImpl* impl = e.GetImpl();
+        impl->Invoke();
+        impl->Cancel(); // ran: expired for whoever still holds its id
+        impl->Unref();
     }
     m_currentUid = 0;
     m_currentContext = Simulator::NO_CONTEXT;
@@ -313,7 +321,8 @@ FabricSimulatorImpl::ScheduleRemote(uint32_t rank,
                                     const Time& delay,
                                     uint32_t node,
                                     uint32_t ifIndex,
-                                    Ptr<Packet> packet)
+                                    Ptr<Packet> packet,
+                                    bool control)
 {
     NS_ABORT_MSG_UNLESS(rank < m_size && rank != m_rank, "FabricSimulatorImpl: no rank " << rank);
     Record r{m_currentTs + delay.GetTimeStep(),
@@ -321,7 +330,7 @@ FabricSimulatorImpl::ScheduleRemote(uint32_t rank,
              node,
              ifIndex,
              packet->GetSerializedSize(),
-             0};
+             control};
     std::vector<uint8_t>& out = m_outbox[rank];
     std::size_t at = out.size();
     out.resize(at + sizeof(Record) + Padded(r.bytes));
@@ -374,10 +383,7 @@ FabricSimulatorImpl::Exchange()
             DynamicCast<FabricNetDevice>(NodeList::GetNode(r.node)->GetDevice(r.ifIndex));
         NS_ABORT_MSG_UNLESS(device,
                             "FabricSimulatorImpl: a frame for a port that is not a fabric port");
-        Push(r.ts,
-             r.order,
-             r.node,
-             MakeEvent(&FabricNetDevice::Receive, PeekPointer(device), packet));
+        device->Arrive(FabricFrame::Create(packet), r.ts, r.order, r.control != 0);
     }
 #endif
 }
@@ -414,9 +420,17 @@ FabricSimulatorImpl::RunDistributed()
     };
     for (const Entry& e : m_heap)
     {
-        if (remote(e))
+        if (!remote(e))
         {
-            e.impl->Unref();
+            continue;
+        }
+        if ((e.target & KIND_MASK) == 0)
+        {
+            e.GetImpl()->Unref();
+        }
+        else
+        {
+            e.GetPort()->DropPortEvent(static_cast<PortEvent>(e.target & KIND_MASK));
         }
     }
     m_heap.erase(std::remove_if(m_heap.begin(), m_heap.end(), remote), m_heap.end());

@@ -8,6 +8,7 @@
 #include "ns3/packet.h"
 #include "ns3/simulator-impl.h"
 
+#include <algorithm>
 #include <list>
 #include <string>
 #include <unordered_set>
@@ -15,6 +16,8 @@
 
 namespace ns3
 {
+
+class FabricNetDevice;
 
 /**
  * \ingroup fabric-net
@@ -73,16 +76,51 @@ class FabricSimulatorImpl : public SimulatorImpl
     uint32_t GetContext() const override;
     uint64_t GetEventCount() const override;
 
+    /// The current time in time steps.
+    int64_t GetTimeStep() const
+    {
+        return m_currentTs;
+    }
+
+    /// The key (order) of an event the running one schedules now: it takes the next sequence
+    /// number of the running event's context.
+    uint64_t NextOrder();
+
+    /// \name Port events
+    /// A port's transmission end and the arrival of the next frame on its link run as events
+    /// kept as the port and a kind, without an EventImpl; their keys are those Schedule and
+    /// ScheduleWithContext would give (FabricNetDevice).
+    /// @{
+    enum PortEvent : uint32_t
+    {
+        TRANSMIT_COMPLETE = 1, //!< FabricNetDevice::TransmitComplete
+        ARRIVAL = 2,           //!< the next frame on the link arrives
+        CONTROL_ARRIVAL = 3,   //!< the next MAC control frame on the link arrives
+    };
+
+    /// Run \p kind of \p port at \p ts, with key \p order, in \p context.
+    void SchedulePortEvent(FabricNetDevice* port,
+                           PortEvent kind,
+                           int64_t ts,
+                           uint64_t order,
+                           uint32_t context)
+    {
+        Push(ts, order, context, reinterpret_cast<uintptr_t>(port) | kind, 0);
+    }
+
+    /// @}
+
     /**
      * \brief Deliver \p packet to port \p ifIndex of node \p node, simulated by rank \p rank,
-     *        \p delay from now: the event ScheduleWithContext(node, delay, ...) would schedule
-     *        here, with the same key, on that rank.
+     *        \p delay from now: the arrival FabricChannel would schedule here, with the same
+     *        key, on that rank. \p control: a MAC control frame (FabricNetDevice::Arrive).
      */
     void ScheduleRemote(uint32_t rank,
                         const Time& delay,
                         uint32_t node,
                         uint32_t ifIndex,
-                        Ptr<Packet> packet);
+                        Ptr<Packet> packet,
+                        bool control);
 
     /// \name Work: the run ends the drain time after its last item completed, on any rank.
     /// @{
@@ -118,14 +156,29 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// Bits of Entry::order that hold the sequence; the origin is above them.
     static constexpr int SEQUENCE_BITS = 40;
 
+    /// Low bits of Entry::target: 0 for an EventImpl, else a PortEvent of a FabricNetDevice.
+    static constexpr uintptr_t KIND_MASK = 3;
+
     /// A pending event and its key: (ts, order), order = origin << SEQUENCE_BITS | sequence.
     struct Entry
     {
         int64_t ts;
         uint64_t order;
-        EventImpl* impl;
+        /// An EventImpl*, or a FabricNetDevice* with the PortEvent in its low bits.
+        uintptr_t target;
         uint32_t context;
+        /// EventImpl events only; 0 for port events.
         uint32_t uid;
+
+        EventImpl* GetImpl() const
+        {
+            return reinterpret_cast<EventImpl*>(target);
+        }
+
+        FabricNetDevice* GetPort() const
+        {
+            return reinterpret_cast<FabricNetDevice*>(target & ~KIND_MASK);
+        }
     };
 
     /// Heap order: the entry with the smallest key on top (a type, so that it is inlined).
@@ -137,11 +190,17 @@ class FabricSimulatorImpl : public SimulatorImpl
         }
     };
 
-    /// The key (order) of an event the running one schedules now.
-    uint64_t NextOrder();
     /// Key \p event to run at \p ts in \p context; returns its uid.
     uint32_t Insert(int64_t ts, uint32_t context, EventImpl* event);
-    uint32_t Push(int64_t ts, uint64_t order, uint32_t context, EventImpl* event);
+    /// Key \p event (an EventImpl) to run at \p ts; returns its uid.
+    uint32_t PushEvent(int64_t ts, uint64_t order, uint32_t context, EventImpl* event);
+
+    void Push(int64_t ts, uint64_t order, uint32_t context, uintptr_t target, uint32_t uid)
+    {
+        m_heap.push_back(Entry{ts, order, target, context, uid});
+        std::push_heap(m_heap.begin(), m_heap.end(), Later());
+    }
+
     /// Run events before \p horizon (or until Stop()).
     void RunUntil(int64_t horizon);
     /// Run in windows with the other ranks.

@@ -56,7 +56,7 @@ FabricSwitchPort::GetTypeId()
 
 FabricSwitchPort::FabricSwitchPort() = default;
 
-Ptr<Packet>
+FramePtr
 FabricSwitchPort::DoDequeue()
 {
     if (!m_switch)
@@ -69,17 +69,25 @@ FabricSwitchPort::DoDequeue()
         return nullptr;
     }
     uint32_t prio = m_switch->SelectPriority(GetIfIndex(), eligible, *this);
-    uint32_t tag;
-    Ptr<Packet> packet = PopAndRelease(prio, tag);
-    if (tag & FabricSwitch::INT_TAG)
+    FramePtr frame = PopAndRelease(prio);
+    if (frame->GetTag() & FabricSwitch::INT_TAG)
     {
         // HPCC's per-hop record of this port, taken as the frame leaves it.
-        RoceHeader header;
-        packet->RemoveHeader(header);
-        header.PushIntHop(GetBitRate(), GetQueueBytes(prio), GetTxBytes(), Simulator::Now());
-        packet->AddHeader(header);
+        frame->PushIntHop(GetBitRate(), GetQueueBytes(prio), GetTxBytes(), Simulator::Now());
     }
-    return packet;
+    return frame;
+}
+
+void
+FabricSwitchPort::DoReceive(FramePtr frame)
+{
+    if (!m_switch)
+    {
+        FabricNetDevice::DoReceive(std::move(frame));
+        return;
+    }
+    // Ports are the switch node's only devices, so the interface index is the port number.
+    m_switch->Receive(GetIfIndex(), std::move(frame));
 }
 
 bool
@@ -88,12 +96,12 @@ FabricSwitchPort::KeepPausingPeer(uint32_t priority)
     return m_switch && m_switch->GetMmu()->KeepPausing(GetIfIndex(), priority);
 }
 
-Ptr<Packet>
-FabricSwitchPort::PopAndRelease(uint32_t priority, uint32_t& tag)
+FramePtr
+FabricSwitchPort::PopAndRelease(uint32_t priority)
 {
-    Ptr<Packet> packet = PopQueue(priority, tag);
-    m_switch->Release(tag & ~FabricSwitch::INT_TAG, priority, packet->GetSize());
-    return packet;
+    FramePtr frame = PopQueue(priority);
+    m_switch->Release(frame->GetTag() & ~FabricSwitch::INT_TAG, priority, frame->GetSize());
+    return frame;
 }
 
 void
@@ -166,9 +174,11 @@ FabricSwitchPort::StartStorm(uint32_t priority)
     {
         while (GetQueueBytes(priority) > 0)
         {
-            uint32_t tag;
-            Ptr<Packet> packet = PopAndRelease(priority, tag);
-            m_switch->Drop(packet, tag & ~FabricSwitch::INT_TAG, GetIfIndex(), priority);
+            FramePtr frame = PopAndRelease(priority);
+            m_switch->Drop(*frame,
+                           frame->GetTag() & ~FabricSwitch::INT_TAG,
+                           GetIfIndex(),
+                           priority);
         }
     }
     Resume(priority);

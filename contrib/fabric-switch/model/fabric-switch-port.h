@@ -70,14 +70,16 @@ class FabricSwitchPort : public FabricNetDevice
 
   protected:
     void DoDispose() override;
-    Ptr<Packet> DoDequeue() override;
+    FramePtr DoDequeue() override;
+    /// Frames go to the switch (ports on no switch pass them to the receive handler).
+    void DoReceive(FramePtr frame) override;
     void ApplyPause(uint32_t priority, uint16_t quanta) override;
     /// The switch's MMU decides whether a pause this port sends is still needed.
     bool KeepPausingPeer(uint32_t priority) override;
 
   private:
-    /// Take the head of egress queue \p priority and free its buffer; \p tag as queued.
-    Ptr<Packet> PopAndRelease(uint32_t priority, uint32_t& tag);
+    /// Take the head of egress queue \p priority and free its buffer.
+    FramePtr PopAndRelease(uint32_t priority);
     /// Declare stormed every priority paused for the detection time; check again at the next
     /// time one could be.
     void CheckStorms();

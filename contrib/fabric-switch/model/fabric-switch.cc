@@ -100,7 +100,6 @@ FabricSwitch::AddPort(Ptr<FabricSwitchPort> port)
     NS_ABORT_MSG_IF(port->GetIfIndex() != m_ports.size(),
                     "FabricSwitch::AddPort: the switch's node must hold only its ports, in order");
     port->SetRxDelay(m_pipelineLatency);
-    port->SetReceiveHandler(MakeCallback(&FabricSwitch::Receive, this));
     port->SetSwitch(this);
     m_ports.push_back(port);
     m_drops.emplace_back();
@@ -157,51 +156,47 @@ FabricSwitch::DoInitialize()
 }
 
 void
-FabricSwitch::Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceHeader& header)
+FabricSwitch::Receive(uint32_t inPort, FramePtr frame)
 {
     NS_ABORT_MSG_IF(!m_routing, "FabricSwitch: no routing plugin set (SetRouting)");
-    // Ports are the node's only devices, so the interface index is the port number.
-    uint32_t inPort = port->GetIfIndex();
+    const RoceHeader& header = frame->GetHeader();
     uint32_t out = header.IsRoce() ? m_routing->Route(header, inPort) : FabricRouting::NO_ROUTE;
     uint32_t prio = m_dscpToPriority[header.GetDscp()];
     if (out >= m_ports.size())
     {
         ++m_noRouteDrops;
-        m_dropTrace(packet, inPort, FabricRouting::NO_ROUTE, prio);
+        if (!m_dropTrace.IsEmpty())
+        {
+            m_dropTrace(frame->GetPacket(), inPort, FabricRouting::NO_ROUTE, prio);
+        }
         return;
     }
     FabricSwitchPort& egress = *m_ports[out];
     uint64_t queued = egress.GetQueueBytes(prio);
-    if (egress.IsDiscarding(prio) || !m_mmu->Admit(inPort, prio, packet->GetSize(), queued))
+    if (egress.IsDiscarding(prio) || !m_mmu->Admit(inPort, prio, frame->GetSize(), queued))
     {
-        Drop(packet, inPort, out, prio);
+        Drop(*frame, inPort, out, prio);
         return;
     }
     uint8_t ecn = header.GetEcn();
     if (m_ecn && (ecn == RoceHeader::ECN_ECT0 || ecn == RoceHeader::ECN_ECT1) &&
         m_ecn->ShouldMark(prio, queued))
     {
-        MarkCe(packet);
+        frame->SetEcn(RoceHeader::ECN_CE);
         ++m_ecnMarks;
     }
     bool collect = m_intEnabled && header.HasInt() && !header.IsIntEcho();
-    egress.Enqueue(packet, prio, inPort | (collect ? INT_TAG : 0));
+    egress.Enqueue(std::move(frame), prio, inPort | (collect ? INT_TAG : 0));
 }
 
 void
-FabricSwitch::MarkCe(Ptr<Packet> packet)
-{
-    RoceHeader header;
-    packet->RemoveHeader(header);
-    header.SetEcn(RoceHeader::ECN_CE);
-    packet->AddHeader(header);
-}
-
-void
-FabricSwitch::Drop(Ptr<const Packet> packet, uint32_t inPort, uint32_t outPort, uint32_t priority)
+FabricSwitch::Drop(const FabricFrame& frame, uint32_t inPort, uint32_t outPort, uint32_t priority)
 {
     ++m_drops[outPort][priority];
-    m_dropTrace(packet, inPort, outPort, priority);
+    if (!m_dropTrace.IsEmpty())
+    {
+        m_dropTrace(frame.GetPacket(), inPort, outPort, priority);
+    }
 }
 
 void

@@ -143,8 +143,11 @@ class FabricSwitch : public Object
         m_mmu->Release(inPort, priority, bytes);
     }
 
+    /// A frame has fully arrived on port \p inPort.
+    void Receive(uint32_t inPort, FramePtr frame);
+
     /// Count and trace a frame dropped on its way from \p inPort to \p outPort.
-    void Drop(Ptr<const Packet> packet, uint32_t inPort, uint32_t outPort, uint32_t priority);
+    void Drop(const FabricFrame& frame, uint32_t inPort, uint32_t outPort, uint32_t priority);
     /// @}
 
   protected:
@@ -153,10 +156,6 @@ class FabricSwitch : public Object
     void DoDispose() override;
 
   private:
-    void Receive(Ptr<FabricNetDevice> port, Ptr<Packet> packet, const RoceHeader& header);
-    /// Set the IPv4 CE codepoint of \p packet.
-    static void MarkCe(Ptr<Packet> packet);
-
     Ptr<Node> m_node;
     std::vector<Ptr<FabricSwitchPort>> m_ports;
     Ptr<FabricRouting> m_routing;

@@ -3,8 +3,6 @@
  */
 #include "rdma-queue-pair.h"
 
-#include "message-tag.h"
-
 #include "ns3/abort.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -193,7 +191,7 @@ RdmaQueuePair::RequestOf(uint64_t psn) const
     return *it;
 }
 
-Ptr<Packet>
+FramePtr
 RdmaQueuePair::NextPacket()
 {
     uint64_t psn;
@@ -225,12 +223,8 @@ RdmaQueuePair::NextPacket()
                            : (last ? RoceHeader::RC_SEND_LAST : RoceHeader::RC_SEND_MIDDLE));
     header.SetAckReq(last);
     header.SetPsn(static_cast<uint32_t>(psn));
-    Ptr<Packet> packet = Create<Packet>(header.SetPayload(segment));
-    packet->AddHeader(header);
-    if (first && wr.cookie != 0)
-    {
-        packet->AddPacketTag(MessageTag(wr.cookie));
-    }
+    uint32_t trailer = header.SetPayload(segment);
+    FramePtr frame = FabricFrame::Create(header, trailer, first ? wr.cookie : 0);
 
     if (resend)
     {
@@ -238,7 +232,7 @@ RdmaQueuePair::NextPacket()
         m_retxBytes += segment;
         m_retransmitTrace(psn, segment);
     }
-    uint32_t wire = fabric::WireBytes(packet->GetSize());
+    uint32_t wire = fabric::WireBytes(frame->GetSize());
     // At line rate the port's own serialization already spaces the packets.
     uint64_t rate = m_cc->GetRate();
     m_nextSendTime = rate < m_cc->GetLineRate()
@@ -249,7 +243,7 @@ RdmaQueuePair::NextPacket()
     {
         ArmTimer();
     }
-    return packet;
+    return frame;
 }
 
 uint64_t
@@ -424,7 +418,7 @@ RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival, uint64_t 
     return false;
 }
 
-Ptr<Packet>
+FramePtr
 RdmaQueuePair::ReceiveData(const RoceHeader& header, uint64_t cookie)
 {
     uint64_t psn = Unwrap(header.GetPsn(), m_ePsn);
@@ -468,7 +462,7 @@ RdmaQueuePair::ReceiveData(const RoceHeader& header, uint64_t cookie)
     return nullptr;
 }
 
-Ptr<Packet>
+FramePtr
 RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoCe)
 {
     bool nak = syndrome == RoceHeader::AETH_NAK_PSN_SEQUENCE;
@@ -491,12 +485,11 @@ RdmaQueuePair::BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoC
     {
         m_unacked = 0;
     }
-    Ptr<Packet> packet = Create<Packet>(header.SetPayload(0));
-    packet->AddHeader(header);
-    return packet;
+    uint32_t trailer = header.SetPayload(0);
+    return FabricFrame::Create(header, trailer);
 }
 
-Ptr<Packet>
+FramePtr
 RdmaQueuePair::TakeCnp(const RoceHeader& header)
 {
     Time now = Simulator::Now();
@@ -511,9 +504,8 @@ RdmaQueuePair::TakeCnp(const RoceHeader& header)
     // reserved bytes, ICRC.
     RoceHeader cnp = HeaderToPeer(m_cnpDscp);
     cnp.SetOpcode(RoceHeader::CNP);
-    Ptr<Packet> packet = Create<Packet>(cnp.SetPayload(16));
-    packet->AddHeader(cnp);
-    return packet;
+    uint32_t trailer = cnp.SetPayload(16);
+    return FabricFrame::Create(cnp, trailer);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
+#include "ns3/fabric-frame.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/object.h"
@@ -112,7 +113,7 @@ class RdmaQueuePair : public Object
     }
 
     /// Build the next data packet. Requires HasDataToSend().
-    Ptr<Packet> NextPacket();
+    FramePtr NextPacket();
 
     /// Process an acknowledgement or NAK for this queue pair.
     void ReceiveAck(const RoceHeader& header);
@@ -121,11 +122,11 @@ class RdmaQueuePair : public Object
     void ReceiveCnp();
 
     /// Process a data packet; returns the ACK or NAK to send, or nullptr.
-    Ptr<Packet> ReceiveData(const RoceHeader& header, uint64_t cookie = 0);
+    FramePtr ReceiveData(const RoceHeader& header, uint64_t cookie = 0);
 
     /// The CNP to send for data packet \p header, or nullptr (not CE-marked, or one was sent
     /// less than CnpInterval ago).
-    Ptr<Packet> TakeCnp(const RoceHeader& header);
+    FramePtr TakeCnp(const RoceHeader& header);
 
     Ptr<CongestionControl> GetCongestionControl() const
     {
@@ -239,7 +240,7 @@ class RdmaQueuePair : public Object
     RoceHeader HeaderToPeer(uint8_t dscp) const;
     /// An acknowledgement (AETH \p syndrome) of everything received so far, echoing
     /// \p received's telemetry and, when \p echoCe, the CE marks counted in since the last ACK.
-    Ptr<Packet> BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoCe = true);
+    FramePtr BuildAck(const RoceHeader& received, uint8_t syndrome, bool echoCe = true);
     /// The work request that holds \p psn (one of the unacknowledged ones).
     const WorkRequest& RequestOf(uint64_t psn) const;
     /// Count in the packet at the expected PSN; true at a message's end.

@@ -10,7 +10,7 @@ namespace ns3
 {
 
 /**
- * \ingroup rdma
+ * \ingroup fabric-net
  * \brief The cookie the sender gave a message (RdmaQueuePair::PostSend), on the message's first
  *        packet, so that the receiver learns which message arrived even when it is simulated
  *        by another process. Not wire bytes: a serializable packet tag.

@@ -13,7 +13,7 @@ MessageTag::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::MessageTag")
                             .SetParent<Tag>()
-                            .SetGroupName("Rdma")
+                            .SetGroupName("FabricNet")
                             .AddConstructor<MessageTag>();
     return tid;
 }
