@@ -95,3 +95,52 @@ TEST_F(FabricTest, SwitchDropsFramesItCannotRoute)
         EXPECT_EQ(leaf1->GetPort(p)->GetTxFrames(), 0u);
     }
 }
+
+TEST_F(FabricTest, PortIsBusyUntilItsFrameEndsInTheOrderOfEvents)
+{
+    // A port with nothing more to send keeps the end of its frame as an event key rather than
+    // an event; it is busy until that key, as if the event ran: at the frame's last picosecond,
+    // for events that would run before the end (a lower origin) and not for those after it.
+    Ptr<Node> low = CreateObject<Node>();
+    auto [tx, rx] = nsfab_test::ConnectedPorts(NanoSeconds(100));
+    Ptr<Node> high = CreateObject<Node>();
+    std::vector<Arrival> log;
+    rx->SetReceiveHandler(MakeBoundCallback(&Record, &log));
+    const Time end = PicoSeconds(41780); // 4178 wire bytes at 800 Gb/s
+    std::vector<std::pair<std::string, bool>> seen;
+    auto look = [&seen, tx = tx](std::string who) {
+        seen.emplace_back(who, tx->IsBusy());
+    };
+    Simulator::ScheduleWithContext(tx->GetNode()->GetId(), Time(0), [tx = tx]() {
+        tx->Enqueue(Frame(26), 3);
+    });
+    for (const auto& [node, who] : {std::pair{low, "low"}, std::pair{high, "high"}})
+    {
+        std::string name = who;
+        Simulator::ScheduleWithContext(node->GetId(), Time(0), [look, end, name]() {
+            Simulator::Schedule(end - PicoSeconds(1),
+                                [look, name]() { look(name + " before the end"); });
+            Simulator::Schedule(end, [look, name]() { look(name + " at the end"); });
+        });
+    }
+    // A frame queued at the end from a higher origin finds the port free and starts at once;
+    // the second one waits for it.
+    Simulator::ScheduleWithContext(high->GetId(), Time(0), [end, tx = tx]() {
+        Simulator::Schedule(end, [tx]() {
+            tx->Enqueue(Frame(26), 3);
+            tx->Enqueue(Frame(26), 3);
+        });
+    });
+    Simulator::Run();
+    EXPECT_EQ(seen,
+              (std::vector<std::pair<std::string, bool>>{{"low before the end", true},
+                                                         {"high before the end", true},
+                                                         {"low at the end", true},
+                                                         {"high at the end", false}}));
+    ASSERT_EQ(log.size(), 3u);
+    EXPECT_EQ(log[0].at, end + NanoSeconds(100));
+    EXPECT_EQ(log[1].at, 2 * end + NanoSeconds(100));
+    EXPECT_EQ(log[2].at, 3 * end + NanoSeconds(100));
+    EXPECT_FALSE(tx->IsBusy());
+    EXPECT_EQ(Simulator::Now(), 3 * end + NanoSeconds(100));
+}

@@ -103,6 +103,13 @@ class Cx8NetDevice : public FabricNetDevice
   protected:
     void DoDispose() override;
     FramePtr DoDequeue() override;
+
+    /// Control frames, or queue pairs in the round-robin ring (DoDequeue() visits them).
+    bool HasFrameToSend() const override
+    {
+        return FabricNetDevice::HasFrameToSend() || !m_ready.empty();
+    }
+
     bool KeepPausingPeer(uint32_t priority) override;
     void DoReceive(FramePtr frame) override;
 

@@ -167,11 +167,22 @@ FabricNetDevice::TryTransmit()
 {
     if (m_busy)
     {
-        return;
+        if (m_txEndScheduled)
+        {
+            return;
+        }
+        if (!m_engine->HasRun(m_txEndTs, m_txEndOrder))
+        {
+            // Something may follow the frame on the wire: its end becomes an event.
+            ScheduleTransmitComplete();
+            return;
+        }
+        m_busy = false; // the frame ended, with nothing to follow it then
     }
     // Busy from here: DoDequeue may queue a PFC frame on this port (a switch freeing buffer
     // sends XON), which must wait for the frame chosen now instead of starting beside it.
     m_busy = true;
+    m_txEndScheduled = true;
     bool control = !m_macControl.IsEmpty();
     FramePtr frame = control ? m_macControl.Pop() : DoDequeue();
     if (!frame)
@@ -189,18 +200,37 @@ FabricNetDevice::TryTransmit()
         m_txTrace(frame->GetPacket());
     }
     m_channel->Transmit(this, std::move(frame), txTime, control);
-    // The key Simulator::Schedule(txTime, ...) would give it.
+    // The key Simulator::Schedule(txTime, ...) would give the frame's end.
+    m_txEndTs = m_engine->GetTimeStep() + txTime.GetTimeStep();
+    m_txEndOrder = m_engine->NextOrder();
+    m_txEndContext = m_engine->GetContext();
+    m_txEndScheduled = false;
+    if (!m_macControl.IsEmpty() || HasFrameToSend())
+    {
+        ScheduleTransmitComplete();
+    }
+    else
+    {
+        m_engine->NoteUnscheduled(m_txEndTs);
+    }
+}
+
+void
+FabricNetDevice::ScheduleTransmitComplete()
+{
+    m_txEndScheduled = true;
     m_engine->SchedulePortEvent(this,
                                 FabricSimulatorImpl::TRANSMIT_COMPLETE,
-                                m_engine->GetTimeStep() + txTime.GetTimeStep(),
-                                m_engine->NextOrder(),
-                                m_engine->GetContext());
+                                m_txEndTs,
+                                m_txEndOrder,
+                                m_txEndContext);
 }
 
 void
 FabricNetDevice::TransmitComplete()
 {
     m_busy = false;
+    m_txEndScheduled = false;
     TryTransmit();
 }
 

@@ -201,9 +201,10 @@ class FabricNetDevice : public NetDevice
         return m_rxErrors;
     }
 
+    /// True while a frame is on the wire.
     bool IsBusy() const
     {
-        return m_busy;
+        return m_busy && (m_txEndScheduled || !m_engine->HasRun(m_txEndTs, m_txEndOrder));
     }
 
     // NetDevice
@@ -244,6 +245,19 @@ class FabricNetDevice : public NetDevice
     /// Next frame to send, or nullptr. Default: strict priority over the egress queues.
     virtual FramePtr DoDequeue();
 
+    /**
+     * \brief False when DoDequeue() would now give nothing and change nothing, and will until
+     *        something is queued or resumed (which calls TryTransmit()). Default: no egress
+     *        queue has frames that may leave.
+     *
+     * A port that says false as a frame starts keeps the frame's end as a key, not an event;
+     * the end becomes an event only if something comes before it.
+     */
+    virtual bool HasFrameToSend() const
+    {
+        return GetEligible() != 0;
+    }
+
     /// Handle a received frame; default passes it to the receive handler.
     virtual void DoReceive(FramePtr frame);
 
@@ -281,6 +295,8 @@ class FabricNetDevice : public NetDevice
     /// A port event that will not run here (its node is another process's): forget it.
     void DropPortEvent(FabricSimulatorImpl::PortEvent kind);
     void TransmitComplete();
+    /// Schedule the end of the frame on the wire, with the key it was given.
+    void ScheduleTransmitComplete();
     /// The first frame waiting on lane \p control of the link has arrived.
     void Arrived(bool control);
     /// Deliver a frame that has fully arrived.
@@ -302,7 +318,13 @@ class FabricNetDevice : public NetDevice
     uint16_t m_mtu{9000};
     DataRate m_rate;
     Time m_rxDelay;
+    /// A frame is (or was, if its end has run as a key) on the wire.
     bool m_busy{false};
+    /// The end of the last frame sent: its event key, and whether that event is scheduled.
+    bool m_txEndScheduled{false};
+    uint32_t m_txEndContext{0};
+    int64_t m_txEndTs{0};
+    uint64_t m_txEndOrder{0};
 
     std::array<FrameQueue, NUM_PRIORITIES> m_queues;
     std::array<uint64_t, NUM_PRIORITIES> m_queueBytes{};

@@ -248,6 +248,7 @@ FabricSimulatorImpl::RunUntil(int64_t horizon)
             continue;
         }
         m_currentTs = e.ts;
+        m_currentOrder = e.order;
         m_currentContext = e.context;
         m_currentUid = e.uid;
         ++m_eventCount;
@@ -277,12 +278,23 @@ FabricSimulatorImpl::Run()
     {
         RunUntil(m_stopAt);
     }
+    if (m_stop)
+    {
+        return;
+    }
     // A stop time ends the run there, even if no event is left before it.
-    if (!m_stop && m_stopAt != std::numeric_limits<int64_t>::max() &&
+    if (m_stopAt != std::numeric_limits<int64_t>::max() &&
         (m_heap.empty() || m_heap.front().ts >= m_stopAt))
     {
         m_currentTs = std::max(m_currentTs, m_stopAt);
+        m_currentOrder = 0;
         m_stopAt = std::numeric_limits<int64_t>::max(); // a later Run() goes on
+    }
+    else if (m_heap.empty())
+    {
+        // Every event ran, those kept as keys too.
+        m_currentTs = std::max(m_currentTs, m_latestUnscheduled);
+        m_currentOrder = std::numeric_limits<uint64_t>::max();
     }
 }
 

@@ -108,6 +108,25 @@ class FabricSimulatorImpl : public SimulatorImpl
         Push(ts, order, context, reinterpret_cast<uintptr_t>(port) | kind, 0);
     }
 
+    /**
+     * \brief True when an event keyed (\p ts, \p order) would have run by now: before the
+     *        running event, or before the point where the last run stopped.
+     *
+     * A port whose transmission ends with nothing left to send keeps that end as a key
+     * instead of an event (FabricNetDevice::TryTransmit) and asks this when something comes.
+     */
+    bool HasRun(int64_t ts, uint64_t order) const
+    {
+        return ts < m_currentTs || (ts == m_currentTs && order < m_currentOrder);
+    }
+
+    /// An event at \p ts that is kept as a key: a run that empties the queue still ends at
+    /// the latest such time, as if it had run.
+    void NoteUnscheduled(int64_t ts)
+    {
+        m_latestUnscheduled = std::max(m_latestUnscheduled, ts);
+    }
+
     /// @}
 
     /**
@@ -215,6 +234,10 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// Uids of events taken out with Remove(), still in the heap until they reach its top.
     std::unordered_set<uint32_t> m_removed;
     int64_t m_currentTs{0};
+    /// The running event's order; between runs 0 (after a stop time: before every event at
+    /// m_currentTs) or the largest order (the queue ran empty: after every event).
+    uint64_t m_currentOrder{0};
+    int64_t m_latestUnscheduled{0};
     uint32_t m_currentContext;
     uint32_t m_currentUid{0};
     uint32_t m_nextUid;
