@@ -31,11 +31,12 @@ FabricNetDevice::GetTypeId()
             .SetParent<NetDevice>()
             .SetGroupName("FabricNet")
             .AddConstructor<FabricNetDevice>()
-            .AddAttribute("DataRate",
-                          "Port line rate",
-                          DataRateValue(DataRate("800Gb/s")),
-                          MakeDataRateAccessor(&FabricNetDevice::m_rate),
-                          MakeDataRateChecker())
+            .AddAttribute(
+                "DataRate",
+                "Port line rate",
+                DataRateValue(DataRate("800Gb/s")),
+                MakeDataRateAccessor(&FabricNetDevice::SetDataRate, &FabricNetDevice::GetDataRate),
+                MakeDataRateChecker())
             .AddAttribute("Mtu",
                           "Largest IPv4 packet the port carries, in bytes",
                           UintegerValue(9000),
@@ -96,6 +97,18 @@ FabricNetDevice::Attach(Ptr<FabricChannel> channel)
                         "fabric::SetupSimulator() before anything else");
     m_channel = channel;
     channel->Attach(this);
+}
+
+void
+FabricNetDevice::SetDataRate(DataRate rate)
+{
+    m_bitRate = rate.GetBitRate();
+}
+
+DataRate
+FabricNetDevice::GetDataRate() const
+{
+    return DataRate(m_bitRate);
 }
 
 void
@@ -192,7 +205,7 @@ FabricNetDevice::TryTransmit()
     }
     NS_ABORT_MSG_IF(!m_channel, "FabricNetDevice: transmit on a port with no link");
     uint32_t size = frame->GetSize();
-    Time txTime = fabric::WireTime(size, m_rate.GetBitRate());
+    Time txTime = fabric::WireTime(size, m_bitRate);
     ++m_txFrames;
     m_txBytes += size;
     if (!m_txTrace.IsEmpty())
@@ -398,7 +411,7 @@ FabricNetDevice::RefreshPeerPauses()
 Time
 FabricNetDevice::PfcQuantaTime(uint16_t quanta) const
 {
-    return fabric::BitsTime(uint64_t(quanta) * PfcHeader::QUANTUM_BITS, m_rate.GetBitRate());
+    return fabric::BitsTime(uint64_t(quanta) * PfcHeader::QUANTUM_BITS, m_bitRate);
 }
 
 uint64_t
@@ -411,8 +424,7 @@ FabricNetDevice::GetPfcHeadroom() const
     Time inFlight = 2 * m_channel->GetDelay() + m_rxDelay;
     // Bytes arriving at the port rate while the pause travels, rounded up.
     auto bytesIn = [this](Time t) {
-        unsigned __int128 bits =
-            static_cast<unsigned __int128>(t.GetPicoSeconds()) * m_rate.GetBitRate();
+        unsigned __int128 bits = static_cast<unsigned __int128>(t.GetPicoSeconds()) * m_bitRate;
         return static_cast<uint64_t>((bits + 8000000000000ULL - 1) / 8000000000000ULL);
     };
     return bytesIn(inFlight) + 3 * maxFrame + pfcFrame;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 #ifdef NS3_MPI
@@ -112,7 +113,7 @@ FabricSimulatorImpl::Destroy()
 bool
 FabricSimulatorImpl::IsFinished() const
 {
-    return m_heap.empty() || m_stop;
+    return GetPending() == 0 || m_stop;
 }
 
 void
@@ -127,18 +128,12 @@ FabricSimulatorImpl::Stop(const Time& delay)
     m_stopAt = std::min(m_stopAt, m_currentTs + delay.GetTimeStep());
 }
 
-uint64_t
-FabricSimulatorImpl::NextOrder()
+void
+FabricSimulatorImpl::AddOrigins(uint32_t origin)
 {
-    uint64_t origin = m_currentContext == Simulator::NO_CONTEXT ? 0 : m_currentContext + 1ULL;
-    if (origin >= m_scheduled.size())
-    {
-        NS_ABORT_MSG_IF(origin >> (64 - SEQUENCE_BITS), "FabricSimulatorImpl: too many contexts");
-        m_scheduled.resize(origin + 1, 0);
-    }
-    uint64_t sequence = m_scheduled[origin]++;
-    NS_ABORT_MSG_IF(sequence >> SEQUENCE_BITS, "FabricSimulatorImpl: too many events of a node");
-    return origin << SEQUENCE_BITS | sequence;
+    NS_ABORT_MSG_IF(uint64_t(origin) >> (64 - SEQUENCE_BITS),
+                    "FabricSimulatorImpl: too many contexts");
+    m_scheduled.resize(origin + 1ULL, 0);
 }
 
 uint32_t
@@ -233,20 +228,76 @@ FabricSimulatorImpl::IsExpired(const EventId& id) const
 }
 
 void
+FabricSimulatorImpl::SiftDown(const Entry& e)
+{
+    std::size_t n = m_heap.size();
+    std::size_t i = 0;
+    for (std::size_t child = 1; child < n; child = 2 * i + 1)
+    {
+        if (child + 1 < n && Before(m_heap[child + 1], m_heap[child]))
+        {
+            ++child;
+        }
+        if (!Before(m_heap[child], e))
+        {
+            break;
+        }
+        m_heap[i] = m_heap[child];
+        i = child;
+    }
+    m_heap[i] = e;
+}
+
+void
+FabricSimulatorImpl::PopTop()
+{
+    Entry last = m_heap.back();
+    m_heap.pop_back();
+    std::size_t n = m_heap.size();
+    if (n == 0)
+    {
+        return;
+    }
+    // The last entry is late: move the hole down to a leaf along the earlier children (one
+    // comparison a level), then bring the entry up from there to its place.
+    std::size_t i = 0;
+    for (std::size_t child = 1; child < n; child = 2 * i + 1)
+    {
+        if (child + 1 < n && Before(m_heap[child + 1], m_heap[child]))
+        {
+            ++child;
+        }
+        m_heap[i] = m_heap[child];
+        i = child;
+    }
+    while (i > 0)
+    {
+        std::size_t parent = (i - 1) / 2;
+        if (!Before(last, m_heap[parent]))
+        {
+            break;
+        }
+        m_heap[i] = m_heap[parent];
+        i = parent;
+    }
+    m_heap[i] = last;
+}
+
+void
 FabricSimulatorImpl::RunUntil(int64_t horizon)
 {
     // Events may move the stop time earlier (Stop, CompleteWork).
     while (!m_stop && !m_heap.empty() && m_heap.front().ts < std::min(horizon, m_stopAt))
     {
-        std::pop_heap(m_heap.begin(), m_heap.end(), Later());
-        Entry e = m_heap.back();
-        m_heap.pop_back();
+        Entry e = m_heap.front();
         uintptr_t kind = e.target & KIND_MASK;
         if (kind == 0 && !m_removed.empty() && m_removed.erase(e.uid) > 0)
         {
+            PopTop();
             e.GetImpl()->Unref();
             continue;
         }
+        m_topRan = true;
         m_currentTs = e.ts;
         m_currentOrder = e.order;
         m_currentContext = e.context;
@@ -255,12 +306,19 @@ FabricSimulatorImpl::RunUntil(int64_t horizon)
         if (kind != 0)
         {
             e.GetPort()->RunPortEvent(static_cast<PortEvent>(kind));
-            continue;
         }
-        EventImpl* impl = e.GetImpl();
-        impl->Invoke();
-        impl->Cancel(); // ran: expired for whoever still holds its id
-        impl->Unref();
+        else
+        {
+            EventImpl* impl = e.GetImpl();
+            impl->Invoke();
+            impl->Cancel(); // ran: expired for whoever still holds its id
+            impl->Unref();
+        }
+        if (m_topRan)
+        {
+            m_topRan = false; // it scheduled nothing
+            PopTop();
+        }
     }
     m_currentUid = 0;
     m_currentContext = Simulator::NO_CONTEXT;
@@ -445,8 +503,13 @@ FabricSimulatorImpl::RunDistributed()
             e.GetPort()->DropPortEvent(static_cast<PortEvent>(e.target & KIND_MASK));
         }
     }
-    m_heap.erase(std::remove_if(m_heap.begin(), m_heap.end(), remote), m_heap.end());
-    std::make_heap(m_heap.begin(), m_heap.end(), Later());
+    std::vector<Entry> mine;
+    std::remove_copy_if(m_heap.begin(), m_heap.end(), std::back_inserter(mine), remote);
+    m_heap.clear();
+    for (const Entry& e : mine)
+    {
+        Push(e.ts, e.order, e.context, e.target, e.uid);
+    }
     NS_ABORT_MSG_IF(lookahead <= 0,
                     "FabricSimulatorImpl: a link of zero delay joins nodes of different ranks");
     // Windows no longer than the drain (the same on every rank), so that every rank learns of
@@ -589,12 +652,6 @@ uint32_t
 FabricSimulatorImpl::GetSystemId() const
 {
     return m_rank;
-}
-
-uint32_t
-FabricSimulatorImpl::GetContext() const
-{
-    return m_currentContext;
 }
 
 uint64_t

@@ -4,6 +4,7 @@
 #ifndef FABRIC_SIMULATOR_IMPL_H
 #define FABRIC_SIMULATOR_IMPL_H
 
+#include "ns3/abort.h"
 #include "ns3/event-impl.h"
 #include "ns3/packet.h"
 #include "ns3/simulator-impl.h"
@@ -47,7 +48,7 @@ class FabricNetDevice;
  * completed anywhere (or at a stop time). The drain is at least the lookahead, so every rank
  * learns of the end before it gets there.
  */
-class FabricSimulatorImpl : public SimulatorImpl
+class FabricSimulatorImpl final : public SimulatorImpl
 {
   public:
     static TypeId GetTypeId();
@@ -73,7 +74,12 @@ class FabricSimulatorImpl : public SimulatorImpl
     /// Events are kept in this class's own order; \p schedulerFactory is not used.
     void SetScheduler(ObjectFactory schedulerFactory) override;
     uint32_t GetSystemId() const override;
-    uint32_t GetContext() const override;
+
+    uint32_t GetContext() const override
+    {
+        return m_currentContext;
+    }
+
     uint64_t GetEventCount() const override;
 
     /// The current time in time steps.
@@ -84,7 +90,18 @@ class FabricSimulatorImpl : public SimulatorImpl
 
     /// The key (order) of an event the running one schedules now: it takes the next sequence
     /// number of the running event's context.
-    uint64_t NextOrder();
+    uint64_t NextOrder()
+    {
+        uint32_t origin = m_currentContext + 1; // no context (all ones) is origin 0
+        if (origin >= m_scheduled.size())
+        {
+            AddOrigins(origin);
+        }
+        uint64_t sequence = m_scheduled[origin]++;
+        NS_ABORT_MSG_IF(sequence >> SEQUENCE_BITS,
+                        "FabricSimulatorImpl: too many events of a node");
+        return uint64_t(origin) << SEQUENCE_BITS | sequence;
+    }
 
     /// \name Port events
     /// A port's transmission end and the arrival of the next frame on its link run as events
@@ -200,25 +217,65 @@ class FabricSimulatorImpl : public SimulatorImpl
         }
     };
 
-    /// Heap order: the entry with the smallest key on top (a type, so that it is inlined).
-    struct Later
+    /// Key order. Keys are unique, so the order events run in does not depend on how the
+    /// heap arranges them.
+    static bool Before(const Entry& a, const Entry& b)
     {
-        bool operator()(const Entry& a, const Entry& b) const
-        {
-            return a.ts != b.ts ? a.ts > b.ts : a.order > b.order;
-        }
-    };
+        // One 128-bit comparison (times are never negative), without a branch.
+        auto key = [](const Entry& e) {
+            return static_cast<unsigned __int128>(static_cast<uint64_t>(e.ts)) << 64 | e.order;
+        };
+        return key(a) < key(b);
+    }
 
     /// Key \p event to run at \p ts in \p context; returns its uid.
     uint32_t Insert(int64_t ts, uint32_t context, EventImpl* event);
     /// Key \p event (an EventImpl) to run at \p ts; returns its uid.
     uint32_t PushEvent(int64_t ts, uint64_t order, uint32_t context, EventImpl* event);
 
+    /// \name The event heap: a binary heap of entries, earliest on top. The running event's
+    ///       entry stays on top until it ends, and the first event it schedules takes its
+    ///       place (one sift down instead of a removal and an insertion: most events schedule
+    ///       a follow-up soon after them, such as a port's next arrival).
+    /// @{
     void Push(int64_t ts, uint64_t order, uint32_t context, uintptr_t target, uint32_t uid)
     {
-        m_heap.push_back(Entry{ts, order, target, context, uid});
-        std::push_heap(m_heap.begin(), m_heap.end(), Later());
+        Entry e{ts, order, target, context, uid};
+        if (m_topRan)
+        {
+            m_topRan = false;
+            SiftDown(e);
+            return;
+        }
+        std::size_t i = m_heap.size();
+        m_heap.push_back(e);
+        while (i > 0)
+        {
+            std::size_t parent = (i - 1) / 2;
+            if (!Before(e, m_heap[parent]))
+            {
+                break;
+            }
+            m_heap[i] = m_heap[parent];
+            i = parent;
+        }
+        m_heap[i] = e;
     }
+
+    /// Count the events of origins up to \p origin.
+    void AddOrigins(uint32_t origin);
+    /// Put \p e in the top entry's place and restore the order below it.
+    void SiftDown(const Entry& e);
+    /// Remove the top entry.
+    void PopTop();
+
+    /// Entries pending, the running one aside.
+    std::size_t GetPending() const
+    {
+        return m_heap.size() - (m_topRan ? 1 : 0);
+    }
+
+    /// @}
 
     /// Run events before \p horizon (or until Stop()).
     void RunUntil(int64_t horizon);
@@ -228,6 +285,8 @@ class FabricSimulatorImpl : public SimulatorImpl
     void Exchange();
 
     std::vector<Entry> m_heap;
+    /// The top entry is the running event's: the next Push takes its place.
+    bool m_topRan{false};
     /// By origin index (context + 1; 0 for no context): events that origin has scheduled.
     std::vector<uint64_t> m_scheduled;
     std::list<EventId> m_destroyEvents;
