@@ -349,8 +349,9 @@ RdmaQueuePair::ArmTimer()
     // One pending event per queue pair: progress only moves the deadline, and the event, when
     // it comes, sleeps again until the deadline (no event is cancelled per ACK).
     m_rtoDeadline = Simulator::Now() + m_rto;
-    if (!m_rtoEvent.IsRunning())
+    if (!m_rtoPending)
     {
+        m_rtoPending = true;
         m_rtoEvent = Simulator::Schedule(m_rto, &RdmaQueuePair::Timeout, this);
     }
 }
@@ -358,6 +359,7 @@ RdmaQueuePair::ArmTimer()
 void
 RdmaQueuePair::Timeout()
 {
+    m_rtoPending = false;
     if (m_sndUna >= m_sndMax)
     {
         return;
@@ -365,6 +367,7 @@ RdmaQueuePair::Timeout()
     Time now = Simulator::Now();
     if (now < m_rtoDeadline)
     {
+        m_rtoPending = true;
         m_rtoEvent = Simulator::Schedule(m_rtoDeadline - now, &RdmaQueuePair::Timeout, this);
         return;
     }
@@ -515,6 +518,7 @@ RdmaQueuePair::DoDispose()
     m_sendQueue.clear();
     m_placed.clear();
     m_rtoEvent.Cancel();
+    m_rtoPending = false;
     m_cc = nullptr;
     Object::DoDispose();
 }

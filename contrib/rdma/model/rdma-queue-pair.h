@@ -286,6 +286,9 @@ class RdmaQueuePair : public Object
     uint64_t m_lastNakPsn{UINT64_MAX};
     Time m_nextSendTime;
     EventId m_rtoEvent;
+    /// m_rtoEvent is scheduled and has not run: known without reading the event (an ACK
+    /// would otherwise fetch a cold EventImpl to ask).
+    bool m_rtoPending{false};
     Time m_rtoDeadline;
     Time m_rto;
     uint64_t m_nextWrId{1};
