@@ -419,7 +419,7 @@ TopologyInfo SummarizeTopology(const FabricGraph& graph);
 /// side): bytes per port, per switch, per host and per link.
 struct ModelFootprint
 {
-    static constexpr uint64_t PER_PORT = 1430;
+    static constexpr uint64_t PER_PORT = 1130;
     static constexpr uint64_t PER_SWITCH = 4000;
     static constexpr uint64_t PER_HOST = 1500;
     static constexpr uint64_t PER_LINK = 300;
