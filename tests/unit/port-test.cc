@@ -144,3 +144,18 @@ TEST_F(FabricTest, PortIsBusyUntilItsFrameEndsInTheOrderOfEvents)
     EXPECT_FALSE(tx->IsBusy());
     EXPECT_EQ(Simulator::Now(), 3 * end + NanoSeconds(100));
 }
+
+TEST_F(FabricTest, DisposedPortIsIdle)
+{
+    // The port's frame ends as a key it reads from the simulator; once disposed the port has
+    // no simulator and no frame on the wire.
+    auto [tx, rx] = nsfab_test::ConnectedPorts(NanoSeconds(100));
+    Simulator::ScheduleWithContext(tx->GetNode()->GetId(), Time(0), [tx = tx]() {
+        tx->Enqueue(Frame(26), 3);
+    });
+    Simulator::Stop(PicoSeconds(20000)); // halfway through the 41.78 ns frame
+    Simulator::Run();
+    EXPECT_TRUE(tx->IsBusy());
+    tx->Dispose();
+    EXPECT_FALSE(tx->IsBusy());
+}

@@ -17,7 +17,6 @@ namespace ns3
 
 class FabricNetDevice;
 class FabricSimulatorImpl;
-class Packet;
 
 /**
  * \ingroup fabric-net

@@ -42,8 +42,9 @@ using FramePtr = std::unique_ptr<FabricFrame, FabricFrameRecycler>;
  * The cookie of a message's first packet travels as a MessageTag on the Packet; the frame keeps
  * it beside the header.
  *
- * Frames are recycled through a free list, so that a hop allocates nothing. A frame sits in at
- * most one FrameQueue at a time: a port's egress queue, or a link it is crossing.
+ * Frames are recycled through a free list, so that a data frame's hop allocates nothing. A
+ * frame sits in at most one FrameQueue at a time: a port's egress or MAC control queue, the
+ * link it is crossing, or a NIC's receive buffer.
  */
 class FabricFrame
 {

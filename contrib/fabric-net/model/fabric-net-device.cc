@@ -278,14 +278,20 @@ FabricNetDevice::Arrive(FramePtr frame, int64_t ts, uint64_t order, bool control
     frame->SetArrival(ts, order);
     if (lane.IsEmpty())
     {
-        m_engine->SchedulePortEvent(this,
-                                    control ? FabricSimulatorImpl::CONTROL_ARRIVAL
-                                            : FabricSimulatorImpl::ARRIVAL,
-                                    ts,
-                                    order,
-                                    m_context);
+        ScheduleArrival(control, *frame);
     }
     lane.Push(std::move(frame));
+}
+
+void
+FabricNetDevice::ScheduleArrival(bool control, const FabricFrame& frame)
+{
+    m_engine->SchedulePortEvent(this,
+                                control ? FabricSimulatorImpl::CONTROL_ARRIVAL
+                                        : FabricSimulatorImpl::ARRIVAL,
+                                frame.GetArrivalTs(),
+                                frame.GetArrivalOrder(),
+                                m_context);
 }
 
 void
@@ -295,13 +301,7 @@ FabricNetDevice::Arrived(bool control)
     FramePtr frame = lane.Pop();
     if (!lane.IsEmpty())
     {
-        const FabricFrame& next = lane.Front();
-        m_engine->SchedulePortEvent(this,
-                                    control ? FabricSimulatorImpl::CONTROL_ARRIVAL
-                                            : FabricSimulatorImpl::ARRIVAL,
-                                    next.GetArrivalTs(),
-                                    next.GetArrivalOrder(),
-                                    m_context);
+        ScheduleArrival(control, lane.Front());
     }
     Receive(std::move(frame));
 }
@@ -490,6 +490,8 @@ FabricNetDevice::DoDispose()
     m_node = nullptr;
     m_channel = nullptr;
     m_engine = nullptr;
+    m_busy = false;
+    m_txEndScheduled = false;
     m_handler = ReceiveHandler();
     m_receiveErrorModel = nullptr;
     for (auto& queue : m_queues)

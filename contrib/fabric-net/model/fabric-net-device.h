@@ -28,8 +28,9 @@ class FabricChannel;
  *        parsing of the frame once per hop.
  *
  * Switch ports use it as it is; the NIC derives from it and overrides DoDequeue() to pull data
- * from its queue pairs. A busy port has exactly one pending event, the end of the frame being
- * sent, and a port with frames on their way to it one more, the arrival of the first: the
+ * from its queue pairs. A busy port has at most one pending event, the end of the frame being
+ * sent (none when nothing is to follow it: its end is kept as the key that event would have),
+ * and a port with frames on their way to it one more, the arrival of the first: the
  * others wait on the link in arrival order (frames that cross a link keep their order), so the
  * event queue holds one entry per busy link instead of one per frame. Both are FabricSimulatorImpl
  * port events, which the port needs (fabric::SetupSimulator). There is no IP stack: frames
@@ -300,6 +301,8 @@ class FabricNetDevice : public NetDevice
     void TransmitComplete();
     /// Schedule the end of the frame on the wire, with the key it was given.
     void ScheduleTransmitComplete();
+    /// The port event that delivers \p frame, the first waiting on lane \p control.
+    void ScheduleArrival(bool control, const FabricFrame& frame);
     /// The first frame waiting on lane \p control of the link has arrived.
     void Arrived(bool control);
     /// Deliver a frame that has fully arrived.

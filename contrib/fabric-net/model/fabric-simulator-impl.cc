@@ -270,17 +270,7 @@ FabricSimulatorImpl::PopTop()
         m_heap[i] = m_heap[child];
         i = child;
     }
-    while (i > 0)
-    {
-        std::size_t parent = (i - 1) / 2;
-        if (!Before(last, m_heap[parent]))
-        {
-            break;
-        }
-        m_heap[i] = m_heap[parent];
-        i = parent;
-    }
-    m_heap[i] = last;
+    SiftUp(i, last);
 }
 
 void

@@ -247,8 +247,13 @@ class FabricSimulatorImpl final : public SimulatorImpl
             SiftDown(e);
             return;
         }
-        std::size_t i = m_heap.size();
         m_heap.push_back(e);
+        SiftUp(m_heap.size() - 1, e);
+    }
+
+    /// Place \p e at the hole \p i or above it.
+    void SiftUp(std::size_t i, const Entry& e)
+    {
         while (i > 0)
         {
             std::size_t parent = (i - 1) / 2;
@@ -293,8 +298,9 @@ class FabricSimulatorImpl final : public SimulatorImpl
     /// Uids of events taken out with Remove(), still in the heap until they reach its top.
     std::unordered_set<uint32_t> m_removed;
     int64_t m_currentTs{0};
-    /// The running event's order; between runs 0 (after a stop time: before every event at
-    /// m_currentTs) or the largest order (the queue ran empty: after every event).
+    /// The order of the running event, or of the last one run (Simulator::Stop(), between
+    /// windows); after Run() 0 if a stop time ended it (before every event at m_currentTs),
+    /// the largest order if the queue ran empty (after every event).
     uint64_t m_currentOrder{0};
     int64_t m_latestUnscheduled{0};
     uint32_t m_currentContext;

@@ -21,8 +21,6 @@
 namespace ns3
 {
 
-class Packet;
-
 /// What a completion reports, on the sending and on the receiving side of a queue pair.
 struct RdmaCompletion
 {
