@@ -284,17 +284,6 @@ FabricNetDevice::Arrive(FramePtr frame, int64_t ts, uint64_t order, bool control
 }
 
 void
-FabricNetDevice::ScheduleArrival(bool control, const FabricFrame& frame)
-{
-    m_engine->SchedulePortEvent(this,
-                                control ? FabricSimulatorImpl::CONTROL_ARRIVAL
-                                        : FabricSimulatorImpl::ARRIVAL,
-                                frame.GetArrivalTs(),
-                                frame.GetArrivalOrder(),
-                                m_context);
-}
-
-void
 FabricNetDevice::Arrived(bool control)
 {
     FrameQueue& lane = m_arriving[control];

@@ -301,8 +301,19 @@ class FabricNetDevice : public NetDevice
     void TransmitComplete();
     /// Schedule the end of the frame on the wire, with the key it was given.
     void ScheduleTransmitComplete();
-    /// The port event that delivers \p frame, the first waiting on lane \p control.
-    void ScheduleArrival(bool control, const FabricFrame& frame);
+
+    /// The port event that delivers \p frame, the first waiting on lane \p control (in the
+    /// class: once per hop, and an exported function would be called through the PLT).
+    void ScheduleArrival(bool control, const FabricFrame& frame)
+    {
+        m_engine->SchedulePortEvent(this,
+                                    control ? FabricSimulatorImpl::CONTROL_ARRIVAL
+                                            : FabricSimulatorImpl::ARRIVAL,
+                                    frame.GetArrivalTs(),
+                                    frame.GetArrivalOrder(),
+                                    m_context);
+    }
+
     /// The first frame waiting on lane \p control of the link has arrived.
     void Arrived(bool control);
     /// Deliver a frame that has fully arrived.
