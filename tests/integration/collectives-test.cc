@@ -5,6 +5,7 @@
 #include "fabric-test.h"
 
 #include "ns3/collective-helper.h"
+#include "ns3/execution.h"
 #include "ns3/ring-algorithm.h"
 #include "ns3/topology-helper.h"
 #include "ns3/topology-reader.h"
@@ -350,4 +351,227 @@ TEST_F(CollectivesTest, HierarchicalNeedsAsManyRanksOnEveryServer)
               "has 1");
     EXPECT_EQ(helper.Check(uneven, CollectiveOp::ALL_GATHER, 1 << 20),
               "algorithm 'hierarchical' has no allgather");
+}
+
+namespace
+{
+/// A message of \p bytes (whole 4096-byte frames) alone between two hosts on different leaves
+/// of LeafPerHost: its frames back to back, then the last one's store and forward over 3
+/// further links, 4 cables and 3 switch pipelines.
+double
+MessageSeconds(uint64_t bytes)
+{
+    double frame = FrameSeconds(4096, RATE);
+    return double(bytes / 4096) * frame + 3 * frame + 4 * CABLE + 3 * SWITCH_LATENCY;
+}
+
+/// Run \p graph on \p b to its end.
+ExecutionResult
+RunGraph(const Built& b, const ExecutionGraph& graph)
+{
+    EXPECT_EQ(graph.Check(), std::vector<std::string>());
+    Ptr<GpuTransport> transport = CreateObject<GpuTransport>();
+    transport->SetFabric(b.fabric);
+    Ptr<Execution> e = CreateObject<Execution>();
+    e->Setup(transport, std::make_shared<ExecutionGraph>(graph));
+    Simulator::Schedule(Seconds(0), &Execution::Start, e);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_TRUE(e->IsComplete());
+    return e->GetResult();
+}
+
+ExecutionGraph::Task
+Compute(Time duration, uint16_t label = 0)
+{
+    ExecutionGraph::Task t;
+    t.kind = ExecutionGraph::COMPUTE;
+    t.duration = duration;
+    t.label = label;
+    return t;
+}
+
+ExecutionGraph::Task
+Message(ExecutionGraph::TaskKind kind, int64_t peer, uint64_t bytes, uint32_t match = 0)
+{
+    ExecutionGraph::Task t;
+    t.kind = kind;
+    t.peer = peer;
+    t.bytes = bytes;
+    t.match = match;
+    return t;
+}
+
+ExecutionGraph::Task
+OnGroup(CollectiveOp op, uint32_t kind, uint64_t bytes, uint32_t algorithm)
+{
+    ExecutionGraph::Task t;
+    t.kind = ExecutionGraph::COLLECTIVE;
+    t.op = op;
+    t.group = kind;
+    t.bytes = bytes;
+    t.algorithm = algorithm;
+    return t;
+}
+
+/// Compute plus waits is each rank's time.
+void
+ExpectBreakdownAddsUp(const ExecutionResult& r)
+{
+    for (uint32_t rank = 0; rank < r.rankEnd.size(); ++rank)
+    {
+        Time sum = r.rankCompute[rank];
+        for (uint32_t a = 0; a < r.activities; ++a)
+        {
+            sum += r.GetExposed(rank, a);
+        }
+        EXPECT_EQ(sum, r.rankEnd[rank] - r.start) << "rank " << rank;
+    }
+}
+} // namespace
+
+TEST_F(CollectivesTest, ExecutionRunsComputeOneTaskAtATimePerGpu)
+{
+    // Two independent 10 us tasks and a 5 us one after the first: the GPU runs them in turn.
+    Built b = Build(LeafPerHost(2));
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t p = g.AddProgram();
+    uint32_t a = g.AddTask(p, Compute(MicroSeconds(10)));
+    g.AddTask(p, Compute(MicroSeconds(10)));
+    g.AddTask(p, Compute(MicroSeconds(5)), {a});
+    g.AddRank(GpuId{0, 0}, p);
+    g.AddRank(GpuId{1, 0}, p);
+    ExecutionResult r = RunGraph(b, g);
+    EXPECT_EQ(r.end, MicroSeconds(25));
+    EXPECT_EQ(r.rankCompute[0], MicroSeconds(25));
+    EXPECT_EQ(r.rankEnd[1], MicroSeconds(25));
+    ExpectBreakdownAddsUp(r);
+}
+
+TEST_F(CollectivesTest, ExecutionMessageWaitsForItsDataAndCountsAsExposed)
+{
+    // Rank 0 computes 10 us, then sends 64 KiB to rank 1, which computes 5 us once it has it:
+    // rank 1 waited 10 us plus the message's time, all of it for the message.
+    const uint64_t bytes = 64 * 1024;
+    Built b = Build(LeafPerHost(2));
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t sender = g.AddProgram();
+    uint32_t c = g.AddTask(sender, Compute(MicroSeconds(10)));
+    g.AddTask(sender, Message(ExecutionGraph::SEND, 1, bytes, 0), {c});
+    uint32_t receiver = g.AddProgram();
+    uint32_t in = g.AddTask(receiver, Message(ExecutionGraph::RECV, 0, bytes));
+    g.AddTask(receiver, Compute(MicroSeconds(5)), {in});
+    g.AddRank(GpuId{0, 0}, sender);
+    g.AddRank(GpuId{1, 0}, receiver);
+    ExecutionResult r = RunGraph(b, g);
+    double arrival = 10e-6 + MessageSeconds(bytes);
+    EXPECT_NEAR(r.rankEnd[1].GetSeconds(), arrival + 5e-6, 1e-12);
+    uint32_t messages = 1 + g.GetNGroupKinds(); // messages to ranks by number
+    EXPECT_NEAR(r.GetExposed(1, messages).GetSeconds(), arrival, 1e-12);
+    // The sender is done when the acknowledgement of the last frame is back.
+    EXPECT_GT(r.rankEnd[0].GetSeconds(), arrival);
+    EXPECT_EQ(r.rankCompute[0], MicroSeconds(10));
+    ExpectBreakdownAddsUp(r);
+}
+
+TEST_F(CollectivesTest, ExecutionRanksEnterACollectiveWhenTheyReachIt)
+{
+    // An AllGather of two ranks: each sends its half once it has entered. Rank 1 enters at
+    // 5 us, rank 0 at 20 us; rank 1 gets rank 0's half one message time after 20 us, however
+    // early it came, and waited for it since 5 us.
+    const uint64_t bytes = 128 * 1024;
+    Built b = Build(LeafPerHost(2));
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t dp = g.AddGroupKind("dp");
+    g.AddGroup(dp, {0, 1});
+    uint32_t ring = g.AddAlgorithm("ns3::RingAlgorithm", {});
+    std::vector<uint32_t> programs;
+    for (Time compute : {MicroSeconds(20), MicroSeconds(5)})
+    {
+        uint32_t p = g.AddProgram();
+        uint32_t c = g.AddTask(p, Compute(compute));
+        uint32_t ag = g.AddTask(p, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring), {c});
+        g.AddTask(p, Compute(MicroSeconds(1)), {ag});
+        programs.push_back(p);
+    }
+    g.AddRank(GpuId{0, 0}, programs[0]);
+    g.AddRank(GpuId{1, 0}, programs[1]);
+    g.ResizeRanks(2);
+    ExecutionResult r = RunGraph(b, g);
+    double arrival = 20e-6 + MessageSeconds(bytes / 2);
+    EXPECT_NEAR(r.rankEnd[1].GetSeconds(), arrival + 1e-6, 1e-12);
+    EXPECT_NEAR(r.GetExposed(1, 1 + dp).GetSeconds(), arrival - 5e-6, 1e-12);
+    // Rank 0 is over when its own half is acknowledged, after it arrived.
+    EXPECT_GT(r.rankEnd[0].GetSeconds(), arrival + 1e-6);
+    EXPECT_EQ(r.GetCriticalRank(), 0u);
+    ExpectBreakdownAddsUp(r);
+    // The span of the label's collectives runs from the first entry to the last rank's end.
+    const auto& span = r.spans[1 + dp];
+    EXPECT_EQ(span.first, MicroSeconds(5));
+    EXPECT_EQ(span.tasks, 2u);
+}
+
+TEST_F(CollectivesTest, ExecutionGroupsRunTheirOwnOperationsAtOnce)
+{
+    // Four ranks in two groups of two, each group an AllReduce: the groups do not wait for
+    // each other, so both take the same time, and the sequence numbers keep a group's second
+    // AllReduce apart from its first.
+    const uint64_t bytes = 64 * 1024;
+    Built b = Build(LeafPerHost(4));
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t dp = g.AddGroupKind("dp");
+    g.AddGroup(dp, {0, 2});
+    g.AddGroup(dp, {3, 1});
+    uint32_t ring = g.AddAlgorithm("ns3::RingAlgorithm", {});
+    uint32_t p = g.AddProgram();
+    uint32_t first = g.AddTask(p, OnGroup(CollectiveOp::ALL_REDUCE, dp, bytes, ring));
+    g.AddTask(p, OnGroup(CollectiveOp::ALL_REDUCE, dp, bytes, ring), {first});
+    for (uint32_t r = 0; r < 4; ++r)
+    {
+        g.AddRank(GpuId{r, 0}, p);
+    }
+    EXPECT_EQ(g.GetTask(p, 1).sequence, 1u);
+    ExecutionResult r = RunGraph(b, g);
+    // Each AllReduce of two ranks is two steps of half the data; the second starts on a rank
+    // once its first is over there.
+    EXPECT_GE(r.GetTime().GetSeconds(), 4 * MessageSeconds(bytes / 2));
+    EXPECT_EQ(r.rankEnd[0], r.rankEnd[3]);
+    EXPECT_EQ(r.rankEnd[2], r.rankEnd[1]);
+    ExpectBreakdownAddsUp(r);
+}
+
+TEST(ExecutionGraph, CheckFindsWhatCannotRun)
+{
+    ExecutionGraph g;
+    g.AddLabel("fwd");
+    uint32_t tp = g.AddGroupKind("tp");
+    g.AddGroup(tp, {0, 1});
+    uint32_t ring = g.AddAlgorithm("ns3::RingAlgorithm", {});
+    uint32_t a = g.AddProgram();
+    g.AddTask(a, OnGroup(CollectiveOp::ALL_REDUCE, tp, 1024, ring));
+    g.AddTask(a, Message(ExecutionGraph::SEND, 2, 100, 0)); // rank 2 has no receive
+    uint32_t b = g.AddProgram();
+    g.AddTask(b, OnGroup(CollectiveOp::ALL_GATHER, tp, 1024, ring));
+    uint32_t c = g.AddProgram();
+    g.AddTask(c, Message(ExecutionGraph::RECV, 0, 50));  // rank 0 sends 100
+    g.AddTask(c, Message(ExecutionGraph::RECV, 7, 100)); // no rank 7
+    g.AddRank(GpuId{0, 0}, a);
+    g.AddRank(GpuId{1, 0}, b);
+    g.AddRank(GpuId{2, 0}, c);
+    g.AddRank(GpuId{3, 0}, a);
+    std::vector<std::string> problems = g.Check();
+    std::vector<std::string> expected = {
+        "rank 0, task 1 ('fwd'): rank 2 has no receive of 100 bytes from it as task 0",
+        "rank 2, task 1 ('fwd'): no peer rank to receive from",
+        "rank 3, task 0 ('fwd'): a collective on 'tp', but the rank is in no such group",
+        "rank 3, task 1 ('fwd'): rank 2 has no receive of 100 bytes from it as task 0",
+        "rank 2, task 0 ('fwd'): no send of rank 0 fills it",
+        "group 0 of 'tp': rank 0 and rank 1 differ at their collective 0 on it (1 and 1 "
+        "collectives)",
+    };
+    EXPECT_EQ(problems, expected);
 }

@@ -110,6 +110,7 @@ Collective::Setup(Ptr<GpuTransport> transport,
     m_remaining = size;
     m_bytesArrived = 0;
     m_started = false;
+    m_gated = false;
     m_result = CollectiveResult();
     m_result.op = op;
     m_result.algorithm = algorithm->GetName();
@@ -120,12 +121,16 @@ Collective::Setup(Ptr<GpuTransport> transport,
 }
 
 void
-Collective::Start()
+Collective::Open(bool gated)
 {
     m_started = true;
+    m_gated = gated;
     m_result.start = Simulator::Now();
     uint32_t size = m_schedule.GetSize();
-    m_cookies = m_transport->ReserveCookies(size);
+    if (!m_cookiesSet)
+    {
+        m_cookies = m_transport->ReserveCookies(size);
+    }
     // Every process makes every queue pair, in schedule order (their numbers then agree), and
     // waits for the transfers that end on its GPUs.
     m_remaining = 0;
@@ -149,7 +154,40 @@ Collective::Start()
                                 << i << " waits for one that ends on another process");
         }
     }
+    if (!gated)
+    {
+        return;
+    }
+    // Each transfer also waits for its source to enter; a rank is over when it has entered
+    // (the extra one) and its transfers in and out are.
+    uint32_t n = m_comm.GetSize();
+    m_firstBySource.assign(n + 1, 0);
+    m_rankLeft.assign(n, 1);
     for (uint32_t i = 0; i < size; ++i)
+    {
+        const auto& t = m_schedule.Get(i);
+        ++m_waiting[i];
+        ++m_firstBySource[t.src + 1];
+        ++m_rankLeft[t.src];
+        ++m_rankLeft[t.dst];
+    }
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        m_firstBySource[r + 1] += m_firstBySource[r];
+    }
+    m_bySource.assign(size, 0);
+    std::vector<uint32_t> fill(m_firstBySource.begin(), m_firstBySource.end() - 1);
+    for (uint32_t i = 0; i < size; ++i)
+    {
+        m_bySource[fill[m_schedule.Get(i).src]++] = i;
+    }
+}
+
+void
+Collective::Start()
+{
+    Open(false);
+    for (uint32_t i = 0; i < m_schedule.GetSize(); ++i)
     {
         if (m_waiting[i] == 0 && m_transport->IsLocal(m_comm.GetGpu(m_schedule.Get(i).src).node))
         {
@@ -163,6 +201,52 @@ Collective::Start()
 }
 
 void
+Collective::SetCookies(uint64_t first)
+{
+    m_cookies = first;
+    m_cookiesSet = true;
+}
+
+void
+Collective::SetRankDoneCallback(Callback<void, uint32_t> done)
+{
+    m_rankDone = done;
+}
+
+void
+Collective::Enter(uint32_t rank)
+{
+    NS_ABORT_MSG_IF(m_started && !m_gated, "Collective: Enter after Start");
+    bool first = !m_started;
+    if (first)
+    {
+        Open(true);
+    }
+    for (uint32_t k = m_firstBySource[rank]; k < m_firstBySource[rank + 1]; ++k)
+    {
+        uint32_t i = m_bySource[k];
+        if (--m_waiting[i] == 0)
+        {
+            Issue(i);
+        }
+    }
+    RankProgress(rank);
+    if (first && m_remaining == 0) // nothing ends here
+    {
+        Finish(Simulator::Now());
+    }
+}
+
+void
+Collective::RankProgress(uint32_t rank)
+{
+    if (--m_rankLeft[rank] == 0 && !m_rankDone.IsNull())
+    {
+        m_rankDone(rank);
+    }
+}
+
+void
 Collective::Issue(uint32_t transfer)
 {
     const auto& t = m_schedule.Get(transfer);
@@ -170,7 +254,15 @@ Collective::Issue(uint32_t transfer)
                       m_comm.GetGpu(t.dst),
                       t.bytes,
                       t.channel,
-                      m_cookies + transfer);
+                      m_cookies + transfer,
+                      m_gated ? MakeBoundCallback(&Collective::OnAcked, this, transfer)
+                              : GpuTransport::DeliveryCallback());
+}
+
+void
+Collective::OnAcked(Collective* self, uint32_t transfer, const Delivery& /* delivery */)
+{
+    self->RankProgress(self->m_schedule.Get(transfer).src);
 }
 
 void
@@ -190,6 +282,10 @@ Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& /* de
             self->Issue(next);
         }
     }
+    if (self->m_gated)
+    {
+        self->RankProgress(t.dst);
+    }
     if (--self->m_remaining == 0)
     {
         self->Finish(now);
@@ -207,6 +303,7 @@ void
 Collective::DoDispose()
 {
     m_transport = nullptr;
+    m_rankDone = Callback<void, uint32_t>();
     Object::DoDispose();
 }
 

@@ -84,6 +84,28 @@ class Collective : public Object
      */
     void Start();
 
+    /**
+     * \brief Name the operation's messages from \p first on (GetSchedule().GetSize() cookies),
+     *        instead of reserving them when it starts: an owner that starts operations in an
+     *        order that differs between processes gives each the same cookies everywhere.
+     */
+    void SetCookies(uint64_t first);
+
+    /**
+     * \brief Let \p rank in, as an NCCL kernel starts when its GPU's stream reaches it: the
+     *        rank's transfers start once it has entered and what they wait for has arrived. The
+     *        first call starts the operation (its time counts from then); the other ranks' data
+     *        wait until they enter. Call on the process that simulates the rank; do not mix with
+     *        Start.
+     */
+    void Enter(uint32_t rank);
+
+    /**
+     * \brief Call \p done with a rank once it has entered, every transfer to it has arrived
+     *        and every transfer from it has been acknowledged: its part is over (Enter only).
+     */
+    void SetRankDoneCallback(Callback<void, uint32_t> done);
+
     bool IsComplete() const
     {
         return m_remaining == 0 && m_started;
@@ -114,8 +136,14 @@ class Collective : public Object
     void DoDispose() override;
 
   private:
+    /// Name the messages, make the queue pairs and wait for the transfers that end here; with
+    /// \p gated, every transfer also waits for its source rank to enter.
+    void Open(bool gated);
     void Issue(uint32_t transfer);
     static void OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery);
+    static void OnAcked(Collective* self, uint32_t transfer, const Delivery& delivery);
+    /// One more of \p rank's transfers is over; report the rank once all are and it entered.
+    void RankProgress(uint32_t rank);
     /// The last transfer this process waits for arrived at \p end.
     void Finish(Time end);
 
@@ -127,7 +155,15 @@ class Collective : public Object
     std::vector<uint32_t> m_dependents;
     uint32_t m_remaining{0}; //!< transfers to this process's GPUs not yet arrived
     uint64_t m_cookies{0};   //!< transfer i's message cookie is m_cookies + i
+    bool m_cookiesSet{false};
     bool m_started{false};
+    bool m_gated{false};
+    /// Entered ranks' transfers: from rank r, m_bySource[m_firstBySource[r] ..) (gated only).
+    std::vector<uint32_t> m_firstBySource;
+    std::vector<uint32_t> m_bySource;
+    /// By rank: its transfers not yet over, plus one until it enters (gated only).
+    std::vector<uint32_t> m_rankLeft;
+    Callback<void, uint32_t> m_rankDone;
     uint64_t m_bytesArrived{0};
     uint64_t m_bytesTotal{0};
     CollectiveResult m_result;

@@ -92,6 +92,15 @@ GpuTransport::Expect(uint64_t cookie, DeliveryCallback arrived)
     m_expected[cookie] = arrived;
 }
 
+uint64_t
+GpuTransport::AddReceiver(ReceiverCallback receiver)
+{
+    NS_ABORT_MSG_IF(m_receivers.size() == 255, "GpuTransport: more than 255 receivers");
+    NS_ABORT_MSG_IF(m_nextCookie >> RECEIVER_BITS, "GpuTransport: cookies overflow");
+    m_receivers.push_back(receiver);
+    return uint64_t(m_receivers.size()) << RECEIVER_BITS;
+}
+
 bool
 GpuTransport::IsLocal(uint32_t node) const
 {
@@ -244,7 +253,13 @@ GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
     auto it = m_expected.find(cookie);
     if (it == m_expected.end())
     {
-        return; // nobody waits for this message
+        uint64_t receiver = cookie >> RECEIVER_BITS;
+        if (receiver != 0 && receiver <= m_receivers.size())
+        {
+            m_receivers[receiver - 1](cookie & ((uint64_t(1) << RECEIVER_BITS) - 1),
+                                      Delivery{Time(), firstByte, arrived, Time()});
+        }
+        return; // else nobody waits for this message
     }
     DeliveryCallback callback = it->second;
     m_expected.erase(it); // before the callback, which may expect more
@@ -293,6 +308,7 @@ GpuTransport::DoDispose()
 {
     m_connections.clear();
     m_expected.clear();
+    m_receivers.clear();
     m_fabric = nullptr;
     Object::DoDispose();
 }

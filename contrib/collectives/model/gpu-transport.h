@@ -79,6 +79,19 @@ class GpuTransport : public Object
      */
     void Expect(uint64_t cookie, DeliveryCallback arrived);
 
+    /// A receiver of the messages whose cookies it hands out (AddReceiver): the cookie's low
+    /// RECEIVER_BITS bits and the message's delivery.
+    using ReceiverCallback = Callback<void, uint64_t, const Delivery&>;
+    static constexpr uint32_t RECEIVER_BITS = 56;
+
+    /**
+     * \brief Route to \p receiver every message whose cookie is the returned base plus less
+     *        than 2^RECEIVER_BITS and that nobody Expects: an owner of many messages names them
+     *        itself (the same way on every process, if it registers in the same order) without
+     *        an Expect per message. At most 255 receivers.
+     */
+    uint64_t AddReceiver(ReceiverCallback receiver);
+
     /// Whether this process simulates server \p node (always, unless the run is distributed).
     bool IsLocal(uint32_t node) const;
 
@@ -185,6 +198,8 @@ class GpuTransport : public Object
     std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
     /// Receivers' callbacks by cookie, until their message arrives.
     std::unordered_map<uint64_t, DeliveryCallback> m_expected;
+    /// Receivers of cookie ranges: the top byte of the cookie minus one.
+    std::vector<ReceiverCallback> m_receivers;
     uint64_t m_nextCookie{1};
     /// The fabric's nodes are spread over processes: every connection must be prepared.
     bool m_distributed{false};

@@ -751,48 +751,15 @@ CollectiveWorkload::Read(WorkloadReader& in,
     uint64_t iterations = 1;
     r.ReadUint(node, "iterations", path, iterations, 1, 1000000);
 
-    // algorithm: a name, or a map of its name and attributes.
-    const YAML::Node algorithm = node["algorithm"];
-    bool withAttributes = algorithm && algorithm.IsMap();
-    std::string algorithmPath = JoinPath(path, "algorithm");
-    std::string name = ok ? CollectiveHelper::GetDefaultAlgorithm(spec.op) : "";
-    if (withAttributes)
-    {
-        ok = r.Require(algorithm, "name", algorithmPath) &&
-             r.ReadString(algorithm, "name", algorithmPath, name) && ok;
-    }
-    else if (algorithm)
-    {
-        ok = r.ReadString(node, "algorithm", path, name) && ok;
-    }
-    TypeId tid;
-    if (!name.empty() && !CollectiveHelper::LookupAlgorithm(name, tid))
-    {
-        std::string valid;
-        for (const auto& n : CollectiveHelper::GetAlgorithmNames())
-        {
-            valid += n + ", ";
-        }
-        r.Error(withAttributes ? algorithm["name"] : algorithm,
-                withAttributes ? JoinPath(algorithmPath, "name") : algorithmPath,
-                "unknown collective algorithm '" + name + "' (valid: " + valid +
-                    "or the TypeId of a CollectiveAlgorithm subclass)");
-        return;
-    }
-    if (!ok)
+    // With an unknown op there is no default algorithm to check.
+    std::string algorithm = ok ? CollectiveHelper::GetDefaultAlgorithm(spec.op) : "";
+    if ((algorithm.empty() && !node["algorithm"]) ||
+        !in.ReadAlgorithm(node, "algorithm", path, algorithm, spec.attributes) || !ok)
     {
         return;
     }
-    spec.algorithm = tid.GetName();
-    if (withAttributes)
-    {
-        std::size_t before = r.GetDiagnosticCount();
-        ReadAttributeMap(r, algorithm, algorithmPath, tid, {"name"}, spec.attributes);
-        if (r.GetDiagnosticCount() != before)
-        {
-            return;
-        }
-    }
+    TypeId tid = TypeId::LookupByName(algorithm);
+    spec.algorithm = algorithm;
     // Everything Collective::Setup checks (ranks, op, root, sizes, paths), before anything runs.
     ObjectFactory factory;
     factory.SetTypeId(tid);

@@ -3,6 +3,7 @@
  */
 #include "workload.h"
 
+#include "ns3/collective-helper.h"
 #include "ns3/rng-seed-manager.h"
 
 #include <filesystem>
@@ -379,6 +380,54 @@ WorkloadReader::AddCollective(CollectiveSpec spec)
     spec.workload = m_workload;
     m_collectives.push_back(std::move(spec));
     return static_cast<uint32_t>(m_collectives.size() - 1);
+}
+
+bool
+WorkloadReader::ReadAlgorithm(const YAML::Node& map,
+                              const char* key,
+                              const std::string& path,
+                              std::string& algorithm,
+                              std::vector<AttributeSetting>& attributes)
+{
+    YamlReader& r = m_yaml;
+    const YAML::Node node = map[key];
+    bool withAttributes = node && node.IsMap();
+    std::string at = JoinPath(path, key);
+    std::string name = algorithm;
+    if (withAttributes)
+    {
+        if (!r.Require(node, "name", at) || !r.ReadString(node, "name", at, name))
+        {
+            return false;
+        }
+    }
+    else if (node && !r.ReadString(map, key, path, name))
+    {
+        return false;
+    }
+    TypeId tid;
+    if (!CollectiveHelper::LookupAlgorithm(name, tid))
+    {
+        std::string valid;
+        for (const auto& n : CollectiveHelper::GetAlgorithmNames())
+        {
+            valid += n + ", ";
+        }
+        r.Error(withAttributes ? node["name"] : node,
+                withAttributes ? JoinPath(at, "name") : at,
+                "unknown collective algorithm '" + name + "' (valid: " + valid +
+                    "or the TypeId of a CollectiveAlgorithm subclass)");
+        return false;
+    }
+    algorithm = tid.GetName();
+    attributes.clear();
+    if (!withAttributes)
+    {
+        return true;
+    }
+    std::size_t before = r.GetDiagnosticCount();
+    ReadAttributeMap(r, node, at, tid, {"name"}, attributes);
+    return r.GetDiagnosticCount() == before;
 }
 
 } // namespace ns3

@@ -182,6 +182,18 @@ class WorkloadReader
     /// Every NIC or GPU of every host.
     std::vector<HostPort> All(Kind kind) const;
 
+    /**
+     * \brief Read the collective algorithm map[key]: a name (CollectiveHelper's short names or
+     *        a CollectiveAlgorithm TypeId) or a map of `name` and the algorithm's attributes.
+     * \param[in,out] algorithm in: the short name used when the key is absent; out: the TypeId
+     * \return false if it was wrong (reported)
+     */
+    bool ReadAlgorithm(const YAML::Node& map,
+                       const char* key,
+                       const std::string& path,
+                       std::string& algorithm,
+                       std::vector<AttributeSetting>& attributes);
+
     /// A flow from NIC \p src to NIC \p dst at \p start, planned; a flow without a path is
     /// reported at \p at and not added. Checking starts against the stop time is the caller's.
     bool AddFlow(const YAML::Node& at,

@@ -1,0 +1,407 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "execution.h"
+
+#include "ns3/abort.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/trace-source-accessor.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_OBJECT_ENSURE_REGISTERED(Execution);
+
+namespace
+{
+// A cookie below the execution's receiver base: bit 55 marks a message between ranks (the
+// rest is the flat index of the receive it fills), else a collective's transfer: the
+// operation's id above TRANSFER_BITS, the transfer below.
+constexpr uint64_t MESSAGE_BIT = uint64_t(1) << 55;
+constexpr uint32_t TRANSFER_BITS = 24;
+constexpr uint64_t MAX_INSTANCES = uint64_t(1) << (55 - TRANSFER_BITS);
+} // namespace
+
+uint32_t
+ExecutionResult::GetCriticalRank() const
+{
+    return static_cast<uint32_t>(std::max_element(rankEnd.begin(), rankEnd.end()) -
+                                 rankEnd.begin());
+}
+
+TypeId
+Execution::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::Execution")
+                            .SetParent<Object>()
+                            .SetGroupName("Collectives")
+                            .AddConstructor<Execution>()
+                            .AddTraceSource("Complete",
+                                            "Every rank's last task is over",
+                                            MakeTraceSourceAccessor(&Execution::m_completeTrace),
+                                            "ns3::Execution::CompleteTracedCallback");
+    return tid;
+}
+
+Execution::Execution() = default;
+
+uint32_t
+Execution::GetActivity(const ExecutionGraph::Task& task) const
+{
+    switch (task.kind)
+    {
+    case ExecutionGraph::COMPUTE:
+        return 0;
+    case ExecutionGraph::COLLECTIVE:
+        return 1 + task.group;
+    default:
+        return 1 + (task.group == ExecutionGraph::NONE ? m_graph->GetNGroupKinds() : task.group);
+    }
+}
+
+void
+Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph)
+{
+    m_transport = transport;
+    m_graph = std::move(graph);
+    const ExecutionGraph& g = *m_graph;
+    m_cookies = transport->AddReceiver(MakeCallback(&Execution::OnMessage, this));
+    // Who waits for whom, per program, as compressed rows.
+    uint32_t programs = g.GetNPrograms();
+    m_firstDependent.assign(programs, {});
+    m_dependents.assign(programs, {});
+    for (uint32_t p = 0; p < programs; ++p)
+    {
+        uint32_t n = g.GetNTasks(p);
+        auto& first = m_firstDependent[p];
+        first.assign(n + 1, 0);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            auto [a, b] = g.GetDeps(p, i);
+            for (const uint32_t* d = a; d != b; ++d)
+            {
+                ++first[*d + 1];
+            }
+        }
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            first[i + 1] += first[i];
+        }
+        std::vector<uint32_t> fill(first.begin(), first.end() - 1);
+        m_dependents[p].assign(first.back(), 0);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            auto [a, b] = g.GetDeps(p, i);
+            for (const uint32_t* d = a; d != b; ++d)
+            {
+                m_dependents[p][fill[*d]++] = i;
+            }
+        }
+    }
+    uint32_t ranks = g.GetNRanks();
+    m_firstTask.assign(ranks + 1, 0);
+    for (uint32_t r = 0; r < ranks; ++r)
+    {
+        m_firstTask[r + 1] = m_firstTask[r] + g.GetNTasks(g.GetProgramOf(r));
+    }
+    NS_ABORT_MSG_IF(m_firstTask.back() >= MESSAGE_BIT, "Execution: too many tasks");
+    // Operation ids: by group kind, group and sequence number.
+    m_firstInstance.assign(g.GetNGroupKinds() + 1, 0);
+    for (uint32_t k = 0; k < g.GetNGroupKinds(); ++k)
+    {
+        m_firstInstance[k + 1] =
+            m_firstInstance[k] + uint64_t(g.GetNGroups(k)) * g.GetNSequences(k);
+    }
+    NS_ABORT_MSG_IF(m_firstInstance.back() > MAX_INSTANCES,
+                    "Execution: more than " << MAX_INSTANCES << " collective operations");
+    m_result = ExecutionResult();
+    m_result.activities = 2 + g.GetNGroupKinds();
+    m_result.rankEnd.assign(ranks, Time());
+    m_result.rankCompute.assign(ranks, Time());
+    m_result.rankExposed.assign(std::size_t(ranks) * m_result.activities, Time());
+    m_result.spans.assign(std::size_t(g.GetNLabels()) * m_result.activities,
+                          ExecutionResult::Span());
+}
+
+void
+Execution::Start()
+{
+    const ExecutionGraph& g = *m_graph;
+    m_started = true;
+    Time now = Simulator::Now();
+    m_result.start = now;
+    uint32_t ranks = g.GetNRanks();
+    m_waiting.assign(m_firstTask.back(), 0);
+    m_busy.assign(ranks, 0);
+    m_computeQueue.assign(ranks, {});
+    m_lastComputeEnd.assign(ranks, now);
+    m_tasksLeft.assign(ranks, 0);
+    m_ranksLeft = 0;
+    m_tasksDone = m_tasksTotal = 0;
+    std::vector<std::pair<uint32_t, uint32_t>> ready;
+    for (uint32_t r = 0; r < ranks; ++r)
+    {
+        if (!m_transport->IsLocal(g.GetGpu(r).node))
+        {
+            continue;
+        }
+        uint32_t p = g.GetProgramOf(r);
+        uint32_t n = g.GetNTasks(p);
+        m_tasksLeft[r] = n;
+        m_tasksTotal += n;
+        if (n == 0)
+        {
+            continue;
+        }
+        ++m_ranksLeft;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            auto [a, b] = g.GetDeps(p, i);
+            // A receive also waits for its data.
+            m_waiting[Flat(r, i)] = static_cast<uint32_t>(b - a) +
+                                    (g.GetTask(p, i).kind == ExecutionGraph::RECV ? 1 : 0);
+            if (m_waiting[Flat(r, i)] == 0)
+            {
+                ready.emplace_back(r, i);
+            }
+        }
+    }
+    // Every rank's first tasks are known before any begins (a task may complete at once).
+    for (auto [r, i] : ready)
+    {
+        Begin(r, i, 0);
+    }
+    if (m_ranksLeft == 0)
+    {
+        m_result.end = now;
+        m_completeTrace(m_result);
+    }
+}
+
+void
+Execution::Release(uint32_t rank, uint32_t task, uint32_t activity)
+{
+    if (--m_waiting[Flat(rank, task)] == 0)
+    {
+        Begin(rank, task, activity);
+    }
+}
+
+void
+Execution::Touch(uint32_t rank, uint32_t task, bool begins)
+{
+    const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
+    auto& span = m_result.spans[std::size_t(t.label) * m_result.activities + GetActivity(t)];
+    Time now = Simulator::Now();
+    if (begins)
+    {
+        span.first = std::min(span.first, now);
+        m_currentLabel = t.label;
+    }
+    else
+    {
+        span.last = std::max(span.last, now);
+        ++span.tasks;
+    }
+}
+
+void
+Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
+{
+    const ExecutionGraph& g = *m_graph;
+    const auto& t = g.GetTask(g.GetProgramOf(rank), task);
+    switch (t.kind)
+    {
+    case ExecutionGraph::COMPUTE:
+        if (m_busy[rank])
+        {
+            m_computeQueue[rank].emplace_back(task, releaser);
+        }
+        else
+        {
+            RunCompute(rank, task, releaser);
+        }
+        return;
+    case ExecutionGraph::COLLECTIVE:
+        Touch(rank, task, true);
+        EnterCollective(rank, task);
+        return;
+    case ExecutionGraph::SEND: {
+        Touch(rank, task, true);
+        uint32_t peer = g.GetPeer(rank, t);
+        m_transport->Send(g.GetGpu(rank),
+                          g.GetGpu(peer),
+                          t.bytes,
+                          MESSAGE_CHANNEL,
+                          m_cookies | MESSAGE_BIT | Flat(peer, t.match),
+                          MakeCallback(&Execution::OnSent, this).Bind(rank, task));
+        return;
+    }
+    case ExecutionGraph::RECV:
+        // Both the data and the receive's turn are there.
+        Touch(rank, task, true);
+        Complete(rank, task);
+        return;
+    }
+}
+
+void
+Execution::RunCompute(uint32_t rank, uint32_t task, uint32_t releaser)
+{
+    Time now = Simulator::Now();
+    Time idle = now - m_lastComputeEnd[rank];
+    if (idle.IsStrictlyPositive())
+    {
+        m_result.rankExposed[std::size_t(rank) * m_result.activities + releaser] += idle;
+    }
+    m_busy[rank] = 1;
+    Touch(rank, task, true);
+    const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
+    Simulator::Schedule(t.duration, &Execution::ComputeDone, this, rank, task);
+}
+
+void
+Execution::ComputeDone(uint32_t rank, uint32_t task)
+{
+    const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
+    m_result.rankCompute[rank] += t.duration;
+    m_lastComputeEnd[rank] = Simulator::Now();
+    m_busy[rank] = 0;
+    // Tasks that waited for the GPU go first, in the order they became ready.
+    auto& queue = m_computeQueue[rank];
+    if (!queue.empty())
+    {
+        auto [next, releaser] = queue.front();
+        queue.erase(queue.begin());
+        RunCompute(rank, next, releaser);
+    }
+    Complete(rank, task);
+}
+
+void
+Execution::EnterCollective(uint32_t rank, uint32_t task)
+{
+    const ExecutionGraph& g = *m_graph;
+    const auto& t = g.GetTask(g.GetProgramOf(rank), task);
+    uint32_t group = g.GetGroupOf(t.group, rank);
+    auto [first, last] = g.GetMembers(t.group, group);
+    if (last - first < 2) // alone in its group: nothing to exchange
+    {
+        Complete(rank, task);
+        return;
+    }
+    uint64_t id =
+        m_firstInstance[t.group] + uint64_t(group) * g.GetNSequences(t.group) + t.sequence;
+    auto it = m_instances.find(id);
+    if (it == m_instances.end())
+    {
+        Instance inst;
+        inst.kind = t.group;
+        inst.group = group;
+        inst.taskOf.assign(last - first, ExecutionGraph::NONE);
+        inst.localLeft = static_cast<uint32_t>(std::count_if(first, last, [&](uint32_t r) {
+            return m_transport->IsLocal(g.GetGpu(r).node);
+        }));
+        const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
+        ObjectFactory factory(typeId);
+        for (const auto& [name, value] : attributes)
+        {
+            factory.Set(name, StringValue(value));
+        }
+        inst.collective = CreateObject<Collective>();
+        std::string problem = inst.collective->Setup(m_transport,
+                                                     g.GetCommunicator(t.group, group),
+                                                     t.op,
+                                                     t.bytes,
+                                                     factory.Create<CollectiveAlgorithm>(),
+                                                     t.root);
+        NS_ABORT_MSG_UNLESS(problem.empty(),
+                            "Execution: collective of group " << group << " of '"
+                                                              << g.GetGroupKindName(t.group)
+                                                              << "': " << problem);
+        NS_ABORT_MSG_IF(inst.collective->GetSchedule().GetSize() >> TRANSFER_BITS,
+                        "Execution: a collective of more than 2^" << TRANSFER_BITS << " transfers");
+        inst.collective->SetCookies(m_cookies | id << TRANSFER_BITS);
+        inst.collective->SetRankDoneCallback(MakeCallback(&Execution::OnRankDone, this).Bind(id));
+        it = m_instances.emplace(id, std::move(inst)).first;
+    }
+    uint32_t position = g.GetPositionOf(t.group, rank);
+    it->second.taskOf[position] = task;
+    it->second.collective->Enter(position);
+}
+
+void
+Execution::OnRankDone(uint64_t id, uint32_t position)
+{
+    Instance& inst = m_instances.at(id);
+    uint32_t rank = m_graph->GetMembers(inst.kind, inst.group).first[position];
+    if (--inst.localLeft == 0)
+    {
+        // Not inside the operation's own callback: free it from the event loop.
+        Simulator::ScheduleNow(&Execution::Forget, this, id);
+    }
+    Complete(rank, inst.taskOf[position]);
+}
+
+void
+Execution::Forget(uint64_t id)
+{
+    m_instances.erase(id);
+}
+
+void
+Execution::OnMessage(uint64_t cookie, const Delivery& /* delivery */)
+{
+    NS_ABORT_MSG_UNLESS(cookie & MESSAGE_BIT, "Execution: a message nobody expects");
+    uint64_t flat = cookie & (MESSAGE_BIT - 1);
+    auto rank = static_cast<uint32_t>(
+        std::upper_bound(m_firstTask.begin(), m_firstTask.end(), flat) - m_firstTask.begin() - 1);
+    auto task = static_cast<uint32_t>(flat - m_firstTask[rank]);
+    Release(rank, task, GetActivity(m_graph->GetTask(m_graph->GetProgramOf(rank), task)));
+}
+
+void
+Execution::OnSent(uint32_t rank, uint32_t task, const Delivery& /* delivery */)
+{
+    Complete(rank, task);
+}
+
+void
+Execution::Complete(uint32_t rank, uint32_t task)
+{
+    const ExecutionGraph& g = *m_graph;
+    uint32_t p = g.GetProgramOf(rank);
+    Touch(rank, task, false);
+    ++m_tasksDone;
+    uint32_t activity = GetActivity(g.GetTask(p, task));
+    for (uint32_t k = m_firstDependent[p][task]; k < m_firstDependent[p][task + 1]; ++k)
+    {
+        Release(rank, m_dependents[p][k], activity);
+    }
+    if (--m_tasksLeft[rank] > 0)
+    {
+        return;
+    }
+    Time now = Simulator::Now();
+    m_result.rankEnd[rank] = now;
+    Time tail = now - m_lastComputeEnd[rank];
+    m_result.rankExposed[std::size_t(rank) * m_result.activities + activity] += tail;
+    if (--m_ranksLeft == 0)
+    {
+        m_result.end = now;
+        m_completeTrace(m_result);
+    }
+}
+
+void
+Execution::DoDispose()
+{
+    m_instances.clear();
+    m_transport = nullptr;
+    Object::DoDispose();
+}
+
+} // namespace ns3

@@ -1,0 +1,179 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef EXECUTION_H
+#define EXECUTION_H
+
+#include "collective.h"
+#include "execution-graph.h"
+#include "gpu-transport.h"
+
+#include "ns3/traced-callback.h"
+
+#include <memory>
+#include <unordered_map>
+
+namespace ns3
+{
+
+/**
+ * \brief What one run of an ExecutionGraph measured. Activities: 0 is compute, 1 + k
+ *        communication on group kind k, 1 + GetNGroupKinds() messages to ranks named by number.
+ */
+struct ExecutionResult
+{
+    /// When the tasks of one label and activity ran: the first start and the last end over all
+    /// ranks, and how many ran.
+    struct Span
+    {
+        Time first{Time::Max()};
+        Time last;
+        uint64_t tasks{0};
+    };
+
+    Time start;
+    Time end;                      //!< the last rank finished
+    uint32_t activities{0};        //!< activities per rank and label
+    std::vector<Time> rankEnd;     //!< by rank: its last task ended
+    std::vector<Time> rankCompute; //!< by rank: the time its GPU computed
+    /// By rank x activity: the time the rank's GPU waited for that activity's communication
+    /// (idle until a task of that activity let its next compute start, or after its last
+    /// compute until its last task ended). Per rank, compute plus waits is its time.
+    std::vector<Time> rankExposed;
+    std::vector<Span> spans; //!< by label x activity
+
+    Time GetTime() const
+    {
+        return end - start;
+    }
+
+    /// The rank that finished last (the first of them): its breakdown is the step's.
+    uint32_t GetCriticalRank() const;
+
+    Time GetExposed(uint32_t rank, uint32_t activity) const
+    {
+        return rankExposed[std::size_t(rank) * activities + activity];
+    }
+};
+
+/**
+ * \ingroup collectives
+ * \brief Runs an ExecutionGraph over a GpuTransport: every rank starts its program's tasks
+ *        once what they wait for is over, compute on its GPU one task at a time, collectives
+ *        as Collectives that ranks enter as they reach them (Collective::Enter; one operation
+ *        per group and sequence number, made when its first member arrives, freed when its
+ *        last leaves), messages as RDMA or NVLink messages that complete at the receiver when
+ *        both the data and the receive are there and at the sender on acknowledgement.
+ *
+ * Messages are named by cookies derived from the graph (GpuTransport::AddReceiver), so every
+ * process of a distributed run names them alike, whatever order ranks reach them in.
+ */
+class Execution : public Object
+{
+  public:
+    using CompleteTracedCallback = void (*)(const ExecutionResult& result);
+
+    /// The channel messages between ranks use (collectives use channels below it).
+    static constexpr uint32_t MESSAGE_CHANNEL = 64;
+
+    static TypeId GetTypeId();
+    Execution();
+    Execution(const Execution&) = delete;
+    Execution& operator=(const Execution&) = delete;
+
+    /// Run \p graph (checked with ExecutionGraph::Check) over \p transport.
+    void Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph);
+
+    /// Every rank this process simulates begins now.
+    void Start();
+
+    bool IsComplete() const
+    {
+        return m_started && m_ranksLeft == 0;
+    }
+
+    const ExecutionResult& GetResult() const
+    {
+        return m_result;
+    }
+
+    /// Tasks over so far, and in all (this process's ranks), for progress.
+    uint64_t GetTasksDone() const
+    {
+        return m_tasksDone;
+    }
+
+    uint64_t GetTasksTotal() const
+    {
+        return m_tasksTotal;
+    }
+
+    /// The label of the task that started last (for progress).
+    uint16_t GetCurrentLabel() const
+    {
+        return m_currentLabel;
+    }
+
+    /// The activity a task belongs to.
+    uint32_t GetActivity(const ExecutionGraph::Task& task) const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    /// An operation of one group, from its first member's arrival to its last's departure.
+    struct Instance
+    {
+        Ptr<Collective> collective;
+        uint32_t kind;
+        uint32_t group;
+        std::vector<uint32_t> taskOf; //!< by position: the member's task
+        uint32_t localLeft;           //!< this process's members still in it
+    };
+
+    uint64_t Flat(uint32_t rank, uint32_t task) const
+    {
+        return m_firstTask[rank] + task;
+    }
+
+    /// One of the things \p task of \p rank waits for is over (\p activity's).
+    void Release(uint32_t rank, uint32_t task, uint32_t activity);
+    void Begin(uint32_t rank, uint32_t task, uint32_t releaser);
+    void RunCompute(uint32_t rank, uint32_t task, uint32_t releaser);
+    void ComputeDone(uint32_t rank, uint32_t task);
+    void EnterCollective(uint32_t rank, uint32_t task);
+    void OnRankDone(uint64_t id, uint32_t position);
+    void Forget(uint64_t id);
+    void OnMessage(uint64_t cookie, const Delivery& delivery);
+    void OnSent(uint32_t rank, uint32_t task, const Delivery& delivery);
+    void Complete(uint32_t rank, uint32_t task);
+    void Touch(uint32_t rank, uint32_t task, bool begins);
+
+    Ptr<GpuTransport> m_transport;
+    std::shared_ptr<const ExecutionGraph> m_graph;
+    uint64_t m_cookies{0};
+    /// By program: who waits for task i, m_dependents[p][m_firstDependent[p][i] ..).
+    std::vector<std::vector<uint32_t>> m_firstDependent;
+    std::vector<std::vector<uint32_t>> m_dependents;
+    std::vector<uint64_t> m_firstTask;     //!< by rank: its tasks' first flat index
+    std::vector<uint32_t> m_waiting;       //!< by flat index: what the task still waits for
+    std::vector<uint64_t> m_firstInstance; //!< by group kind: first instance id
+    std::unordered_map<uint64_t, Instance> m_instances;
+    /// By rank: its GPU, the tasks waiting for it (and what let each go), its last compute's
+    /// end, its tasks not yet over.
+    std::vector<uint8_t> m_busy;
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_computeQueue;
+    std::vector<Time> m_lastComputeEnd;
+    std::vector<uint32_t> m_tasksLeft;
+    uint32_t m_ranksLeft{0};
+    bool m_started{false};
+    uint64_t m_tasksDone{0};
+    uint64_t m_tasksTotal{0};
+    uint16_t m_currentLabel{0};
+    ExecutionResult m_result;
+    TracedCallback<const ExecutionResult&> m_completeTrace;
+};
+
+} // namespace ns3
+
+#endif // EXECUTION_H
