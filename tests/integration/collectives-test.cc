@@ -499,7 +499,6 @@ TEST_F(CollectivesTest, ExecutionRanksEnterACollectiveWhenTheyReachIt)
     }
     g.AddRank(GpuId{0, 0}, programs[0]);
     g.AddRank(GpuId{1, 0}, programs[1]);
-    g.ResizeRanks(2);
     ExecutionResult r = RunGraph(b, g);
     double arrival = 20e-6 + MessageSeconds(bytes / 2);
     EXPECT_NEAR(r.rankEnd[1].GetSeconds(), arrival + 1e-6, 1e-12);

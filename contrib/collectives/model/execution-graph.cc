@@ -100,26 +100,18 @@ ExecutionGraph::AddTask(uint32_t program, Task task, const std::vector<uint32_t>
     return index;
 }
 
+void
+ExecutionGraph::SetMatch(uint32_t program, uint32_t task, uint32_t match)
+{
+    m_programs[program].tasks[task].match = match;
+}
+
 uint32_t
 ExecutionGraph::AddRank(GpuId gpu, uint32_t program)
 {
     m_gpus.push_back(gpu);
     m_programOf.push_back(program);
     return static_cast<uint32_t>(m_gpus.size() - 1);
-}
-
-void
-ExecutionGraph::ResizeRanks(uint32_t n)
-{
-    m_gpus.resize(n);
-    m_programOf.resize(n, NONE);
-}
-
-void
-ExecutionGraph::SetRank(uint32_t rank, GpuId gpu, uint32_t program)
-{
-    m_gpus[rank] = gpu;
-    m_programOf[rank] = program;
 }
 
 std::pair<const uint32_t*, const uint32_t*>

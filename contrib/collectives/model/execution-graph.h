@@ -74,11 +74,11 @@ class ExecutionGraph
     uint32_t AddProgram();
     /// A task of \p program after the tasks \p deps of the same program (added before it).
     uint32_t AddTask(uint32_t program, Task task, const std::vector<uint32_t>& deps = {});
+    /// Make task \p task of \p program (a SEND) fill the RECV \p match of its peer's program,
+    /// for generators that build the peer's program after this one.
+    void SetMatch(uint32_t program, uint32_t task, uint32_t match);
     /// The next rank: GPU \p gpu runs \p program.
     uint32_t AddRank(GpuId gpu, uint32_t program);
-    /// Make the rank count \p n, each running NONE (no program) until SetRank.
-    void ResizeRanks(uint32_t n);
-    void SetRank(uint32_t rank, GpuId gpu, uint32_t program);
 
     uint32_t GetNRanks() const
     {

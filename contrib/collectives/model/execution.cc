@@ -137,6 +137,7 @@ Execution::Start()
     m_waiting.assign(m_firstTask.back(), 0);
     m_busy.assign(ranks, 0);
     m_computeQueue.assign(ranks, {});
+    m_began.assign(ranks, {});
     m_lastComputeEnd.assign(ranks, now);
     m_tasksLeft.assign(ranks, 0);
     m_ranksLeft = 0;
@@ -172,7 +173,7 @@ Execution::Start()
     // Every rank's first tasks are known before any begins (a task may complete at once).
     for (auto [r, i] : ready)
     {
-        Begin(r, i, 0);
+        Begin(r, i, ExecutionGraph::NONE);
     }
     if (m_ranksLeft == 0)
     {
@@ -182,11 +183,11 @@ Execution::Start()
 }
 
 void
-Execution::Release(uint32_t rank, uint32_t task, uint32_t activity)
+Execution::Release(uint32_t rank, uint32_t task, uint32_t by)
 {
     if (--m_waiting[Flat(rank, task)] == 0)
     {
-        Begin(rank, task, activity);
+        Begin(rank, task, by);
     }
 }
 
@@ -227,10 +228,12 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
         return;
     case ExecutionGraph::COLLECTIVE:
         Touch(rank, task, true);
+        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
         EnterCollective(rank, task);
         return;
     case ExecutionGraph::SEND: {
         Touch(rank, task, true);
+        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
         uint32_t peer = g.GetPeer(rank, t);
         m_transport->Send(g.GetGpu(rank),
                           g.GetGpu(peer),
@@ -243,20 +246,40 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
     case ExecutionGraph::RECV:
         // Both the data and the receive's turn are there.
         Touch(rank, task, true);
+        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
         Complete(rank, task);
         return;
     }
 }
 
 void
+Execution::Expose(uint32_t rank, uint32_t releaser)
+{
+    const ExecutionGraph::Task* tasks = &m_graph->GetTask(m_graph->GetProgramOf(rank), 0);
+    Time from = m_lastComputeEnd[rank];
+    Time to = Simulator::Now();
+    Time* exposed = &m_result.rankExposed[std::size_t(rank) * m_result.activities];
+    const auto& began = m_began[rank];
+    // Walk back along what let each task begin until the stretch is accounted for.
+    uint32_t task = releaser;
+    while (to > from && task != ExecutionGraph::NONE)
+    {
+        auto it = std::find_if(began.rbegin(), began.rend(), [task](const Began& b) {
+            return b.task == task;
+        });
+        Time since = it == began.rend() ? from : std::max(from, it->at);
+        bool last = it == began.rend() || it->releaser == ExecutionGraph::NONE;
+        exposed[GetActivity(tasks[task])] += to - (last ? from : since);
+        to = last ? from : since;
+        task = last ? ExecutionGraph::NONE : it->releaser;
+    }
+}
+
+void
 Execution::RunCompute(uint32_t rank, uint32_t task, uint32_t releaser)
 {
-    Time now = Simulator::Now();
-    Time idle = now - m_lastComputeEnd[rank];
-    if (idle.IsStrictlyPositive())
-    {
-        m_result.rankExposed[std::size_t(rank) * m_result.activities + releaser] += idle;
-    }
+    Expose(rank, releaser);
+    m_began[rank].clear(); // whatever began so far began before the next idle stretch
     m_busy[rank] = 1;
     Touch(rank, task, true);
     const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
@@ -360,7 +383,7 @@ Execution::OnMessage(uint64_t cookie, const Delivery& /* delivery */)
     auto rank = static_cast<uint32_t>(
         std::upper_bound(m_firstTask.begin(), m_firstTask.end(), flat) - m_firstTask.begin() - 1);
     auto task = static_cast<uint32_t>(flat - m_firstTask[rank]);
-    Release(rank, task, GetActivity(m_graph->GetTask(m_graph->GetProgramOf(rank), task)));
+    Release(rank, task, ExecutionGraph::NONE);
 }
 
 void
@@ -376,10 +399,9 @@ Execution::Complete(uint32_t rank, uint32_t task)
     uint32_t p = g.GetProgramOf(rank);
     Touch(rank, task, false);
     ++m_tasksDone;
-    uint32_t activity = GetActivity(g.GetTask(p, task));
     for (uint32_t k = m_firstDependent[p][task]; k < m_firstDependent[p][task + 1]; ++k)
     {
-        Release(rank, m_dependents[p][k], activity);
+        Release(rank, m_dependents[p][k], task);
     }
     if (--m_tasksLeft[rank] > 0)
     {
@@ -387,8 +409,8 @@ Execution::Complete(uint32_t rank, uint32_t task)
     }
     Time now = Simulator::Now();
     m_result.rankEnd[rank] = now;
-    Time tail = now - m_lastComputeEnd[rank];
-    m_result.rankExposed[std::size_t(rank) * m_result.activities + activity] += tail;
+    Expose(rank, task);
+    m_began[rank].clear();
     if (--m_ranksLeft == 0)
     {
         m_result.end = now;

@@ -36,9 +36,11 @@ struct ExecutionResult
     uint32_t activities{0};        //!< activities per rank and label
     std::vector<Time> rankEnd;     //!< by rank: its last task ended
     std::vector<Time> rankCompute; //!< by rank: the time its GPU computed
-    /// By rank x activity: the time the rank's GPU waited for that activity's communication
-    /// (idle until a task of that activity let its next compute start, or after its last
-    /// compute until its last task ended). Per rank, compute plus waits is its time.
+    /// By rank x activity: the time the rank's GPU waited for that activity's communication.
+    /// An idle stretch before a compute (or after the rank's last one) is split along the
+    /// chain of tasks that held it up: the task that let it go accounts for the time since it
+    /// began, the task that let that one begin for the time before, and so on (a receive
+    /// waiting for its data accounts for its wait). Per rank, compute plus waits is its time.
     std::vector<Time> rankExposed;
     std::vector<Span> spans; //!< by label x activity
 
@@ -136,10 +138,13 @@ class Execution : public Object
         return m_firstTask[rank] + task;
     }
 
-    /// One of the things \p task of \p rank waits for is over (\p activity's).
-    void Release(uint32_t rank, uint32_t task, uint32_t activity);
+    /// One of the things \p task of \p rank waits for is over: task \p by, or NONE (its data).
+    void Release(uint32_t rank, uint32_t task, uint32_t by);
     void Begin(uint32_t rank, uint32_t task, uint32_t releaser);
     void RunCompute(uint32_t rank, uint32_t task, uint32_t releaser);
+    /// Account the GPU's idle time from its last compute until now to the chain that ends
+    /// with \p releaser.
+    void Expose(uint32_t rank, uint32_t releaser);
     void ComputeDone(uint32_t rank, uint32_t task);
     void EnterCollective(uint32_t rank, uint32_t task);
     void OnRankDone(uint64_t id, uint32_t position);
@@ -163,6 +168,17 @@ class Execution : public Object
     /// end, its tasks not yet over.
     std::vector<uint8_t> m_busy;
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_computeQueue;
+
+    /// A communication task that began since the rank's GPU last started computing: when, and
+    /// which task let it begin (NONE: its data). Older ones began before the idle stretch.
+    struct Began
+    {
+        uint32_t task;
+        uint32_t releaser;
+        Time at;
+    };
+
+    std::vector<std::vector<Began>> m_began;
     std::vector<Time> m_lastComputeEnd;
     std::vector<uint32_t> m_tasksLeft;
     uint32_t m_ranksLeft{0};

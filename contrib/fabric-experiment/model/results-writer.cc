@@ -269,6 +269,66 @@ HostJson(const RunResult& r)
 }
 } // namespace
 
+/// An activity of a job's result: compute, a group kind's communication, or messages to
+/// ranks named by number ("p2p").
+std::string
+ActivityName(const ExecutionGraph& g, uint32_t activity)
+{
+    if (activity == 0)
+    {
+        return "compute";
+    }
+    return activity <= g.GetNGroupKinds() ? g.GetGroupKindName(activity - 1) : "p2p";
+}
+
+/// Jobs: the step's time and, for its critical rank and on average over ranks, compute and
+/// the time the GPUs waited for each kind of communication.
+nlohmann::ordered_json
+JobsJson(const Scenario& s, const RunResult& r)
+{
+    nlohmann::ordered_json jobs = nlohmann::ordered_json::array();
+    for (uint32_t i = 0; i < s.jobs.size(); ++i)
+    {
+        const ExecutionGraph& g = *s.jobs[i].graph;
+        const JobRun& run = r.jobs[i];
+        nlohmann::ordered_json job{{"id", i},
+                                   {"workload", s.workloads[s.jobs[i].workload].name},
+                                   {"ranks", g.GetNRanks()},
+                                   {"completed", run.completed}};
+        if (run.completed)
+        {
+            const ExecutionResult& e = run.result;
+            uint32_t critical = e.GetCriticalRank();
+            nlohmann::ordered_json exposed = nlohmann::ordered_json::object();
+            nlohmann::ordered_json mean = nlohmann::ordered_json::object();
+            Time compute;
+            for (Time t : e.rankCompute)
+            {
+                compute += t;
+            }
+            mean["compute"] = Ps(compute) / g.GetNRanks();
+            for (uint32_t a = 1; a < e.activities; ++a)
+            {
+                Time total;
+                for (uint32_t rank = 0; rank < g.GetNRanks(); ++rank)
+                {
+                    total += e.GetExposed(rank, a);
+                }
+                exposed[ActivityName(g, a)] = Ps(e.GetExposed(critical, a));
+                mean[ActivityName(g, a)] = Ps(total) / g.GetNRanks();
+            }
+            job["start_ps"] = Ps(e.start);
+            job["time_ps"] = Ps(e.GetTime());
+            job["critical_rank"] = critical;
+            job["compute_ps"] = Ps(e.rankCompute[critical]);
+            job["exposed_ps"] = exposed;
+            job["mean_per_rank_ps"] = mean;
+        }
+        jobs.push_back(job);
+    }
+    return jobs;
+}
+
 nlohmann::ordered_json
 SummaryJson(const Scenario& s, const RunResult& r)
 {
@@ -361,7 +421,7 @@ SummaryJson(const Scenario& s, const RunResult& r)
     scenario["stop_ps"] = s.stop.IsStrictlyPositive() ? nlohmann::ordered_json(Ps(s.stop))
                                                       : nlohmann::ordered_json("done");
     const FabricCounters& c = r.counters;
-    return nlohmann::ordered_json{
+    nlohmann::ordered_json summary{
         {"schema", "nsfab-summary/2"},
         {"scenario", scenario},
         {"workloads", workloads},
@@ -383,6 +443,13 @@ SummaryJson(const Scenario& s, const RunResult& r)
           {"sim_time_ps", Ps(r.simTime)}}},
         // The only part that differs between runs of the same scenario and seed.
         {"host", HostJson(r)}};
+    if (!s.jobs.empty())
+    {
+        summary["jobs"] = JobsJson(s, r);
+        summary["run"]["jobs"] = s.jobs.size();
+        summary["run"]["jobs_completed"] = r.GetCompletedJobs();
+    }
+    return summary;
 }
 
 std::string
@@ -470,6 +537,33 @@ PfcCsv(const Scenario& s, const RunResult& r)
 }
 
 std::string
+TimelineCsv(const Scenario& s, const RunResult& r)
+{
+    std::ostringstream os;
+    os << "job,label,activity,start_us,end_us,tasks\n" << std::fixed << std::setprecision(6);
+    for (uint32_t i = 0; i < s.jobs.size(); ++i)
+    {
+        const ExecutionGraph& g = *s.jobs[i].graph;
+        const ExecutionResult& e = r.jobs[i].result;
+        for (uint16_t label = 0; label < g.GetNLabels() && r.jobs[i].completed; ++label)
+        {
+            for (uint32_t a = 0; a < e.activities; ++a)
+            {
+                const ExecutionResult::Span& span = e.spans[std::size_t(label) * e.activities + a];
+                if (span.tasks == 0)
+                {
+                    continue;
+                }
+                os << i << "," << CsvField(g.GetLabel(label)) << "," << ActivityName(g, a) << ","
+                   << span.first.GetSeconds() * 1e6 << "," << span.last.GetSeconds() * 1e6 << ","
+                   << span.tasks << "\n";
+            }
+        }
+    }
+    return os.str();
+}
+
+std::string
 WriteResults(ResultsFolder& folder, const Scenario& s, const RunResult& r)
 {
     std::string summary =
@@ -480,18 +574,26 @@ WriteResults(ResultsFolder& folder, const Scenario& s, const RunResult& r)
                                                    {"queues.csv", QueuesCsv(s, r)},
                                                    {"pfc.csv", PfcCsv(s, r)},
                                                    {"inputs/scenario.yaml", s.inputYaml}};
+    std::vector<std::pair<const char*, std::string>> jobFiles;
+    if (!s.jobs.empty())
+    {
+        jobFiles.emplace_back("timeline.csv", TimelineCsv(s, r));
+    }
     std::error_code ec;
     fs::create_directory(folder.GetStagingPath() + "/inputs", ec);
     if (ec)
     {
         return "cannot create inputs/ in " + folder.GetStagingPath() + ": " + ec.message();
     }
-    for (const auto& [name, content] : files)
+    for (const auto& list : {std::vector(std::begin(files), std::end(files)), jobFiles})
     {
-        std::string error = folder.WriteFile(name, content);
-        if (!error.empty())
+        for (const auto& [name, content] : list)
         {
-            return error;
+            std::string error = folder.WriteFile(name, content);
+            if (!error.empty())
+            {
+                return error;
+            }
         }
     }
     for (const auto& [path, name] : s.inputFiles)
@@ -561,6 +663,32 @@ SummaryText(const Scenario& s, const RunResult& r)
     {
         os << "... " << s.collectives.size() - LISTED << " more collectives in collectives.csv\n";
     }
+    for (std::size_t i = 0; i < s.jobs.size(); ++i)
+    {
+        const ExecutionGraph& g = *s.jobs[i].graph;
+        const JobRun& run = r.jobs[i];
+        os << "job " << i << " (" << s.workloads[s.jobs[i].workload].name << ") on "
+           << g.GetNRanks() << " ranks: ";
+        if (!run.completed)
+        {
+            os << "incomplete\n";
+            continue;
+        }
+        const ExecutionResult& e = run.result;
+        uint32_t critical = e.GetCriticalRank();
+        os << std::fixed << std::setprecision(3) << "step " << e.GetTime().GetSeconds() * 1e6
+           << " us; rank " << critical << ": compute " << e.rankCompute[critical].GetSeconds() * 1e6
+           << " us";
+        for (uint32_t a = 1; a < e.activities; ++a)
+        {
+            if (e.GetExposed(critical, a).IsStrictlyPositive())
+            {
+                os << ", " << ActivityName(g, a) << " "
+                   << e.GetExposed(critical, a).GetSeconds() * 1e6 << " us";
+            }
+        }
+        os << " exposed\n";
+    }
     const FabricCounters& c = r.counters;
     os << std::fixed << std::setprecision(3);
     if (!s.flows.empty())
@@ -570,7 +698,12 @@ SummaryText(const Scenario& s, const RunResult& r)
     }
     if (!s.collectives.empty())
     {
-        os << r.GetCompletedCollectives() << "/" << s.collectives.size() << " collectives";
+        os << r.GetCompletedCollectives() << "/" << s.collectives.size() << " collectives"
+           << (s.jobs.empty() ? "" : " and ");
+    }
+    if (!s.jobs.empty())
+    {
+        os << r.GetCompletedJobs() << "/" << s.jobs.size() << " jobs";
     }
     os << " completed; simulated " << r.simTime.GetSeconds() * 1e6 << " us in " << r.wallSeconds
        << " s; " << r.packetHops << " packet-hops, " << r.events << " events\n";

@@ -73,6 +73,8 @@ std::string FctCsv(const Scenario& scenario, const RunResult& result);
 std::string CollectivesCsv(const Scenario& scenario, const RunResult& result);
 std::string QueuesCsv(const Scenario& scenario, const RunResult& result);
 std::string PfcCsv(const Scenario& scenario, const RunResult& result);
+/// By job, label and activity: when its tasks ran (runs with jobs only).
+std::string TimelineCsv(const Scenario& scenario, const RunResult& result);
 /// @}
 
 /**

@@ -45,6 +45,8 @@ struct Work
     std::vector<std::vector<uint32_t>> followers; //!< by collective: those that start after it
     std::vector<std::vector<uint32_t>> nextOf;    //!< by workload: those that start after it
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
+    std::vector<std::vector<uint32_t>> jobsOf;    //!< by workload
+    std::vector<Ptr<Execution>> executions;       //!< by job
     uint64_t flowCookies{0};                      //!< flow f's message is flowCookies + f
     /// Ends the run once every process's work is done (null: another simulator).
     Ptr<FabricSimulatorImpl> engine;
@@ -162,6 +164,21 @@ StartCollective(Work* w, uint32_t index)
     c->Start();
 }
 
+void
+OnJobComplete(Work* w, uint32_t index, const ExecutionResult& r)
+{
+    w->result->jobs[index].completed = true;
+    w->result->jobs[index].result = r;
+    Completed(w, w->scenario->jobs[index].workload);
+}
+
+void
+StartJob(Work* w, uint32_t index)
+{
+    ++w->ownEvents;
+    w->executions[index]->Start();
+}
+
 /// The workload's start time has come: schedule its work at the offsets written for it.
 void
 BeginWorkload(Work* w, uint32_t workload)
@@ -177,6 +194,10 @@ BeginWorkload(Work* w, uint32_t workload)
     {
         Simulator::Schedule(s.collectives[c].start - start, &StartCollective, w, c);
     }
+    for (uint32_t j : w->jobsOf[workload])
+    {
+        Simulator::Schedule(s.jobs[j].start - start, &StartJob, w, j);
+    }
     if (w->remaining[workload] == 0) // nothing to do here: complete at once
     {
         ++w->remaining[workload];
@@ -189,8 +210,8 @@ BeginWorkload(Work* w, uint32_t workload)
     }
 }
 
-/// The share of the run's work done: each flow and collective counts one, a running collective
-/// the share of its bytes that have arrived.
+/// The share of the run's work done: each flow, collective and job counts one, a running
+/// collective the share of its bytes that have arrived, a running job that of its tasks.
 double
 WorkDone(const Work& w)
 {
@@ -203,7 +224,15 @@ WorkDone(const Work& w)
             done += double(c->GetBytesArrived()) / double(c->GetBytesTotal());
         }
     }
-    std::size_t total = s.flows.size() + s.collectives.size();
+    done += w.result->GetCompletedJobs();
+    for (const auto& e : w.executions)
+    {
+        if (!e->IsComplete() && e->GetTasksTotal() > 0)
+        {
+            done += double(e->GetTasksDone()) / double(e->GetTasksTotal());
+        }
+    }
+    std::size_t total = s.flows.size() + s.collectives.size() + s.jobs.size();
     return total == 0 ? 1 : done / double(total);
 }
 
@@ -219,9 +248,10 @@ PlanWork(Work& w)
     w.nextOf.resize(n);
     w.followers.resize(s.collectives.size());
     w.running.resize(s.collectives.size());
-    // This process's work: the flows it sends (complete when acknowledged) and every collective
-    // (each process completes its part).
-    w.pending = static_cast<uint32_t>(s.collectives.size());
+    w.jobsOf.resize(n);
+    // This process's work: the flows it sends (complete when acknowledged), every collective
+    // and every job (each process completes its part).
+    w.pending = static_cast<uint32_t>(s.collectives.size() + s.jobs.size());
     // Each flow has queue pairs of its own (a channel per flow), made now in flow order.
     w.flowCookies = w.transport->ReserveCookies(s.flows.size());
     for (uint32_t f = 0; f < s.flows.size(); ++f)
@@ -245,6 +275,16 @@ PlanWork(Work& w)
         ++w.remaining[spec.workload];
         (spec.after == CollectiveSpec::NONE ? w.rootsOf[spec.workload] : w.followers[spec.after])
             .push_back(c);
+    }
+    // Jobs name their messages through receivers registered in job order, the same everywhere.
+    for (uint32_t j = 0; j < s.jobs.size(); ++j)
+    {
+        Ptr<Execution> e = CreateObject<Execution>();
+        e->Setup(w.transport, s.jobs[j].graph);
+        e->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnJobComplete, &w, j));
+        w.executions.push_back(e);
+        w.jobsOf[s.jobs[j].workload].push_back(j);
+        ++w.remaining[s.jobs[j].workload];
     }
     for (uint32_t k = 0; k < n; ++k)
     {
@@ -559,6 +599,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     RunResult result;
     result.flows.resize(s.flows.size());
     result.collectives.resize(s.collectives.size());
+    result.jobs.resize(s.jobs.size());
     Work work;
     work.scenario = &s;
     work.transport = transport;

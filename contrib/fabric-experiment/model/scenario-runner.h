@@ -8,6 +8,7 @@
 #include "scenario.h"
 
 #include "ns3/collective.h"
+#include "ns3/execution.h"
 #include "ns3/topology-helper.h"
 
 #include <algorithm>
@@ -66,11 +67,19 @@ struct CollectiveRun
     CollectiveResult result; //!< valid when completed
 };
 
+/// What happened to one job of ranks.
+struct JobRun
+{
+    bool completed{false};
+    ExecutionResult result; //!< valid when completed
+};
+
 /// What a run measured.
 struct RunResult
 {
     std::vector<FlowResult> flows;          //!< as Scenario::flows
     std::vector<CollectiveRun> collectives; //!< as Scenario::collectives
+    std::vector<JobRun> jobs;               //!< as Scenario::jobs
     FabricCounters counters;
     std::vector<QueueSample> queues; //!< Scenario::queuePorts every Scenario::queueInterval
     std::vector<PfcEvent> pfc;       //!< every port's PFC frames
@@ -100,6 +109,12 @@ struct RunResult
             std::count_if(collectives.begin(), collectives.end(), [](const CollectiveRun& c) {
                 return c.completed;
             }));
+    }
+
+    uint32_t GetCompletedJobs() const
+    {
+        return static_cast<uint32_t>(
+            std::count_if(jobs.begin(), jobs.end(), [](const JobRun& j) { return j.completed; }));
     }
 };
 

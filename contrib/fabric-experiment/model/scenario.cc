@@ -482,6 +482,7 @@ ReadWorkloads(YamlReader& r,
     }
     s.flows = std::move(in.GetFlows());
     s.collectives = std::move(in.GetCollectives());
+    s.jobs = std::move(in.GetJobs());
     files.insert(files.end(), in.GetInputFiles().begin(), in.GetInputFiles().end());
 }
 

@@ -56,6 +56,8 @@ struct Scenario
     std::vector<FlowSpec> flows;
     /// Every workload's collectives.
     std::vector<CollectiveSpec> collectives;
+    /// Every workload's jobs of GPU ranks.
+    std::vector<JobSpec> jobs;
     /// The run ends here at the latest (zero: no limit); it ends when all work has completed.
     Time stop;
     /// Results folder as written in the file (relative to the working directory); may be empty.

@@ -23,6 +23,7 @@ const std::pair<const char*, const char*> WORKLOAD_NAMES[] = {
     {"all-to-all", "ns3::AllToAllWorkload"},
     {"random", "ns3::RandomWorkload"},
     {"collective", "ns3::CollectiveWorkload"},
+    {"training", "ns3::TrainingWorkload"},
 };
 
 /// "NIC" or "GPU".
@@ -380,6 +381,12 @@ WorkloadReader::AddCollective(CollectiveSpec spec)
     spec.workload = m_workload;
     m_collectives.push_back(std::move(spec));
     return static_cast<uint32_t>(m_collectives.size() - 1);
+}
+
+void
+WorkloadReader::AddJob(std::shared_ptr<const ExecutionGraph> graph, Time start)
+{
+    m_jobs.push_back(JobSpec{std::move(graph), start, m_workload});
 }
 
 bool

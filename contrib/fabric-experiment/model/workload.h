@@ -7,6 +7,7 @@
 #include "ns3/attribute-text.h"
 #include "ns3/collective-algorithm.h"
 #include "ns3/communicator.h"
+#include "ns3/execution-graph.h"
 #include "ns3/gpu-transport.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
@@ -53,6 +54,14 @@ struct CollectiveSpec
     std::vector<AttributeSetting> attributes;
     Time start;           //!< when it starts, unless it follows another
     uint32_t after{NONE}; //!< index in Scenario::collectives: start when that one completes
+    uint32_t workload{0};
+};
+
+/// A job whose GPU ranks run an ExecutionGraph (a training step, traces).
+struct JobSpec
+{
+    std::shared_ptr<const ExecutionGraph> graph;
+    Time start;
     uint32_t workload{0};
 };
 
@@ -206,6 +215,9 @@ class WorkloadReader
     /// A collective; returns its index in the scenario (for CollectiveSpec::after).
     uint32_t AddCollective(CollectiveSpec spec);
 
+    /// A job, starting at \p start.
+    void AddJob(std::shared_ptr<const ExecutionGraph> graph, Time start);
+
     /// \name Used by the scenario reader.
     /// @{
     void BeginWorkload(uint32_t index, uint32_t seed);
@@ -218,6 +230,11 @@ class WorkloadReader
     std::vector<CollectiveSpec>& GetCollectives()
     {
         return m_collectives;
+    }
+
+    std::vector<JobSpec>& GetJobs()
+    {
+        return m_jobs;
     }
 
     /// @}
@@ -239,6 +256,7 @@ class WorkloadReader
     Ptr<UniformRandomVariable> m_random;
     std::vector<FlowSpec> m_flows;
     std::vector<CollectiveSpec> m_collectives;
+    std::vector<JobSpec> m_jobs;
     std::vector<std::pair<YAML::Node, std::string>> m_inputFiles;
 };
 
