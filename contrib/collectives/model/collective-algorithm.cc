@@ -87,16 +87,7 @@ uint32_t
 CollectiveSchedule::Add(const Transfer& t, const uint32_t* firstDep, const uint32_t* lastDep)
 {
     m_transfers.push_back(t);
-    m_deps.insert(m_deps.end(), firstDep, lastDep);
-    m_firstDep.push_back(static_cast<uint32_t>(m_deps.size()));
-    return static_cast<uint32_t>(m_transfers.size() - 1);
-}
-
-std::pair<const uint32_t*, const uint32_t*>
-CollectiveSchedule::GetDeps(uint32_t i) const
-{
-    const uint32_t* base = m_deps.data();
-    return {base + m_firstDep[i], base + m_firstDep[i + 1]};
+    return m_deps.Add(firstDep, lastDep);
 }
 
 std::vector<uint64_t>

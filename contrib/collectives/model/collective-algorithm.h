@@ -5,6 +5,7 @@
 #define COLLECTIVE_ALGORITHM_H
 
 #include "communicator.h"
+#include "compressed-rows.h"
 
 #include "ns3/object.h"
 
@@ -77,7 +78,16 @@ class CollectiveSchedule
     }
 
     /// The transfers \p i depends on: [first, last).
-    std::pair<const uint32_t*, const uint32_t*> GetDeps(uint32_t i) const;
+    std::pair<const uint32_t*, const uint32_t*> GetDeps(uint32_t i) const
+    {
+        return m_deps.Get(i);
+    }
+
+    /// Every transfer's dependencies, by transfer.
+    const CompressedRows& GetDepRows() const
+    {
+        return m_deps;
+    }
 
     /// Bytes every rank sends, by rank (for checks against bandwidth bounds).
     std::vector<uint64_t> GetBytesSent(uint32_t ranks) const;
@@ -86,8 +96,7 @@ class CollectiveSchedule
     uint32_t Add(const Transfer& t, const uint32_t* firstDep, const uint32_t* lastDep);
 
     std::vector<Transfer> m_transfers;
-    std::vector<uint32_t> m_firstDep{0}; //!< transfer i's deps are m_deps[first[i] .. first[i+1])
-    std::vector<uint32_t> m_deps;
+    CompressedRows m_deps; //!< by transfer
 };
 
 /**

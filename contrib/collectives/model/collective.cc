@@ -81,36 +81,19 @@ Collective::Setup(Ptr<GpuTransport> transport,
             }
         }
     }
-    // Who waits for whom, as compressed rows of dependents.
+    // Who waits for whom.
     m_waiting.assign(size, 0);
-    m_firstDependent.assign(size + 1, 0);
     for (uint32_t i = 0; i < size; ++i)
     {
         auto [first, last] = m_schedule.GetDeps(i);
         m_waiting[i] = static_cast<uint32_t>(last - first);
-        for (const uint32_t* d = first; d != last; ++d)
-        {
-            ++m_firstDependent[*d + 1];
-        }
     }
-    for (uint32_t i = 0; i < size; ++i)
-    {
-        m_firstDependent[i + 1] += m_firstDependent[i];
-    }
-    m_dependents.assign(m_firstDependent.back(), 0);
-    std::vector<uint32_t> fill(m_firstDependent.begin(), m_firstDependent.end() - 1);
-    for (uint32_t i = 0; i < size; ++i)
-    {
-        auto [first, last] = m_schedule.GetDeps(i);
-        for (const uint32_t* d = first; d != last; ++d)
-        {
-            m_dependents[fill[*d]++] = i;
-        }
-    }
+    m_dependents = m_schedule.GetDepRows().Inverse();
     m_remaining = size;
     m_bytesArrived = 0;
     m_started = false;
     m_gated = false;
+    m_cookies = 0;
     m_result = CollectiveResult();
     m_result.op = op;
     m_result.algorithm = algorithm->GetName();
@@ -127,7 +110,7 @@ Collective::Open(bool gated)
     m_gated = gated;
     m_result.start = Simulator::Now();
     uint32_t size = m_schedule.GetSize();
-    if (!m_cookiesSet)
+    if (m_cookies == 0) // not named by SetCookies: reserve them
     {
         m_cookies = m_transport->ReserveCookies(size);
     }
@@ -161,26 +144,15 @@ Collective::Open(bool gated)
     // Each transfer also waits for its source to enter; a rank is over when it has entered
     // (the extra one) and its transfers in and out are.
     uint32_t n = m_comm.GetSize();
-    m_firstBySource.assign(n + 1, 0);
     m_rankLeft.assign(n, 1);
     for (uint32_t i = 0; i < size; ++i)
     {
         const auto& t = m_schedule.Get(i);
         ++m_waiting[i];
-        ++m_firstBySource[t.src + 1];
         ++m_rankLeft[t.src];
         ++m_rankLeft[t.dst];
     }
-    for (uint32_t r = 0; r < n; ++r)
-    {
-        m_firstBySource[r + 1] += m_firstBySource[r];
-    }
-    m_bySource.assign(size, 0);
-    std::vector<uint32_t> fill(m_firstBySource.begin(), m_firstBySource.end() - 1);
-    for (uint32_t i = 0; i < size; ++i)
-    {
-        m_bySource[fill[m_schedule.Get(i).src]++] = i;
-    }
+    m_bySource.Group(n, size, [this](uint32_t i, auto file) { file(m_schedule.Get(i).src); });
 }
 
 void
@@ -204,7 +176,6 @@ void
 Collective::SetCookies(uint64_t first)
 {
     m_cookies = first;
-    m_cookiesSet = true;
 }
 
 void
@@ -217,21 +188,21 @@ void
 Collective::Enter(uint32_t rank)
 {
     NS_ABORT_MSG_IF(m_started && !m_gated, "Collective: Enter after Start");
-    bool first = !m_started;
-    if (first)
+    bool opens = !m_started;
+    if (opens)
     {
         Open(true);
     }
-    for (uint32_t k = m_firstBySource[rank]; k < m_firstBySource[rank + 1]; ++k)
+    auto [first, last] = m_bySource.Get(rank);
+    for (const uint32_t* i = first; i != last; ++i)
     {
-        uint32_t i = m_bySource[k];
-        if (--m_waiting[i] == 0)
+        if (--m_waiting[*i] == 0)
         {
-            Issue(i);
+            Issue(*i);
         }
     }
     RankProgress(rank);
-    if (first && m_remaining == 0) // nothing ends here
+    if (opens && m_remaining == 0) // nothing ends here
     {
         Finish(Simulator::Now());
     }
@@ -273,13 +244,12 @@ Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& /* de
     self->m_result.rankEnd[t.src] = std::max(self->m_result.rankEnd[t.src], now);
     self->m_result.rankEnd[t.dst] = std::max(self->m_result.rankEnd[t.dst], now);
     self->m_bytesArrived += t.bytes;
-    for (uint32_t k = self->m_firstDependent[transfer]; k < self->m_firstDependent[transfer + 1];
-         ++k)
+    auto [first, last] = self->m_dependents.Get(transfer);
+    for (const uint32_t* next = first; next != last; ++next)
     {
-        uint32_t next = self->m_dependents[k];
-        if (--self->m_waiting[next] == 0)
+        if (--self->m_waiting[*next] == 0)
         {
-            self->Issue(next);
+            self->Issue(*next);
         }
     }
     if (self->m_gated)

@@ -88,6 +88,7 @@ class Collective : public Object
      * \brief Name the operation's messages from \p first on (GetSchedule().GetSize() cookies),
      *        instead of reserving them when it starts: an owner that starts operations in an
      *        order that differs between processes gives each the same cookies everywhere.
+     *        Call after Setup.
      */
     void SetCookies(uint64_t first);
 
@@ -150,17 +151,13 @@ class Collective : public Object
     Ptr<GpuTransport> m_transport;
     Communicator m_comm;
     CollectiveSchedule m_schedule;
-    std::vector<uint32_t> m_waiting;        //!< by transfer: dependencies not yet arrived
-    std::vector<uint32_t> m_firstDependent; //!< transfer i unblocks m_dependents[first[i] ..)
-    std::vector<uint32_t> m_dependents;
-    uint32_t m_remaining{0}; //!< transfers to this process's GPUs not yet arrived
-    uint64_t m_cookies{0};   //!< transfer i's message cookie is m_cookies + i
-    bool m_cookiesSet{false};
+    std::vector<uint32_t> m_waiting; //!< by transfer: dependencies not yet arrived
+    CompressedRows m_dependents;     //!< by transfer: the transfers waiting for it
+    uint32_t m_remaining{0};         //!< transfers to this process's GPUs not yet arrived
+    uint64_t m_cookies{0};           //!< transfer i's message cookie is m_cookies + i (0: none yet)
     bool m_started{false};
     bool m_gated{false};
-    /// Entered ranks' transfers: from rank r, m_bySource[m_firstBySource[r] ..) (gated only).
-    std::vector<uint32_t> m_firstBySource;
-    std::vector<uint32_t> m_bySource;
+    CompressedRows m_bySource; //!< by rank: the transfers it sends (gated only)
     /// By rank: its transfers not yet over, plus one until it enters (gated only).
     std::vector<uint32_t> m_rankLeft;
     Callback<void, uint32_t> m_rankDone;

@@ -37,7 +37,6 @@ uint32_t
 ExecutionGraph::AddGroup(uint32_t kind, const std::vector<uint32_t>& ranks)
 {
     GroupKind& k = m_kinds[kind];
-    auto group = static_cast<uint32_t>(k.firstMember.size() - 1);
     for (uint32_t i = 0; i < ranks.size(); ++i)
     {
         uint32_t r = ranks[i];
@@ -48,12 +47,10 @@ ExecutionGraph::AddGroup(uint32_t kind, const std::vector<uint32_t>& ranks)
         }
         NS_ABORT_MSG_IF(k.groupOf[r] != NONE,
                         "ExecutionGraph: rank " << r << " is in two groups of kind " << k.name);
-        k.groupOf[r] = group;
+        k.groupOf[r] = k.members.GetNRows();
         k.positionOf[r] = i;
     }
-    k.members.insert(k.members.end(), ranks.begin(), ranks.end());
-    k.firstMember.push_back(static_cast<uint32_t>(k.members.size()));
-    return group;
+    return k.members.Add(ranks.data(), ranks.data() + ranks.size());
 }
 
 uint32_t
@@ -95,8 +92,7 @@ ExecutionGraph::AddTask(uint32_t program, Task task, const std::vector<uint32_t>
         task.sequence = p.collectivesOn[task.group]++;
     }
     p.tasks.push_back(task);
-    p.deps.insert(p.deps.end(), deps.begin(), deps.end());
-    p.firstDep.push_back(static_cast<uint32_t>(p.deps.size()));
+    p.deps.Add(deps.data(), deps.data() + deps.size());
     return index;
 }
 
@@ -114,11 +110,16 @@ ExecutionGraph::AddRank(GpuId gpu, uint32_t program)
     return static_cast<uint32_t>(m_gpus.size() - 1);
 }
 
-std::pair<const uint32_t*, const uint32_t*>
-ExecutionGraph::GetDeps(uint32_t program, uint32_t task) const
+std::vector<uint64_t>
+ExecutionGraph::GetTaskOffsets() const
 {
-    const Program& p = m_programs[program];
-    return {p.deps.data() + p.firstDep[task], p.deps.data() + p.firstDep[task + 1]};
+    std::vector<uint64_t> offsets(m_gpus.size() + 1, 0);
+    for (uint32_t r = 0; r < m_gpus.size(); ++r)
+    {
+        uint32_t p = m_programOf[r];
+        offsets[r + 1] = offsets[r] + (p < m_programs.size() ? GetNTasks(p) : 0);
+    }
+    return offsets;
 }
 
 uint32_t
@@ -132,13 +133,6 @@ uint32_t
 ExecutionGraph::GetPositionOf(uint32_t kind, uint32_t rank) const
 {
     return m_kinds[kind].positionOf[rank];
-}
-
-std::pair<const uint32_t*, const uint32_t*>
-ExecutionGraph::GetMembers(uint32_t kind, uint32_t group) const
-{
-    const GroupKind& k = m_kinds[kind];
-    return {k.members.data() + k.firstMember[group], k.members.data() + k.firstMember[group + 1]};
 }
 
 Communicator
@@ -205,11 +199,7 @@ ExecutionGraph::Check() const
                m_labels[t.label] + "')";
     };
     // Which RECV tasks a SEND fills: flat index of (rank, task).
-    std::vector<uint64_t> firstTask(m_gpus.size() + 1, 0);
-    for (uint32_t r = 0; r < m_gpus.size(); ++r)
-    {
-        firstTask[r + 1] = firstTask[r] + (m_programOf[r] == NONE ? 0 : GetNTasks(m_programOf[r]));
-    }
+    std::vector<uint64_t> firstTask = GetTaskOffsets();
     std::vector<bool> filled(firstTask.back(), false);
     for (uint32_t r = 0; r < m_gpus.size(); ++r)
     {

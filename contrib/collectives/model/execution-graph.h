@@ -6,6 +6,7 @@
 
 #include "collective-algorithm.h"
 #include "communicator.h"
+#include "compressed-rows.h"
 
 #include "ns3/attribute-text.h"
 #include "ns3/nstime.h"
@@ -111,7 +112,20 @@ class ExecutionGraph
     }
 
     /// The tasks task \p task of \p program waits for: [first, last).
-    std::pair<const uint32_t*, const uint32_t*> GetDeps(uint32_t program, uint32_t task) const;
+    std::pair<const uint32_t*, const uint32_t*> GetDeps(uint32_t program, uint32_t task) const
+    {
+        return m_programs[program].deps.Get(task);
+    }
+
+    /// What every task of \p program waits for, by task.
+    const CompressedRows& GetDepRows(uint32_t program) const
+    {
+        return m_programs[program].deps;
+    }
+
+    /// Where each rank's tasks start when every rank's tasks are numbered in one sequence,
+    /// rank by rank (a rank without a program has none); the last entry is the total.
+    std::vector<uint64_t> GetTaskOffsets() const;
 
     uint32_t GetNGroupKinds() const
     {
@@ -125,14 +139,19 @@ class ExecutionGraph
 
     uint32_t GetNGroups(uint32_t kind) const
     {
-        return static_cast<uint32_t>(m_kinds[kind].firstMember.size() - 1);
+        return m_kinds[kind].members.GetNRows();
     }
 
     /// The group of \p kind that \p rank belongs to (NONE: none), and its position there.
     uint32_t GetGroupOf(uint32_t kind, uint32_t rank) const;
     uint32_t GetPositionOf(uint32_t kind, uint32_t rank) const;
+
     /// The ranks of group \p group of \p kind: [first, last).
-    std::pair<const uint32_t*, const uint32_t*> GetMembers(uint32_t kind, uint32_t group) const;
+    std::pair<const uint32_t*, const uint32_t*> GetMembers(uint32_t kind, uint32_t group) const
+    {
+        return m_kinds[kind].members.Get(group);
+    }
+
     /// The group's GPUs as a communicator.
     Communicator GetCommunicator(uint32_t kind, uint32_t group) const;
 
@@ -175,18 +194,16 @@ class ExecutionGraph
     struct Program
     {
         std::vector<Task> tasks;
-        std::vector<uint32_t> firstDep{0}; //!< task i's deps are deps[firstDep[i] ..)
-        std::vector<uint32_t> deps;
+        CompressedRows deps;                 //!< by task
         std::vector<uint32_t> collectivesOn; //!< by group kind: its collectives so far
     };
 
     struct GroupKind
     {
         std::string name;
-        std::vector<uint32_t> groupOf;        //!< by rank, NONE outside every group
-        std::vector<uint32_t> positionOf;     //!< by rank
-        std::vector<uint32_t> firstMember{0}; //!< group g's ranks are members[firstMember[g] ..)
-        std::vector<uint32_t> members;
+        std::vector<uint32_t> groupOf;    //!< by rank, NONE outside every group
+        std::vector<uint32_t> positionOf; //!< by rank
+        CompressedRows members;           //!< by group
     };
 
     std::vector<std::string> m_labels;

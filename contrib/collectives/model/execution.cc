@@ -5,7 +5,6 @@
 
 #include "ns3/abort.h"
 #include "ns3/simulator.h"
-#include "ns3/string.h"
 #include "ns3/trace-source-accessor.h"
 
 #include <algorithm>
@@ -62,6 +61,16 @@ Execution::GetActivity(const ExecutionGraph::Task& task) const
     }
 }
 
+std::string
+Execution::GetActivityName(const ExecutionGraph& graph, uint32_t activity)
+{
+    if (activity == 0)
+    {
+        return "compute";
+    }
+    return activity <= graph.GetNGroupKinds() ? graph.GetGroupKindName(activity - 1) : "p2p";
+}
+
 void
 Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph)
 {
@@ -69,51 +78,22 @@ Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGra
     m_graph = std::move(graph);
     const ExecutionGraph& g = *m_graph;
     m_cookies = transport->AddReceiver(MakeCallback(&Execution::OnMessage, this));
-    // Who waits for whom, per program, as compressed rows.
-    uint32_t programs = g.GetNPrograms();
-    m_firstDependent.assign(programs, {});
-    m_dependents.assign(programs, {});
-    for (uint32_t p = 0; p < programs; ++p)
+    // Who waits for whom, per program.
+    m_dependents.clear();
+    for (uint32_t p = 0; p < g.GetNPrograms(); ++p)
     {
-        uint32_t n = g.GetNTasks(p);
-        auto& first = m_firstDependent[p];
-        first.assign(n + 1, 0);
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            auto [a, b] = g.GetDeps(p, i);
-            for (const uint32_t* d = a; d != b; ++d)
-            {
-                ++first[*d + 1];
-            }
-        }
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            first[i + 1] += first[i];
-        }
-        std::vector<uint32_t> fill(first.begin(), first.end() - 1);
-        m_dependents[p].assign(first.back(), 0);
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            auto [a, b] = g.GetDeps(p, i);
-            for (const uint32_t* d = a; d != b; ++d)
-            {
-                m_dependents[p][fill[*d]++] = i;
-            }
-        }
+        m_dependents.push_back(g.GetDepRows(p).Inverse());
     }
     uint32_t ranks = g.GetNRanks();
-    m_firstTask.assign(ranks + 1, 0);
-    for (uint32_t r = 0; r < ranks; ++r)
-    {
-        m_firstTask[r + 1] = m_firstTask[r] + g.GetNTasks(g.GetProgramOf(r));
-    }
+    m_firstTask = g.GetTaskOffsets();
     NS_ABORT_MSG_IF(m_firstTask.back() >= MESSAGE_BIT, "Execution: too many tasks");
     // Operation ids: by group kind, group and sequence number.
     m_firstInstance.assign(g.GetNGroupKinds() + 1, 0);
+    m_sequences.assign(g.GetNGroupKinds(), 0);
     for (uint32_t k = 0; k < g.GetNGroupKinds(); ++k)
     {
-        m_firstInstance[k + 1] =
-            m_firstInstance[k] + uint64_t(g.GetNGroups(k)) * g.GetNSequences(k);
+        m_sequences[k] = g.GetNSequences(k);
+        m_firstInstance[k + 1] = m_firstInstance[k] + uint64_t(g.GetNGroups(k)) * m_sequences[k];
     }
     NS_ABORT_MSG_IF(m_firstInstance.back() > MAX_INSTANCES,
                     "Execution: more than " << MAX_INSTANCES << " collective operations");
@@ -214,9 +194,8 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
 {
     const ExecutionGraph& g = *m_graph;
     const auto& t = g.GetTask(g.GetProgramOf(rank), task);
-    switch (t.kind)
+    if (t.kind == ExecutionGraph::COMPUTE)
     {
-    case ExecutionGraph::COMPUTE:
         if (m_busy[rank])
         {
             m_computeQueue[rank].emplace_back(task, releaser);
@@ -226,14 +205,15 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
             RunCompute(rank, task, releaser);
         }
         return;
+    }
+    Touch(rank, task, true);
+    m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
+    switch (t.kind)
+    {
     case ExecutionGraph::COLLECTIVE:
-        Touch(rank, task, true);
-        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
         EnterCollective(rank, task);
-        return;
+        break;
     case ExecutionGraph::SEND: {
-        Touch(rank, task, true);
-        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
         uint32_t peer = g.GetPeer(rank, t);
         m_transport->Send(g.GetGpu(rank),
                           g.GetGpu(peer),
@@ -241,14 +221,10 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
                           MESSAGE_CHANNEL,
                           m_cookies | MESSAGE_BIT | Flat(peer, t.match),
                           MakeCallback(&Execution::OnSent, this).Bind(rank, task));
-        return;
+        break;
     }
-    case ExecutionGraph::RECV:
-        // Both the data and the receive's turn are there.
-        Touch(rank, task, true);
-        m_began[rank].push_back(Began{task, releaser, Simulator::Now()});
+    default: // a receive whose data and turn are both there
         Complete(rank, task);
-        return;
     }
 }
 
@@ -316,8 +292,7 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
         Complete(rank, task);
         return;
     }
-    uint64_t id =
-        m_firstInstance[t.group] + uint64_t(group) * g.GetNSequences(t.group) + t.sequence;
+    uint64_t id = m_firstInstance[t.group] + uint64_t(group) * m_sequences[t.group] + t.sequence;
     auto it = m_instances.find(id);
     if (it == m_instances.end())
     {
@@ -329,18 +304,14 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
             return m_transport->IsLocal(g.GetGpu(r).node);
         }));
         const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
-        ObjectFactory factory(typeId);
-        for (const auto& [name, value] : attributes)
-        {
-            factory.Set(name, StringValue(value));
-        }
         inst.collective = CreateObject<Collective>();
-        std::string problem = inst.collective->Setup(m_transport,
-                                                     g.GetCommunicator(t.group, group),
-                                                     t.op,
-                                                     t.bytes,
-                                                     factory.Create<CollectiveAlgorithm>(),
-                                                     t.root);
+        std::string problem =
+            inst.collective->Setup(m_transport,
+                                   g.GetCommunicator(t.group, group),
+                                   t.op,
+                                   t.bytes,
+                                   MakeFactory(typeId, attributes).Create<CollectiveAlgorithm>(),
+                                   t.root);
         NS_ABORT_MSG_UNLESS(problem.empty(),
                             "Execution: collective of group " << group << " of '"
                                                               << g.GetGroupKindName(t.group)
@@ -399,9 +370,10 @@ Execution::Complete(uint32_t rank, uint32_t task)
     uint32_t p = g.GetProgramOf(rank);
     Touch(rank, task, false);
     ++m_tasksDone;
-    for (uint32_t k = m_firstDependent[p][task]; k < m_firstDependent[p][task + 1]; ++k)
+    auto [first, last] = m_dependents[p].Get(task);
+    for (const uint32_t* next = first; next != last; ++next)
     {
-        Release(rank, m_dependents[p][k], task);
+        Release(rank, *next, task);
     }
     if (--m_tasksLeft[rank] > 0)
     {

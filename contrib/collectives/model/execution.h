@@ -119,6 +119,9 @@ class Execution : public Object
     /// The activity a task belongs to.
     uint32_t GetActivity(const ExecutionGraph::Task& task) const;
 
+    /// An activity's name: "compute", a group kind's, or "p2p" (messages to ranks by number).
+    static std::string GetActivityName(const ExecutionGraph& graph, uint32_t activity);
+
   protected:
     void DoDispose() override;
 
@@ -157,12 +160,11 @@ class Execution : public Object
     Ptr<GpuTransport> m_transport;
     std::shared_ptr<const ExecutionGraph> m_graph;
     uint64_t m_cookies{0};
-    /// By program: who waits for task i, m_dependents[p][m_firstDependent[p][i] ..).
-    std::vector<std::vector<uint32_t>> m_firstDependent;
-    std::vector<std::vector<uint32_t>> m_dependents;
-    std::vector<uint64_t> m_firstTask;     //!< by rank: its tasks' first flat index
-    std::vector<uint32_t> m_waiting;       //!< by flat index: what the task still waits for
-    std::vector<uint64_t> m_firstInstance; //!< by group kind: first instance id
+    std::vector<CompressedRows> m_dependents; //!< by program: who waits for each task
+    std::vector<uint64_t> m_firstTask;        //!< by rank: its tasks' first flat index
+    std::vector<uint32_t> m_waiting;          //!< by flat index: what the task still waits for
+    std::vector<uint64_t> m_firstInstance;    //!< by group kind: first instance id
+    std::vector<uint32_t> m_sequences;        //!< by group kind: ExecutionGraph::GetNSequences
     std::unordered_map<uint64_t, Instance> m_instances;
     /// By rank: its GPU, the tasks waiting for it (and what let each go), its last compute's
     /// end, its tasks not yet over.

@@ -8,7 +8,6 @@
 #include "ns3/collective-helper.h"
 #include "ns3/collective.h"
 #include "ns3/fabric-units.h"
-#include "ns3/string.h"
 
 #include <algorithm>
 #include <cmath>
@@ -758,25 +757,17 @@ CollectiveWorkload::Read(WorkloadReader& in,
     {
         return;
     }
-    TypeId tid = TypeId::LookupByName(algorithm);
     spec.algorithm = algorithm;
     // Everything Collective::Setup checks (ranks, op, root, sizes, paths), before anything runs.
-    ObjectFactory factory;
-    factory.SetTypeId(tid);
-    for (const auto& [attribute, text] : spec.attributes)
-    {
-        factory.Set(attribute, StringValue(text));
-    }
-    Ptr<CollectiveAlgorithm> check = factory.Create<CollectiveAlgorithm>();
     uint32_t previous = CollectiveSpec::NONE;
     for (std::size_t i = 0; i < sizes.size(); ++i)
     {
-        std::string problem = CreateObject<Collective>()->Setup(in.GetCheckTransport(),
-                                                                Communicator(spec.ranks),
-                                                                spec.op,
-                                                                sizes[i],
-                                                                check,
-                                                                spec.root);
+        std::string problem = in.CheckCollective(Communicator(spec.ranks),
+                                                 spec.op,
+                                                 sizes[i],
+                                                 spec.algorithm,
+                                                 spec.attributes,
+                                                 spec.root);
         if (!problem.empty())
         {
             r.Error(node, path, problem);

@@ -267,19 +267,6 @@ HostJson(const RunResult& r)
     }
     return host;
 }
-} // namespace
-
-/// An activity of a job's result: compute, a group kind's communication, or messages to
-/// ranks named by number ("p2p").
-std::string
-ActivityName(const ExecutionGraph& g, uint32_t activity)
-{
-    if (activity == 0)
-    {
-        return "compute";
-    }
-    return activity <= g.GetNGroupKinds() ? g.GetGroupKindName(activity - 1) : "p2p";
-}
 
 /// Jobs: the step's time and, for its critical rank and on average over ranks, compute and
 /// the time the GPUs waited for each kind of communication.
@@ -314,8 +301,8 @@ JobsJson(const Scenario& s, const RunResult& r)
                 {
                     total += e.GetExposed(rank, a);
                 }
-                exposed[ActivityName(g, a)] = Ps(e.GetExposed(critical, a));
-                mean[ActivityName(g, a)] = Ps(total) / g.GetNRanks();
+                exposed[Execution::GetActivityName(g, a)] = Ps(e.GetExposed(critical, a));
+                mean[Execution::GetActivityName(g, a)] = Ps(total) / g.GetNRanks();
             }
             job["start_ps"] = Ps(e.start);
             job["time_ps"] = Ps(e.GetTime());
@@ -328,6 +315,7 @@ JobsJson(const Scenario& s, const RunResult& r)
     }
     return jobs;
 }
+} // namespace
 
 nlohmann::ordered_json
 SummaryJson(const Scenario& s, const RunResult& r)
@@ -554,9 +542,9 @@ TimelineCsv(const Scenario& s, const RunResult& r)
                 {
                     continue;
                 }
-                os << i << "," << CsvField(g.GetLabel(label)) << "," << ActivityName(g, a) << ","
-                   << span.first.GetSeconds() * 1e6 << "," << span.last.GetSeconds() * 1e6 << ","
-                   << span.tasks << "\n";
+                os << i << "," << CsvField(g.GetLabel(label)) << ","
+                   << Execution::GetActivityName(g, a) << "," << span.first.GetSeconds() * 1e6
+                   << "," << span.last.GetSeconds() * 1e6 << "," << span.tasks << "\n";
             }
         }
     }
@@ -568,16 +556,16 @@ WriteResults(ResultsFolder& folder, const Scenario& s, const RunResult& r)
 {
     std::string summary =
         SummaryJson(s, r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    std::pair<const char*, std::string> files[] = {{"summary.json", summary},
-                                                   {"fct.csv", FctCsv(s, r)},
-                                                   {"collectives.csv", CollectivesCsv(s, r)},
-                                                   {"queues.csv", QueuesCsv(s, r)},
-                                                   {"pfc.csv", PfcCsv(s, r)},
-                                                   {"inputs/scenario.yaml", s.inputYaml}};
-    std::vector<std::pair<const char*, std::string>> jobFiles;
+    std::vector<std::pair<const char*, std::string>> files = {
+        {"summary.json", summary},
+        {"fct.csv", FctCsv(s, r)},
+        {"collectives.csv", CollectivesCsv(s, r)},
+        {"queues.csv", QueuesCsv(s, r)},
+        {"pfc.csv", PfcCsv(s, r)},
+        {"inputs/scenario.yaml", s.inputYaml}};
     if (!s.jobs.empty())
     {
-        jobFiles.emplace_back("timeline.csv", TimelineCsv(s, r));
+        files.emplace_back("timeline.csv", TimelineCsv(s, r));
     }
     std::error_code ec;
     fs::create_directory(folder.GetStagingPath() + "/inputs", ec);
@@ -585,15 +573,12 @@ WriteResults(ResultsFolder& folder, const Scenario& s, const RunResult& r)
     {
         return "cannot create inputs/ in " + folder.GetStagingPath() + ": " + ec.message();
     }
-    for (const auto& list : {std::vector(std::begin(files), std::end(files)), jobFiles})
+    for (const auto& [name, content] : files)
     {
-        for (const auto& [name, content] : list)
+        std::string error = folder.WriteFile(name, content);
+        if (!error.empty())
         {
-            std::string error = folder.WriteFile(name, content);
-            if (!error.empty())
-            {
-                return error;
-            }
+            return error;
         }
     }
     for (const auto& [path, name] : s.inputFiles)
@@ -683,7 +668,7 @@ SummaryText(const Scenario& s, const RunResult& r)
         {
             if (e.GetExposed(critical, a).IsStrictlyPositive())
             {
-                os << ", " << ActivityName(g, a) << " "
+                os << ", " << Execution::GetActivityName(g, a) << " "
                    << e.GetExposed(critical, a).GetSeconds() * 1e6 << " us";
             }
         }

@@ -14,7 +14,6 @@
 #include "ns3/partition.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
-#include "ns3/string.h"
 #include "ns3/topology-helper.h"
 #include "ns3/uinteger.h"
 
@@ -144,19 +143,14 @@ StartCollective(Work* w, uint32_t index)
 {
     ++w->ownEvents;
     const CollectiveSpec& spec = w->scenario->collectives[index];
-    ObjectFactory factory;
-    factory.SetTypeId(spec.algorithm);
-    for (const auto& [name, value] : spec.attributes)
-    {
-        factory.Set(name, StringValue(value));
-    }
     Ptr<Collective> c = CreateObject<Collective>();
-    std::string problem = c->Setup(w->transport,
-                                   Communicator(spec.ranks),
-                                   spec.op,
-                                   spec.bytes,
-                                   factory.Create<CollectiveAlgorithm>(),
-                                   spec.root);
+    std::string problem =
+        c->Setup(w->transport,
+                 Communicator(spec.ranks),
+                 spec.op,
+                 spec.bytes,
+                 MakeFactory(spec.algorithm, spec.attributes).Create<CollectiveAlgorithm>(),
+                 spec.root);
     // The scenario reader ran the same checks.
     NS_ABORT_MSG_UNLESS(problem.empty(), "collective " << index << ": " << problem);
     c->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnCollectiveComplete, w, index));
@@ -559,11 +553,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     RngSeedManager::SetSeed(s.seed);
     RngSeedManager::SetRun(1);
 
-    ObjectFactory cc(s.congestionControl);
-    for (const auto& [name, value] : s.ccAttributes)
-    {
-        cc.Set(name, StringValue(value));
-    }
+    ObjectFactory cc = MakeFactory(s.congestionControl, s.ccAttributes);
     ObjectFactory qpFactory("ns3::RdmaQueuePair");
     qpFactory.Set("AckInterval", UintegerValue(s.ackInterval));
     qpFactory.Set("CongestionControl", ObjectFactoryValue(cc));

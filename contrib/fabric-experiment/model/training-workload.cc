@@ -3,10 +3,6 @@
  */
 #include "training-workload.h"
 
-#include "ns3/collective-helper.h"
-#include "ns3/collective.h"
-#include "ns3/string.h"
-
 #include <map>
 #include <set>
 
@@ -54,10 +50,9 @@ namespace
 class StepBuilder
 {
   public:
-    StepBuilder(const TrainingConfig& c, ExecutionGraph& g, uint32_t ranks)
+    StepBuilder(const TrainingConfig& c, ExecutionGraph& g)
         : m_c(c),
-          m_g(g),
-          m_dp(c.GetDp(ranks))
+          m_g(g)
     {
     }
 
@@ -85,6 +80,9 @@ class StepBuilder
                     uint32_t algorithm,
                     const Deps& deps);
     uint32_t Compute(Time duration, const Deps& deps);
+    /// A SEND or RECV of a stage's activations or gradients to or from the stage \p offset
+    /// further.
+    uint32_t Message(ExecutionGraph::TaskKind kind, int64_t offset, const Deps& deps);
     /// The forward or backward of one layer after \p deps; returns what follows waits for and
     /// sets \p lastCompute to its last compute task.
     Deps Layer(uint32_t layer, bool forward, const Deps& deps, uint32_t& lastCompute);
@@ -94,7 +92,6 @@ class StepBuilder
 
     const TrainingConfig& m_c;
     ExecutionGraph& m_g;
-    uint32_t m_dp;
     uint32_t m_tp{ExecutionGraph::NONE};
     uint32_t m_pp{ExecutionGraph::NONE};
     uint32_t m_ep{ExecutionGraph::NONE};
@@ -119,7 +116,6 @@ class StepBuilder
     std::vector<Send> m_sends;
     /// Receives by (stage, forward?, micro-batch): their index in the stage's program.
     std::map<std::tuple<uint32_t, bool, uint32_t>, uint32_t> m_recvs;
-    std::vector<uint32_t> m_programs;
 };
 
 void
@@ -129,7 +125,7 @@ StepBuilder::AddGroups(uint32_t ranks)
     std::array<uint32_t, 4> size{};
     size[TrainingConfig::TP] = c.tp;
     size[TrainingConfig::EP] = c.ep;
-    size[TrainingConfig::DP] = m_dp / c.ep;
+    size[TrainingConfig::DP] = c.GetDp(ranks) / c.ep;
     size[TrainingConfig::PP] = c.pp;
     // A rank's coordinates: its number split in the configured order, fastest first.
     auto coordinates = [&](uint32_t rank) {
@@ -215,6 +211,19 @@ StepBuilder::Compute(Time duration, const Deps& deps)
     return m_g.AddTask(m_program, t, deps);
 }
 
+uint32_t
+StepBuilder::Message(ExecutionGraph::TaskKind kind, int64_t offset, const Deps& deps)
+{
+    const TrainingConfig& c = m_c;
+    ExecutionGraph::Task t;
+    t.kind = kind;
+    t.group = m_pp;
+    t.peer = offset;
+    t.bytes = uint64_t(c.sequence) * c.microBatchSize * c.hidden * c.valueBytes / c.tp;
+    t.label = m_label;
+    return m_g.AddTask(m_program, t, deps);
+}
+
 StepBuilder::Deps
 StepBuilder::Layer(uint32_t layer, bool forward, const Deps& deps, uint32_t& lastCompute)
 {
@@ -256,9 +265,7 @@ StepBuilder::AddStage(uint32_t s)
 {
     const TrainingConfig& c = m_c;
     m_program = m_g.AddProgram();
-    m_programs.push_back(m_program);
     uint32_t layersPerStage = c.layers / c.pp;
-    uint64_t shard = uint64_t(c.sequence) * c.microBatchSize * c.hidden * c.valueBytes / c.tp;
     uint32_t m = c.microBatches;
     uint32_t warmup = std::min(c.pp - s - 1, m);
     // One forward, one backward (PipeDream-Flush): warm-up forwards, then alternate, then the
@@ -289,13 +296,7 @@ StepBuilder::AddStage(uint32_t s)
         bool sends = forward ? s + 1 < c.pp : s > 0;
         if (receives)
         {
-            ExecutionGraph::Task recv;
-            recv.kind = ExecutionGraph::RECV;
-            recv.group = m_pp;
-            recv.peer = forward ? -1 : 1;
-            recv.bytes = shard;
-            recv.label = m_label;
-            uint32_t r = m_g.AddTask(m_program, recv);
+            uint32_t r = Message(ExecutionGraph::RECV, forward ? -1 : 1, {});
             m_recvs[{s, forward, mb}] = r;
             deps.push_back(r);
         }
@@ -309,13 +310,7 @@ StepBuilder::AddStage(uint32_t s)
         tail = deps;
         if (sends)
         {
-            ExecutionGraph::Task send;
-            send.kind = ExecutionGraph::SEND;
-            send.group = m_pp;
-            send.peer = forward ? 1 : -1;
-            send.bytes = shard;
-            send.label = m_label;
-            uint32_t t = m_g.AddTask(m_program, send, tail);
+            uint32_t t = Message(ExecutionGraph::SEND, forward ? 1 : -1, tail);
             m_sends.push_back(Send{m_program, t, forward ? s + 1 : s - 1, forward, mb});
         }
     }
@@ -410,7 +405,7 @@ BuildTrainingStep(const TrainingConfig& config, const std::vector<GpuId>& gpus)
 {
     auto graph = std::make_shared<ExecutionGraph>();
     auto ranks = static_cast<uint32_t>(gpus.size());
-    StepBuilder builder(config, *graph, ranks);
+    StepBuilder builder(config, *graph);
     builder.AddGroups(ranks);
     std::vector<uint32_t> stageProgram;
     for (uint32_t s = 0; s < config.pp; ++s)
@@ -743,16 +738,11 @@ TrainingWorkload::Read(WorkloadReader& in,
                 continue;
             }
             const auto& [typeId, attributes] = graph->GetAlgorithm(t.algorithm);
-            ObjectFactory factory(typeId);
-            for (const auto& [name, value] : attributes)
-            {
-                factory.Set(name, StringValue(value));
-            }
-            problem = CreateObject<Collective>()->Setup(in.GetCheckTransport(),
-                                                        graph->GetCommunicator(t.group, 0),
-                                                        t.op,
-                                                        t.bytes,
-                                                        factory.Create<CollectiveAlgorithm>());
+            problem = in.CheckCollective(graph->GetCommunicator(t.group, 0),
+                                         t.op,
+                                         t.bytes,
+                                         typeId,
+                                         attributes);
             if (!problem.empty())
             {
                 const std::string& kind = graph->GetGroupKindName(t.group);

@@ -4,6 +4,7 @@
 #include "workload.h"
 
 #include "ns3/collective-helper.h"
+#include "ns3/collective.h"
 #include "ns3/rng-seed-manager.h"
 
 #include <filesystem>
@@ -381,6 +382,23 @@ WorkloadReader::AddCollective(CollectiveSpec spec)
     spec.workload = m_workload;
     m_collectives.push_back(std::move(spec));
     return static_cast<uint32_t>(m_collectives.size() - 1);
+}
+
+std::string
+WorkloadReader::CheckCollective(const Communicator& comm,
+                                CollectiveOp op,
+                                uint64_t bytes,
+                                const std::string& algorithm,
+                                const std::vector<AttributeSetting>& attributes,
+                                uint32_t root)
+{
+    return CreateObject<Collective>()->Setup(
+        GetCheckTransport(),
+        comm,
+        op,
+        bytes,
+        MakeFactory(algorithm, attributes).Create<CollectiveAlgorithm>(),
+        root);
 }
 
 void

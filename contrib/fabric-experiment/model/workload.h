@@ -131,6 +131,16 @@ class WorkloadReader
     /// nothing.
     Ptr<GpuTransport> GetCheckTransport();
 
+    /// Empty if \p op of \p bytes can run on \p comm with the algorithm \p algorithm
+    /// (a TypeId) and \p attributes, else why not (Collective::Setup's checks, on the check
+    /// transport).
+    std::string CheckCollective(const Communicator& comm,
+                                CollectiveOp op,
+                                uint64_t bytes,
+                                const std::string& algorithm,
+                                const std::vector<AttributeSetting>& attributes,
+                                uint32_t root = 0);
+
     Time GetStop() const
     {
         return m_stop;

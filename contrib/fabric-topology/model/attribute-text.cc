@@ -196,4 +196,15 @@ ReadAttributeMap(YamlReader& r,
     }
 }
 
+ObjectFactory
+MakeFactory(const std::string& typeId, const std::vector<AttributeSetting>& attributes)
+{
+    ObjectFactory factory(typeId);
+    for (const auto& [name, value] : attributes)
+    {
+        factory.Set(name, StringValue(value));
+    }
+    return factory;
+}
+
 } // namespace ns3

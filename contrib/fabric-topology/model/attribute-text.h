@@ -6,6 +6,7 @@
 
 #include "yaml-reader.h"
 
+#include "ns3/object-factory.h"
 #include "ns3/type-id.h"
 
 #include <initializer_list>
@@ -28,6 +29,10 @@ struct AttributeSetting
         return attribute == other.attribute && value == other.value;
     }
 };
+
+/// A factory of \p typeId (a registered TypeId name) with \p attributes set.
+ObjectFactory MakeFactory(const std::string& typeId,
+                          const std::vector<AttributeSetting>& attributes);
 
 /// Attributes an input file may set on \p tid: its own, then its parents', as ObjectFactory can.
 std::vector<TypeId::AttributeInformation> SettableAttributes(TypeId tid);
