@@ -38,10 +38,12 @@ FCT = "fct.csv"
 COLLECTIVES = "collectives.csv"
 QUEUES = "queues.csv"
 PFC = "pfc.csv"
-RESULT_FILES = (SUMMARY, FCT, COLLECTIVES, QUEUES, PFC)
+TIMELINE = "timeline.csv"
+RESULT_FILES = (SUMMARY, FCT, COLLECTIVES, QUEUES, PFC, TIMELINE)
 
 # Plots of one run and of a comparison, in the order they are written.
-RUN_PLOTS = ("fct-cdf.png", "slowdown.png", "queues.png", "throughput.png", "busbw.png", "pfc.png")
+RUN_PLOTS = ("fct-cdf.png", "slowdown.png", "queues.png", "throughput.png", "busbw.png", "pfc.png",
+             "timeline.png")
 COMPARE_PLOTS = ("compare-fct-cdf.png", "compare-slowdown.png", "compare-busbw.png")
 
 # Flow-size bins of the slowdown plots: this many per decade, edges at 10^(k / BINS_PER_DECADE).
@@ -97,9 +99,18 @@ SCHEMAS = {
         ("priority", "priority"),
         ("event", "event"),
     ),
+    TIMELINE: (
+        ("job", "name"),
+        ("label", "name"),
+        ("activity", "name"),
+        ("start_us", "float"),
+        ("end_us", "float"),
+        ("tasks", "int"),
+    ),
 }
 EVENTS = ("pause", "resume")
-ATTRIBUTES = {FCT: "fct", COLLECTIVES: "collectives", QUEUES: "queues", PFC: "pfc"}
+ATTRIBUTES = {FCT: "fct", COLLECTIVES: "collectives", QUEUES: "queues", PFC: "pfc",
+              TIMELINE: "timeline"}
 # What the comparison plots read (queues.csv and pfc.csv are neither read nor checked there).
 COMPARED = (FCT, COLLECTIVES)
 UMASK = os.umask(0o022)
@@ -401,6 +412,7 @@ class Run:
         self.collectives = None
         self.queues = None
         self.pfc = None
+        self.timeline = None
 
     @property
     def sim_time_ps(self):
@@ -431,7 +443,7 @@ def load_run(folder, kinds=tuple(ATTRIBUTES)):
                 run.name = scenario
         except InputError as e:
             errors.append(str(e))
-    checks = {FCT: None, COLLECTIVES: None, QUEUES: check_queues, PFC: None}
+    checks = {FCT: None, COLLECTIVES: None, QUEUES: check_queues, PFC: None, TIMELINE: None}
     for kind, check in checks.items():
         path = os.path.join(folder, kind)
         if kind not in kinds or not os.path.isfile(path):
@@ -890,6 +902,24 @@ def plot_busbw(run, out):
     return save(fig, out, "busbw.png")
 
 
+def finish_rows(ax, names, what, title, legend_title=None):
+    """Finishes a chart of bars over time (µs) in rows, the first at the top: at most about 40
+    rows named (every row, or every step-th), a legend of each label once beside the plot."""
+    ax.set_ylim(-0.5, len(names) - 0.5)
+    ax.invert_yaxis()
+    step = math.ceil(len(names) / 40)
+    ax.set_yticks(range(0, len(names), step), names[::step])
+    ylabel = what if step == 1 else f"{what} ({len(names)}, every {step}th named)"
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              borderaxespad=0, title=legend_title)
+    ax.set_xlim(left=0)
+    finish(ax, title, "time (µs)", ylabel, legend=False)
+    ax.grid(False, axis="y")
+    ax.set_axisbelow(True)
+
+
 def plot_pfc(run, out):
     t = run.pfc
     if t is None or len(t) == 0:
@@ -905,25 +935,42 @@ def plot_pfc(run, out):
             ax.broken_barh([(s / 1e6, d / 1e6) for s, d in still], (i - height / 2, height),
                            color="tab:red", alpha=0.4, hatch="//",
                            label="paused, no resume before the end")
-    labels = [label for label, _, _ in series]
-    ax.set_ylim(-0.5, len(series) - 0.5)
-    ax.invert_yaxis()
-    # At most about 40 labels: every series, or every step-th.
-    step = math.ceil(len(series) / 40)
-    ax.set_yticks(range(0, len(series), step), labels[::step])
-    ylabel = "node, port, priority"
-    if step > 1:
-        ylabel = f"{ylabel} ({len(series)}, every {step}th named)"
-    handles, names = ax.get_legend_handles_labels()
-    unique = dict(zip(names, handles))
-    ax.legend(unique.values(), unique.keys(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              borderaxespad=0)
-    ax.set_xlim(left=0)
-    finish(ax, f"{run.name}: PFC pauses (while a port kept its peer's priority paused)",
-           "time (µs)", ylabel, legend=False)
-    ax.grid(False, axis="y")
-    ax.set_axisbelow(True)
+    finish_rows(ax, [label for label, _, _ in series], "node, port, priority",
+                f"{run.name}: PFC pauses (while a port kept its peer's priority paused)")
     return save(fig, out, "pfc.png")
+
+
+def plot_timeline(run, out):
+    """A Gantt chart of each job's phases: per phase (a row, in the order the file lists them)
+    and activity (a colour), from its first task's start to its last task's end over all ranks."""
+    t = run.timeline
+    if t is None or len(t) == 0:
+        return None
+    jobs = t.names["job"]
+    labels = t.names["label"]
+    activities = t.names["activity"]
+    colors = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
+    # Rows: (job, label) in file order; each row split into a band per activity.
+    rows = {}
+    for job, label in zip(t.columns["job"], t.columns["label"]):
+        rows.setdefault((int(job), int(label)), len(rows))
+    fig, ax = new_figure()
+    band = 0.8 / len(activities)
+    for a, name in enumerate(activities):
+        mine = t.columns["activity"] == a
+        spans = [((start, end - start), rows[(int(job), int(label))])
+                 for job, label, start, end in zip(t.columns["job"][mine], t.columns["label"][mine],
+                                                   t.columns["start_us"][mine],
+                                                   t.columns["end_us"][mine])]
+        for (span, row) in spans:
+            ax.broken_barh([span], (row - 0.4 + a * band, band), color=colors[a % len(colors)],
+                           label=name)
+    names = [f"{jobs[j]}: {labels[label]}" if len(jobs) > 1 else labels[label]
+             for j, label in rows]
+    finish_rows(ax, names, "phase",
+                f"{run.name}: step timeline (first start to last end over all ranks)",
+                legend_title="activity")
+    return save(fig, out, "timeline.png")
 
 
 # Comparison plots
@@ -1040,7 +1087,8 @@ def draw(plots, out, names):
 # ------------------------------------------------------------------------------------------------
 
 
-RUN_PLOTTERS = (plot_fct_cdf, plot_slowdown, plot_queues, plot_throughput, plot_busbw, plot_pfc)
+RUN_PLOTTERS = (plot_fct_cdf, plot_slowdown, plot_queues, plot_throughput, plot_busbw, plot_pfc,
+                plot_timeline)
 
 
 def parse_args(argv):

@@ -6,6 +6,8 @@
 
 #include "ns3/collective-helper.h"
 #include "ns3/execution.h"
+#include "ns3/ideal-fct.h"
+#include "ns3/pat-algorithm.h"
 #include "ns3/ring-algorithm.h"
 #include "ns3/topology-helper.h"
 #include "ns3/topology-reader.h"
@@ -573,4 +575,283 @@ TEST(ExecutionGraph, CheckFindsWhatCannotRun)
         "collectives)",
     };
     EXPECT_EQ(problems, expected);
+}
+
+struct CostCase
+{
+    const char* name;
+    const char* algorithm;
+    CollectiveOp op;
+    std::string topology;
+    uint64_t bytes;
+    uint64_t chunk;
+    uint32_t channels;
+};
+
+/// Operations alone on idle fabrics against their algorithm's alpha-beta cost over the
+/// fabric's paths (IdealFct::GetPath), whole blocks and pipelined chunks, one and several
+/// channels, power-of-two and other rank counts.
+class AlgorithmCostTest : public FabricTest, public ::testing::WithParamInterface<CostCase>
+{
+};
+
+TEST_P(AlgorithmCostTest, IdleFabricTimeIsTheAlphaBetaCost)
+{
+    const CostCase& c = GetParam();
+    Built b = Build(c.topology);
+    IdealFct ideal(b.fabric);
+    Communicator comm = Communicator::AllGpus(*b.graph);
+    TypeId tid;
+    ASSERT_TRUE(CollectiveHelper::LookupAlgorithm(c.algorithm, tid));
+    ObjectFactory f;
+    f.SetTypeId(tid);
+    f.Set("ChunkSize", UintegerValue(c.chunk));
+    f.Set("Channels", UintegerValue(c.channels));
+    Time cost = f.Create<CollectiveAlgorithm>()->GetCost(
+        c.op,
+        comm,
+        c.bytes,
+        0,
+        [&ideal](GpuId s, GpuId d) { return ideal.GetPath(s, d); });
+    CollectiveResult r = RunCollective(b, c.op, c.bytes, c.algorithm, c.chunk, c.channels);
+    // The models leave out the acknowledgements sharing the links (at most one 84-byte frame
+    // per 4178-byte data frame, 2 %).
+    EXPECT_NEAR(r.GetTime().GetSeconds() / cost.GetSeconds(), 1, 0.03)
+        << "measured " << r.GetTime() << ", model " << cost;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Collectives,
+    AlgorithmCostTest,
+    ::testing::Values(CostCase{"RingAllReduceWholeBlocks",
+                               "ring",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(8),
+                               2 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"RingAllReducePipelined",
+                               "ring",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(8),
+                               32 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"RingAllReduceSmall",
+                               "ring",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(16),
+                               64 << 10,
+                               512 << 10,
+                               1},
+                      CostCase{"RingAllReduceChannels",
+                               "ring",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(8),
+                               32 << 20,
+                               512 << 10,
+                               4},
+                      CostCase{"RingAllGather",
+                               "ring",
+                               CollectiveOp::ALL_GATHER,
+                               LeafPerHost(8),
+                               8 << 20,
+                               256 << 10,
+                               1},
+                      CostCase{"RingReduceScatter",
+                               "ring",
+                               CollectiveOp::REDUCE_SCATTER,
+                               LeafPerHost(12),
+                               12 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"RingBroadcast",
+                               "ring",
+                               CollectiveOp::BROADCAST,
+                               LeafPerHost(8),
+                               8 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"TreeAllReduceSmall",
+                               "tree",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(16),
+                               64 << 10,
+                               512 << 10,
+                               1},
+                      CostCase{"TreeAllReduceLarge",
+                               "tree",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(16),
+                               16 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"DirectAllToAll",
+                               "direct",
+                               CollectiveOp::ALL_TO_ALL,
+                               Star(8),
+                               64 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{
+                          "HierarchicalAllReduce",
+                          "hierarchical",
+                          CollectiveOp::ALL_REDUCE,
+                          "version: 1\nhosts: {count: 4, profile: hgx-b200}\nfabric:\n  planes:\n  "
+                          "  - {name: rail, count: 8, generator: leaf-spine, radix: 8}\n",
+                          8 << 20,
+                          512 << 10,
+                          1},
+                      CostCase{"PatAllGather",
+                               "pat",
+                               CollectiveOp::ALL_GATHER,
+                               LeafPerHost(8),
+                               1 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"PatAllGatherUneven",
+                               "pat",
+                               CollectiveOp::ALL_GATHER,
+                               LeafPerHost(12),
+                               6 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"PatReduceScatter",
+                               "pat",
+                               CollectiveOp::REDUCE_SCATTER,
+                               LeafPerHost(16),
+                               4 << 20,
+                               512 << 10,
+                               2},
+                      CostCase{"PatAllReduceUneven",
+                               "pat",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(13),
+                               8 << 20,
+                               512 << 10,
+                               1},
+                      CostCase{"PatAllReduceSmall",
+                               "pat",
+                               CollectiveOp::ALL_REDUCE,
+                               LeafPerHost(16),
+                               64 << 10,
+                               512 << 10,
+                               1}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(PatAlgorithm, LogarithmicStepsCarryEveryRanksDataToEveryRank)
+{
+    // Bruck's steps: ceil(log2 n) messages per rank and phase, (n-1)/n of the data sent per
+    // phase, and every rank's data reaching every rank through the dependencies (a transfer
+    // carries what its sender had when it left: its own data and that of what it waited for).
+    for (uint32_t n : {2u, 5u, 8u, 13u})
+    {
+        std::vector<GpuId> gpus;
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            gpus.push_back(GpuId{r, 0});
+        }
+        Communicator comm(gpus);
+        uint32_t steps = 0;
+        while ((1u << steps) < n)
+        {
+            ++steps;
+        }
+        const uint64_t bytes = 1000003; // not a multiple of n
+        for (CollectiveOp op :
+             {CollectiveOp::ALL_GATHER, CollectiveOp::REDUCE_SCATTER, CollectiveOp::ALL_REDUCE})
+        {
+            uint32_t phases = op == CollectiveOp::ALL_REDUCE ? 2 : 1;
+            Ptr<PatAlgorithm> pat = CreateObject<PatAlgorithm>();
+            pat->SetAttribute("ChunkSize", UintegerValue(bytes)); // one transfer per message
+            CollectiveSchedule schedule;
+            pat->Build(op, comm, bytes, 0, schedule);
+            EXPECT_EQ(schedule.GetSize(), n * steps * phases) << n << " ranks";
+            std::vector<uint64_t> sent = schedule.GetBytesSent(n);
+            uint64_t total = 0;
+            for (uint64_t b : sent)
+            {
+                total += b;
+                EXPECT_LE(b, phases * ((n - 1) * (bytes / n) + (n - 1)));
+            }
+            EXPECT_EQ(total, uint64_t(phases) * (n - 1) * bytes) << n << " ranks";
+            std::vector<std::vector<bool>> carries(schedule.GetSize(), std::vector<bool>(n));
+            std::vector<std::vector<bool>> has(n, std::vector<bool>(n));
+            for (uint32_t r = 0; r < n; ++r)
+            {
+                has[r][r] = true;
+            }
+            for (uint32_t t = 0; t < schedule.GetSize(); ++t)
+            {
+                const auto& transfer = schedule.Get(t);
+                carries[t][transfer.src] = true;
+                auto [first, last] = schedule.GetDeps(t);
+                for (const uint32_t* d = first; d != last; ++d)
+                {
+                    ASSERT_LT(*d, t);
+                    EXPECT_EQ(schedule.Get(*d).dst, transfer.src);
+                    for (uint32_t r = 0; r < n; ++r)
+                    {
+                        carries[t][r] = carries[t][r] || carries[*d][r];
+                    }
+                }
+                for (uint32_t r = 0; r < n; ++r)
+                {
+                    has[transfer.dst][r] = has[transfer.dst][r] || carries[t][r];
+                }
+            }
+            for (uint32_t r = 0; r < n; ++r)
+            {
+                EXPECT_EQ(std::count(has[r].begin(), has[r].end(), true), n)
+                    << ToString(op) << " on " << n << " ranks: rank " << r;
+            }
+        }
+    }
+}
+
+TEST_F(CollectivesTest, ExecutionOnAnIdealFabricTakesTheAlphaBetaCosts)
+{
+    // Rank 0 computes 20 us, rank 1 5 us; both AllGather 128 KiB, then rank 0 sends 64 KiB
+    // to rank 1, which receives it after the AllGather and computes 1 us once it has it. On
+    // the ideal fabric the AllGather (one step of 64 KiB each way) is over for both one
+    // message time after the last entry, at 20 us, and the message takes one more: nothing
+    // crosses the fabric.
+    const uint64_t bytes = 128 * 1024;
+    Built b = Build(LeafPerHost(2));
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t dp = g.AddGroupKind("dp");
+    g.AddGroup(dp, {0, 1});
+    uint32_t ring = g.AddAlgorithm("ns3::RingAlgorithm", {});
+    uint32_t sender = g.AddProgram();
+    uint32_t c = g.AddTask(sender, Compute(MicroSeconds(20)));
+    uint32_t ag = g.AddTask(sender, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring), {c});
+    g.AddTask(sender, Message(ExecutionGraph::SEND, 1, bytes / 2, 2), {ag});
+    uint32_t receiver = g.AddProgram();
+    c = g.AddTask(receiver, Compute(MicroSeconds(5)));
+    ag = g.AddTask(receiver, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring), {c});
+    uint32_t in = g.AddTask(receiver, Message(ExecutionGraph::RECV, 0, bytes / 2, 2), {ag});
+    g.AddTask(receiver, Compute(MicroSeconds(1)), {in});
+    g.AddRank(GpuId{0, 0}, sender);
+    g.AddRank(GpuId{1, 0}, receiver);
+    ASSERT_EQ(g.Check(), std::vector<std::string>());
+    IdealFct ideal(b.fabric);
+    Ptr<Execution> e = CreateObject<Execution>();
+    e->SetupIdeal([&ideal](GpuId s, GpuId d) { return ideal.GetPath(s, d); },
+                  std::make_shared<ExecutionGraph>(g));
+    Simulator::Schedule(Seconds(0), &Execution::Start, e);
+    Simulator::Run();
+    ASSERT_TRUE(e->IsComplete());
+    const ExecutionResult& r = e->GetResult();
+    double gathered = 20e-6 + MessageSeconds(bytes / 2);
+    EXPECT_NEAR(r.rankEnd[0].GetSeconds(), gathered + MessageSeconds(bytes / 2), 1e-11);
+    EXPECT_NEAR(r.rankEnd[1].GetSeconds(), gathered + MessageSeconds(bytes / 2) + 1e-6, 1e-11);
+    EXPECT_EQ(r.rankCompute[1], MicroSeconds(6));
+    ExpectBreakdownAddsUp(r);
+    // Its events: three computes, one collective and one message; no frame was sent.
+    EXPECT_EQ(e->GetEvents(), 5u);
+    for (const auto& nic : b.fabric.nics)
+    {
+        EXPECT_EQ(nic->GetTxFrames(), 0u);
+    }
 }

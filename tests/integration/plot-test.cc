@@ -27,8 +27,13 @@ const std::string SCRIPT = std::string(NSFAB_SOURCE_DIR) + "/scripts/plot";
 constexpr uint32_t PNG_WIDTH = 1600;
 constexpr uint32_t PNG_HEIGHT = 1000;
 
-const std::set<std::string> RUN_PLOTS =
-    {"fct-cdf.png", "slowdown.png", "queues.png", "throughput.png", "busbw.png", "pfc.png"};
+const std::set<std::string> RUN_PLOTS = {"fct-cdf.png",
+                                         "slowdown.png",
+                                         "queues.png",
+                                         "throughput.png",
+                                         "busbw.png",
+                                         "pfc.png",
+                                         "timeline.png"};
 const std::set<std::string> FLOW_PLOTS = {"fct-cdf.png", "slowdown.png"};
 const std::set<std::string> COMPARE_PLOTS = {"compare-fct-cdf.png",
                                              "compare-slowdown.png",
@@ -212,18 +217,37 @@ TEST_F(PlotRun, FullRunGetsEveryPlotAndNothingElse)
 
 TEST_F(PlotRun, RealRunGetsEveryPlot)
 {
-    // A scenario with an incast (FCTs, PFC), a collective and queue sampling: every plot.
+    // A scenario with an incast (FCTs, PFC), a collective and queue sampling: every plot but
+    // the timeline (it has no job); a training step: its timeline.
     std::string results = m_dir + "/real";
     auto run = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + NSFAB_SOURCE_DIR +
                                       "/scenarios/allreduce-with-incast.yaml --out " + results);
     ASSERT_EQ(run.status, 0) << run.output;
+    std::set<std::string> plots = RUN_PLOTS;
+    plots.erase("timeline.png");
     Outcome o = Plot(Quote(results));
     ASSERT_EQ(o.status, 0) << o.err;
-    ExpectPlots(o, results + "/plots", RUN_PLOTS);
-    for (const std::string& name : RUN_PLOTS)
+    ExpectPlots(o, results + "/plots", plots);
+    for (const std::string& name : plots)
     {
         EXPECT_GT(fs::file_size(results + "/plots/" + name), 10000u) << name;
     }
+    std::string scenario = m_dir + "/step.yaml";
+    std::ofstream(scenario) << "name: step\nversion: 2\n"
+                               "topology: {version: 1, hosts: {count: 4}, fabric: {planes: "
+                               "[{generator: leaf-spine, radix: 8}]}}\n"
+                               "workloads:\n  - type: training\n    parallelism: {pp: 4}\n"
+                               "    model: {layers: 4, hidden: 64, ffn-hidden: 256}\n"
+                               "    batch: {micro-batches: 4, sequence: 64}\n"
+                               "    compute: {attention: 4us, ffn: 6us}\n";
+    results = m_dir + "/step";
+    run = nsfab_test::RunCommand(std::string(NSFAB_BINARY) + " run -q " + Quote(scenario) +
+                                 " --out " + results);
+    ASSERT_EQ(run.status, 0) << run.output;
+    o = Plot(Quote(results));
+    ASSERT_EQ(o.status, 0) << o.err;
+    ExpectPlots(o, results + "/plots", {"timeline.png"});
+    EXPECT_GT(fs::file_size(results + "/plots/timeline.png"), 10000u);
 }
 
 TEST_F(PlotRun, OnlyPlotsWhoseDataExist)
@@ -391,6 +415,10 @@ TEST_F(PlotErrors, MalformedRowsNameFileAndLine)
          "250000000,leaf0,3,3,stop",
          "pfc.csv:3: event: 'stop' is not pause or resume"},
         {"pfc.csv", 2, "100000000,leaf0,3,8,pause", "pfc.csv:2: priority: 8 is not a PFC priority"},
+        {"timeline.csv",
+         3,
+         "0,stage0 forward 0,pp,40.000000,soon,2",
+         "timeline.csv:3: end_us: 'soon' is not a number"},
         {"summary.json", 4, "    \"name\": \"incast-dcqcn\",,", "summary.json:4: not valid JSON"},
     };
     for (const Case& c : cases)

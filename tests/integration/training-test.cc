@@ -195,6 +195,10 @@ TEST(Training, PipelineStepFollowsTheOneForwardOneBackwardSchedule)
     EXPECT_GE(e.GetTime().GetSeconds(), expected - 1e-12);
     EXPECT_LE(e.GetTime().GetSeconds(), expected + 2 * m * (p - 1) * 2 * ack);
     EXPECT_GE(expected, (m + p - 1) * (f + b) + 2 * (p - 1) * delta);
+    // On the ideal fabric a message takes exactly delta and nothing waits for an ACK: the
+    // step is the relaxation's critical path.
+    EXPECT_NEAR(r.jobs[0].ideal.GetSeconds(), expected, 1e-11);
+    EXPECT_NEAR(r.jobs[0].GetSlowdown(), e.GetTime().GetSeconds() / expected, 1e-6);
     // Every stage computes M (f + b); the rest of its time it waited for its neighbours.
     uint32_t pp = 1; // the only group kind
     for (uint32_t rank = 0; rank < p; ++rank)

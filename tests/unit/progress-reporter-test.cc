@@ -396,3 +396,24 @@ TEST_F(ProgressReporterTest, WorkDoneLeadsWhenAheadOfSimulatedTime)
     EXPECT_EQ(lines.back().rfind("progress: 100.0% (sim 0.001 s of 1.000 s), ", 0), 0u)
         << lines.back();
 }
+
+TEST_F(ProgressReporterTest, PhaseIsShownAsTheRunIsThereAndNotInTheFinalLine)
+{
+    // The phase is read when a line is written: here it names the simulated time, which must
+    // agree with the line's own "sim" figure; the final line, over the whole run, has none.
+    FakeClock clock{1.0 / 64};
+    std::ostringstream os;
+    ProgressReporter reporter(os, ProgressReporter::LINES, clock.Get());
+    reporter.SetPhase(
+        [] { return "phase at " + std::to_string(Simulator::Now().GetMicroSeconds()); });
+    Workload work;
+    RunWorkload(work, &reporter, MilliSeconds(2));
+    std::vector<std::string> lines = Lines(os.str());
+    ASSERT_EQ(lines.size(), 2u) << os.str();
+    auto sim = Between(lines[0], "% (sim ", " ms of 2.000 ms), ");
+    ASSERT_TRUE(sim) << lines[0];
+    auto micro = static_cast<int64_t>(std::lround(std::stod(*sim) * 1000));
+    std::string phase = ", phase at " + std::to_string(micro);
+    EXPECT_EQ(lines[0].substr(lines[0].size() - phase.size()), phase) << lines[0];
+    EXPECT_EQ(lines[1].find("phase"), std::string::npos) << lines[1];
+}

@@ -342,9 +342,10 @@ TEST(Workloads, CollectiveProblemsAreLocated)
     EXPECT_EQ(Problem(w + "op: allsum, size: 1MiB}\n"),
               "w.yaml:5:28: workloads[0].op: unknown collective 'allsum' (valid: allreduce, "
               "allgather, reducescatter, alltoall, broadcast)");
-    EXPECT_EQ(Problem(w + "op: allreduce, size: 1MiB, algorithm: fast}\n"),
-              "w.yaml:5:62: workloads[0].algorithm: unknown collective algorithm 'fast' (valid: "
-              "ring, tree, direct, hierarchical, or the TypeId of a CollectiveAlgorithm subclass)");
+    EXPECT_EQ(
+        Problem(w + "op: allreduce, size: 1MiB, algorithm: fast}\n"),
+        "w.yaml:5:62: workloads[0].algorithm: unknown collective algorithm 'fast' (valid: "
+        "ring, tree, direct, hierarchical, pat, or the TypeId of a CollectiveAlgorithm subclass)");
     EXPECT_EQ(Problem(w + "op: allreduce, size: 1MiB, algorithm: hierarchical, ranks: [host0:0, "
                           "host0:1, host1:0]}\n"),
               "w.yaml:5:5: workloads[0]: hierarchical needs as many ranks on every server: rank "

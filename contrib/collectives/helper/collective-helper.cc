@@ -16,6 +16,7 @@ const std::pair<const char*, const char*> ALGORITHMS[] = {
     {"tree", "ns3::TreeAlgorithm"},
     {"direct", "ns3::DirectAlgorithm"},
     {"hierarchical", "ns3::HierarchicalAlgorithm"},
+    {"pat", "ns3::PatAlgorithm"},
 };
 
 void

@@ -5,6 +5,8 @@
 
 #include "ns3/uinteger.h"
 
+#include <numeric>
+
 namespace ns3
 {
 
@@ -139,6 +141,46 @@ uint64_t
 CollectiveAlgorithm::GetChunks(uint64_t bytes) const
 {
     return std::max<uint64_t>(1, (bytes + m_chunkSize - 1) / m_chunkSize);
+}
+
+Time
+CollectiveAlgorithm::GetPipelinedCost(uint32_t steps, double block, const PathCost& path) const
+{
+    return steps == 0 ? Time() : std::max(path.Of(steps * block), GetChainCost(steps, block, path));
+}
+
+Time
+CollectiveAlgorithm::GetChainCost(uint32_t steps, double block, const PathCost& path) const
+{
+    auto pieces = static_cast<double>(GetChunks(static_cast<uint64_t>(block / m_channels)));
+    double piece = block / pieces;
+    return path.Of(piece) * int64_t(steps) + Seconds((block - piece) * path.beta);
+}
+
+PathCost
+CollectiveAlgorithm::GetRingPath(const Communicator& comm,
+                                 const std::vector<uint32_t>& ring,
+                                 const PathCosts& paths,
+                                 uint32_t distance)
+{
+    PathCost slowest;
+    auto n = static_cast<uint32_t>(ring.size());
+    for (uint32_t i = 0; i < n && n > 1; ++i)
+    {
+        slowest = PathCost::Max(slowest,
+                                paths(comm.GetGpu(ring[i]), comm.GetGpu(ring[(i + distance) % n])));
+    }
+    return slowest;
+}
+
+PathCost
+CollectiveAlgorithm::GetRingPath(const Communicator& comm,
+                                 const PathCosts& paths,
+                                 uint32_t distance)
+{
+    std::vector<uint32_t> ranks(comm.GetSize());
+    std::iota(ranks.begin(), ranks.end(), 0);
+    return GetRingPath(comm, ranks, paths, distance);
 }
 
 } // namespace ns3

@@ -7,8 +7,10 @@
 #include "communicator.h"
 #include "compressed-rows.h"
 
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,30 @@ bool ParseCollectiveOp(const std::string& name, CollectiveOp& op);
  *        2(n-1)/n; AllGather, ReduceScatter and AllToAll (n-1)/n; Broadcast 1.
  */
 double BusBandwidthFactor(CollectiveOp op, uint32_t ranks);
+
+/**
+ * \brief The alpha-beta cost of a path: alone on an idle fabric, a message of b bytes from one
+ *        GPU to another takes alpha + b x beta (Hockney's model).
+ */
+struct PathCost
+{
+    Time alpha;
+    double beta{0}; //!< seconds per byte
+
+    Time Of(double bytes) const
+    {
+        return alpha + Seconds(bytes * beta);
+    }
+
+    /// The slower of two paths, term by term: a step of many transfers waits for its slowest.
+    static PathCost Max(const PathCost& a, const PathCost& b)
+    {
+        return PathCost{std::max(a.alpha, b.alpha), std::max(a.beta, b.beta)};
+    }
+};
+
+/// The path cost between two GPUs of a fabric (IdealFct::GetPath for a built one).
+using PathCosts = std::function<PathCost(GpuId src, GpuId dst)>;
 
 /**
  * \ingroup collectives
@@ -134,7 +160,44 @@ class CollectiveAlgorithm : public Object
     /// The registered name a scenario uses ("ring", "tree", ...).
     virtual std::string GetName() const = 0;
 
+    /**
+     * \brief The time \p op takes alone on an idle fabric whose paths cost \p paths: the
+     *        algorithm's alpha-beta model, with the same arguments as Build. It is the
+     *        operation's share of a job's step on an ideal fabric.
+     */
+    virtual Time GetCost(CollectiveOp op,
+                         const Communicator& comm,
+                         uint64_t bytes,
+                         uint32_t root,
+                         const PathCosts& paths) const = 0;
+
   protected:
+    /**
+     * \brief \p steps steps in which every rank sends \p block bytes to a rank that forwards
+     *        what it got in the next step, over paths costing at most \p path. Each channel's
+     *        share moves in chunks (GetChunks), and a chunk goes on as soon as it has arrived:
+     *        the steps overlap. The last piece arrives after the link's whole load
+     *        (steps x block x beta, then alpha) or after GetChainCost, whichever is later.
+     */
+    Time GetPipelinedCost(uint32_t steps, double block, const PathCost& path) const;
+    /**
+     * \brief A block forwarded along a chain of \p steps paths costing at most \p path, in
+     *        m pieces (a chunk of every channel) that each go on once arrived: the first
+     *        piece's way through every step, steps x (block/m x beta + alpha), and the rest
+     *        of the block behind it.
+     */
+    Time GetChainCost(uint32_t steps, double block, const PathCost& path) const;
+    /// The slowest path from position i to position (i + 1) mod n of \p ring (communicator
+    /// ranks), or from i to i + \p distance with another distance.
+    static PathCost GetRingPath(const Communicator& comm,
+                                const std::vector<uint32_t>& ring,
+                                const PathCosts& paths,
+                                uint32_t distance = 1);
+    /// As above, on the ring of the communicator's ranks in order.
+    static PathCost GetRingPath(const Communicator& comm,
+                                const PathCosts& paths,
+                                uint32_t distance = 1);
+
     /// Part \p i of \p total split into \p parts as evenly as whole bytes allow.
     static uint64_t Split(uint64_t total, uint64_t parts, uint64_t i);
     /// Chunks of at most ChunkSize bytes that \p bytes make (at least one).

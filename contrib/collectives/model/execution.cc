@@ -75,9 +75,29 @@ void
 Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph)
 {
     m_transport = transport;
+    m_cookies = transport->AddReceiver(MakeCallback(&Execution::OnMessage, this));
+    SetupTasks(std::move(graph));
+}
+
+void
+Execution::SetupIdeal(PathCosts paths, std::shared_ptr<const ExecutionGraph> graph)
+{
+    m_transport = nullptr;
+    m_paths = std::move(paths);
+    SetupTasks(std::move(graph));
+}
+
+bool
+Execution::IsLocal(uint32_t rank) const
+{
+    return !m_transport || m_transport->IsLocal(m_graph->GetGpu(rank).node);
+}
+
+void
+Execution::SetupTasks(std::shared_ptr<const ExecutionGraph> graph)
+{
     m_graph = std::move(graph);
     const ExecutionGraph& g = *m_graph;
-    m_cookies = transport->AddReceiver(MakeCallback(&Execution::OnMessage, this));
     // Who waits for whom, per program.
     m_dependents.clear();
     for (uint32_t p = 0; p < g.GetNPrograms(); ++p)
@@ -121,11 +141,11 @@ Execution::Start()
     m_lastComputeEnd.assign(ranks, now);
     m_tasksLeft.assign(ranks, 0);
     m_ranksLeft = 0;
-    m_tasksDone = m_tasksTotal = 0;
+    m_tasksDone = m_tasksTotal = m_events = 0;
     std::vector<std::pair<uint32_t, uint32_t>> ready;
     for (uint32_t r = 0; r < ranks; ++r)
     {
-        if (!m_transport->IsLocal(g.GetGpu(r).node))
+        if (!IsLocal(r))
         {
             continue;
         }
@@ -215,6 +235,16 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
         break;
     case ExecutionGraph::SEND: {
         uint32_t peer = g.GetPeer(rank, t);
+        if (!m_transport)
+        {
+            ++m_events;
+            Simulator::Schedule(m_paths(g.GetGpu(rank), g.GetGpu(peer)).Of(double(t.bytes)),
+                                &Execution::IdealArrived,
+                                this,
+                                rank,
+                                task);
+            break;
+        }
         m_transport->Send(g.GetGpu(rank),
                           g.GetGpu(peer),
                           t.bytes,
@@ -259,6 +289,7 @@ Execution::RunCompute(uint32_t rank, uint32_t task, uint32_t releaser)
     m_busy[rank] = 1;
     Touch(rank, task, true);
     const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
+    ++m_events;
     Simulator::Schedule(t.duration, &Execution::ComputeDone, this, rank, task);
 }
 
@@ -300,10 +331,30 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
         inst.kind = t.group;
         inst.group = group;
         inst.taskOf.assign(last - first, ExecutionGraph::NONE);
-        inst.localLeft = static_cast<uint32_t>(std::count_if(first, last, [&](uint32_t r) {
-            return m_transport->IsLocal(g.GetGpu(r).node);
-        }));
-        const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
+        inst.localLeft = static_cast<uint32_t>(
+            std::count_if(first, last, [this](uint32_t r) { return IsLocal(r); }));
+        inst.toEnter = static_cast<uint32_t>(last - first);
+        it = m_instances.emplace(id, std::move(inst)).first;
+    }
+    Instance& inst = it->second;
+    uint32_t position = g.GetPositionOf(t.group, rank);
+    inst.taskOf[position] = task;
+    const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
+    if (!m_transport)
+    {
+        if (--inst.toEnter == 0)
+        {
+            Time cost =
+                MakeFactory(typeId, attributes)
+                    .Create<CollectiveAlgorithm>()
+                    ->GetCost(t.op, g.GetCommunicator(t.group, group), t.bytes, t.root, m_paths);
+            ++m_events;
+            Simulator::Schedule(cost, &Execution::IdealDone, this, id);
+        }
+        return;
+    }
+    if (!inst.collective)
+    {
         inst.collective = CreateObject<Collective>();
         std::string problem =
             inst.collective->Setup(m_transport,
@@ -320,11 +371,29 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
                         "Execution: a collective of more than 2^" << TRANSFER_BITS << " transfers");
         inst.collective->SetCookies(m_cookies | id << TRANSFER_BITS);
         inst.collective->SetRankDoneCallback(MakeCallback(&Execution::OnRankDone, this).Bind(id));
-        it = m_instances.emplace(id, std::move(inst)).first;
     }
-    uint32_t position = g.GetPositionOf(t.group, rank);
-    it->second.taskOf[position] = task;
-    it->second.collective->Enter(position);
+    inst.collective->Enter(position);
+}
+
+void
+Execution::IdealDone(uint64_t id)
+{
+    auto node = m_instances.extract(id);
+    const Instance& inst = node.mapped();
+    const uint32_t* members = m_graph->GetMembers(inst.kind, inst.group).first;
+    for (uint32_t position = 0; position < inst.taskOf.size(); ++position)
+    {
+        Complete(members[position], inst.taskOf[position]);
+    }
+}
+
+void
+Execution::IdealArrived(uint32_t rank, uint32_t task)
+{
+    const ExecutionGraph& g = *m_graph;
+    const auto& t = g.GetTask(g.GetProgramOf(rank), task);
+    Release(g.GetPeer(rank, t), t.match, ExecutionGraph::NONE);
+    Complete(rank, task);
 }
 
 void
@@ -335,6 +404,7 @@ Execution::OnRankDone(uint64_t id, uint32_t position)
     if (--inst.localLeft == 0)
     {
         // Not inside the operation's own callback: free it from the event loop.
+        ++m_events;
         Simulator::ScheduleNow(&Execution::Forget, this, id);
     }
     Complete(rank, inst.taskOf[position]);

@@ -86,6 +86,15 @@ class Execution : public Object
     /// Run \p graph (checked with ExecutionGraph::Check) over \p transport.
     void Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph);
 
+    /**
+     * \brief Run \p graph on an ideal fabric instead (non-blocking and uncongested): every
+     *        rank's tasks as with a transport, but a collective takes its algorithm's
+     *        alpha-beta cost over \p paths (CollectiveAlgorithm::GetCost) from its last member's
+     *        entry, and a message its path's cost from its send. Nothing crosses the fabric,
+     *        and every rank is simulated here.
+     */
+    void SetupIdeal(PathCosts paths, std::shared_ptr<const ExecutionGraph> graph);
+
     /// Every rank this process simulates begins now.
     void Start();
 
@@ -108,6 +117,12 @@ class Execution : public Object
     uint64_t GetTasksTotal() const
     {
         return m_tasksTotal;
+    }
+
+    /// Events this execution scheduled itself (compute, and on an ideal fabric everything).
+    uint64_t GetEvents() const
+    {
+        return m_events;
     }
 
     /// The label of the task that started last (for progress).
@@ -134,6 +149,7 @@ class Execution : public Object
         uint32_t group;
         std::vector<uint32_t> taskOf; //!< by position: the member's task
         uint32_t localLeft;           //!< this process's members still in it
+        uint32_t toEnter;             //!< on an ideal fabric: members not yet in it
     };
 
     uint64_t Flat(uint32_t rank, uint32_t task) const
@@ -143,6 +159,8 @@ class Execution : public Object
 
     /// One of the things \p task of \p rank waits for is over: task \p by, or NONE (its data).
     void Release(uint32_t rank, uint32_t task, uint32_t by);
+    void SetupTasks(std::shared_ptr<const ExecutionGraph> graph);
+    bool IsLocal(uint32_t rank) const;
     void Begin(uint32_t rank, uint32_t task, uint32_t releaser);
     void RunCompute(uint32_t rank, uint32_t task, uint32_t releaser);
     /// Account the GPU's idle time from its last compute until now to the chain that ends
@@ -152,12 +170,17 @@ class Execution : public Object
     void EnterCollective(uint32_t rank, uint32_t task);
     void OnRankDone(uint64_t id, uint32_t position);
     void Forget(uint64_t id);
+    /// On an ideal fabric: every member of operation \p id is done.
+    void IdealDone(uint64_t id);
+    /// On an ideal fabric: the message of \p task of \p rank has arrived.
+    void IdealArrived(uint32_t rank, uint32_t task);
     void OnMessage(uint64_t cookie, const Delivery& delivery);
     void OnSent(uint32_t rank, uint32_t task, const Delivery& delivery);
     void Complete(uint32_t rank, uint32_t task);
     void Touch(uint32_t rank, uint32_t task, bool begins);
 
-    Ptr<GpuTransport> m_transport;
+    Ptr<GpuTransport> m_transport; //!< null on an ideal fabric
+    PathCosts m_paths;             //!< on an ideal fabric
     std::shared_ptr<const ExecutionGraph> m_graph;
     uint64_t m_cookies{0};
     std::vector<CompressedRows> m_dependents; //!< by program: who waits for each task
@@ -187,6 +210,7 @@ class Execution : public Object
     bool m_started{false};
     uint64_t m_tasksDone{0};
     uint64_t m_tasksTotal{0};
+    uint64_t m_events{0};
     uint16_t m_currentLabel{0};
     ExecutionResult m_result;
     TracedCallback<const ExecutionResult&> m_completeTrace;

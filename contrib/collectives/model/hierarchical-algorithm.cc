@@ -67,6 +67,41 @@ HierarchicalAlgorithm::Check(const Communicator& comm) const
     return "";
 }
 
+Time
+HierarchicalAlgorithm::GetCost(CollectiveOp op,
+                               const Communicator& comm,
+                               uint64_t bytes,
+                               uint32_t root,
+                               const PathCosts& paths) const
+{
+    // The three phases follow one another: a reduce-scatter on every server, a ring
+    // AllReduce of 1/g of the data on every rail, an all-gather on every server.
+    auto servers = GroupByServer(comm);
+    auto nServers = static_cast<uint32_t>(servers.size());
+    auto g = static_cast<uint32_t>(servers[0].size());
+    PathCost inside;
+    PathCost across;
+    for (const auto& server : servers)
+    {
+        inside = PathCost::Max(inside, GetRingPath(comm, server, paths));
+    }
+    for (uint32_t l = 0; l < g; ++l)
+    {
+        std::vector<uint32_t> rail(nServers);
+        for (uint32_t s = 0; s < nServers; ++s)
+        {
+            rail[s] = servers[s][l];
+        }
+        across = PathCost::Max(across, GetRingPath(comm, rail, paths));
+    }
+    double data = double(bytes);
+    Time local = GetPipelinedCost(g - 1, data / g, inside);
+    return op == CollectiveOp::ALL_REDUCE
+               ? local * int64_t(2) +
+                     GetPipelinedCost(2 * (nServers - 1), data / g / nServers, across)
+               : Time();
+}
+
 void
 HierarchicalAlgorithm::Build(CollectiveOp op,
                              const Communicator& comm,

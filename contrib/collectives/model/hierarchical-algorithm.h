@@ -34,6 +34,11 @@ class HierarchicalAlgorithm : public RingAlgorithm
                uint32_t root,
                CollectiveSchedule& schedule) const override;
     std::string GetName() const override;
+    Time GetCost(CollectiveOp op,
+                 const Communicator& comm,
+                 uint64_t bytes,
+                 uint32_t root,
+                 const PathCosts& paths) const override;
 
     /// The communicator's ranks grouped by server, servers in order of their first rank.
     static std::vector<std::vector<uint32_t>> GroupByServer(const Communicator& comm);

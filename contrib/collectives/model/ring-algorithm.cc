@@ -3,6 +3,7 @@
  */
 #include "ring-algorithm.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace ns3
@@ -78,6 +79,37 @@ RingAlgorithm::Build(CollectiveOp op,
         case CollectiveOp::ALL_TO_ALL:
             break;
         }
+    }
+}
+
+Time
+RingAlgorithm::GetCost(CollectiveOp op,
+                       const Communicator& comm,
+                       uint64_t bytes,
+                       uint32_t root,
+                       const PathCosts& paths) const
+{
+    uint32_t n = comm.GetSize();
+    double block = double(bytes) / n;
+    switch (op)
+    {
+    case CollectiveOp::ALL_REDUCE:
+        return GetPipelinedCost(2 * (n - 1), block, GetRingPath(comm, paths));
+    case CollectiveOp::ALL_GATHER:
+    case CollectiveOp::REDUCE_SCATTER:
+        return GetPipelinedCost(n - 1, block, GetRingPath(comm, paths));
+    case CollectiveOp::BROADCAST: {
+        PathCost slowest; // the chain from the root: every ring path but the one into it
+        for (uint32_t hop = 0; hop + 1 < n; ++hop)
+        {
+            slowest = PathCost::Max(
+                slowest,
+                paths(comm.GetGpu((root + hop) % n), comm.GetGpu((root + hop + 1) % n)));
+        }
+        return GetChainCost(n - 1, double(bytes), slowest);
+    }
+    default:
+        return Time();
     }
 }
 
@@ -177,6 +209,88 @@ TreeAlgorithm::GetParents(uint32_t n, uint32_t tree)
     return parent;
 }
 
+Time
+TreeAlgorithm::GetCost(CollectiveOp op,
+                       const Communicator& comm,
+                       uint64_t bytes,
+                       uint32_t root,
+                       const PathCosts& paths) const
+{
+    // Each tree reduces half the data up to its root and sends the sum back down, in pieces
+    // (a chunk of every channel) that go on as soon as they have arrived. A rank with k
+    // children takes in k pieces on the way up and sends out k on the way down, through one
+    // link: the first piece reaches every rank after the sum of those hops along its branch.
+    // The pieces behind it follow at the pace of the busiest link, which sends `load` pieces
+    // per piece of data (one up and one per child, in each tree) - unless that link's whole
+    // load, load x bytes/2 x beta, takes longer.
+    uint32_t n = comm.GetSize();
+    if (op != CollectiveOp::ALL_REDUCE || n < 2)
+    {
+        return Time();
+    }
+    double half = double(bytes) / 2;
+    auto pieces = static_cast<double>(GetChunks(static_cast<uint64_t>(half / m_channels)));
+    double piece = half / pieces;
+    std::vector<std::vector<uint32_t>> parents{GetParents(n, 0), GetParents(n, 1)};
+    std::vector<uint32_t> sends(n, 0);
+    PathCost slowest;
+    for (const auto& parent : parents)
+    {
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            if (parent[r] != NONE)
+            {
+                ++sends[r];
+                ++sends[parent[r]];
+                slowest = PathCost::Max(slowest, paths(comm.GetGpu(r), comm.GetGpu(parent[r])));
+                slowest = PathCost::Max(slowest, paths(comm.GetGpu(parent[r]), comm.GetGpu(r)));
+            }
+        }
+    }
+    Time first; // the first piece's sum has reached every rank
+    for (const auto& parent : parents)
+    {
+        std::vector<uint32_t> children(n, 0);
+        std::vector<uint32_t> depth(n, 0);
+        std::vector<uint32_t> order(n); // every rank after its parent
+        for (uint32_t r = 0; r < n; ++r)
+        {
+            for (uint32_t a = parent[r]; a != NONE; a = parent[a])
+            {
+                ++depth[r];
+            }
+            order[r] = r;
+            if (parent[r] != NONE)
+            {
+                ++children[parent[r]];
+            }
+        }
+        std::stable_sort(order.begin(), order.end(), [&depth](uint32_t a, uint32_t b) {
+            return depth[a] < depth[b];
+        });
+        auto hop = [&](uint32_t r) {
+            return slowest.alpha + Seconds(children[parent[r]] * piece * slowest.beta);
+        };
+        // Per rank: its partial sum is ready (up), then the whole sum has reached it (down).
+        std::vector<Time> ready(n);
+        for (auto it = order.rbegin(); it != order.rend(); ++it)
+        {
+            if (parent[*it] != NONE)
+            {
+                ready[parent[*it]] = std::max(ready[parent[*it]], ready[*it] + hop(*it));
+            }
+        }
+        for (uint32_t r : order)
+        {
+            ready[r] = parent[r] == NONE ? ready[r] : ready[parent[r]] + hop(r);
+            first = std::max(first, ready[r]);
+        }
+    }
+    double load = *std::max_element(sends.begin(), sends.end());
+    return std::max(slowest.Of(load * half),
+                    first + Seconds((pieces - 1) * load * piece * slowest.beta));
+}
+
 void
 TreeAlgorithm::Build(CollectiveOp op,
                      const Communicator& comm,
@@ -261,6 +375,24 @@ std::string
 DirectAlgorithm::GetName() const
 {
     return "direct";
+}
+
+Time
+DirectAlgorithm::GetCost(CollectiveOp op,
+                         const Communicator& comm,
+                         uint64_t bytes,
+                         uint32_t root,
+                         const PathCosts& paths) const
+{
+    // Everything is sent at once: each rank's link carries its n - 1 shares back to back.
+    uint32_t n = comm.GetSize();
+    PathCost slowest;
+    for (uint32_t shift = 1; shift < n; ++shift)
+    {
+        slowest = PathCost::Max(slowest, GetRingPath(comm, paths, shift));
+    }
+    return op == CollectiveOp::ALL_TO_ALL && n > 1 ? slowest.Of(double(bytes) * (n - 1) / n)
+                                                   : Time();
 }
 
 void

@@ -30,6 +30,11 @@ class RingAlgorithm : public CollectiveAlgorithm
                uint32_t root,
                CollectiveSchedule& schedule) const override;
     std::string GetName() const override;
+    Time GetCost(CollectiveOp op,
+                 const Communicator& comm,
+                 uint64_t bytes,
+                 uint32_t root,
+                 const PathCosts& paths) const override;
 
   protected:
     /// Transfers by rank position: the ones that must arrive there before it sends, or that
@@ -79,6 +84,11 @@ class TreeAlgorithm : public CollectiveAlgorithm
                uint32_t root,
                CollectiveSchedule& schedule) const override;
     std::string GetName() const override;
+    Time GetCost(CollectiveOp op,
+                 const Communicator& comm,
+                 uint64_t bytes,
+                 uint32_t root,
+                 const PathCosts& paths) const override;
 
     /// The parent of every rank in tree \p tree (0 or 1) of \p n ranks; NONE for its root.
     static std::vector<uint32_t> GetParents(uint32_t n, uint32_t tree);
@@ -103,6 +113,11 @@ class DirectAlgorithm : public CollectiveAlgorithm
                uint32_t root,
                CollectiveSchedule& schedule) const override;
     std::string GetName() const override;
+    Time GetCost(CollectiveOp op,
+                 const Communicator& comm,
+                 uint64_t bytes,
+                 uint32_t root,
+                 const PathCosts& paths) const override;
 };
 
 } // namespace ns3

@@ -20,6 +20,8 @@ IdealFct::IdealFct(const Fabric& fabric)
     const FabricGraph& g = *fabric.graph;
     m_pipeline.resize(g.nodes.size());
     m_adjacent.resize(g.nodes.size());
+    m_reach.resize(g.nodes.size());
+    m_found.assign(g.nodes.size(), 0);
     uint32_t k = 0; // Fabric::switches are in graph order
     for (uint32_t n = 0; n < g.nodes.size(); ++n)
     {
@@ -37,38 +39,44 @@ IdealFct::IdealFct(const Fabric& fabric)
     }
 }
 
-const std::vector<IdealFct::Reach>&
-IdealFct::From(uint32_t sw)
+const IdealFct::Reach&
+IdealFct::Between(uint32_t from, uint32_t to)
 {
-    auto [it, added] = m_reach.try_emplace(sw);
+    auto [it, added] = m_between.try_emplace(uint64_t(from) << 32 | to);
     if (!added)
     {
         return it->second;
     }
     // Breadth-first through switches: the first path found to a node is a shortest one.
     const FabricGraph& g = *m_fabric.graph;
-    std::vector<Reach>& reach = it->second;
-    reach.resize(g.nodes.size());
-    reach[sw].links = 0;
-    std::deque<uint32_t> queue{sw};
-    while (!queue.empty())
+    ++m_search;
+    m_reach[from] = Reach{};
+    m_reach[from].links = 0;
+    m_found[from] = m_search;
+    std::deque<uint32_t> queue{from};
+    while (!queue.empty() && m_found[to] != m_search)
     {
         uint32_t n = queue.front();
         queue.pop_front();
         for (auto [next, l] : m_adjacent[n])
         {
-            if (reach[next].links != UINT32_MAX || g.nodes[next].kind != FabricGraph::SWITCH)
+            if (m_found[next] == m_search || g.nodes[next].kind != FabricGraph::SWITCH)
             {
                 continue;
             }
-            reach[next] = Reach{reach[n].links + 1,
-                                std::min(reach[n].minRate, g.links[l].rateBps),
-                                reach[n].delay + g.links[l].delay,
-                                reach[n].latency + m_pipeline[n]};
+            m_found[next] = m_search;
+            m_reach[next] = Reach{m_reach[n].links + 1,
+                                  std::min(m_reach[n].minRate, g.links[l].rateBps),
+                                  m_reach[n].delay + g.links[l].delay,
+                                  m_reach[n].latency + m_pipeline[n]};
             queue.push_back(next);
         }
     }
-    return reach;
+    if (m_found[to] == m_search)
+    {
+        it->second = m_reach[to];
+    }
+    return it->second;
 }
 
 Time
@@ -96,7 +104,7 @@ IdealFct::Get(const FlowSpec& f)
                      : Nvlink(f.srcNode, f.bytes);
     uint32_t first = m_links.GetSwitch(f.srcNode, f.fabricNic);
     uint32_t last = m_links.GetSwitch(f.dstNode, f.dstNic);
-    const Reach& between = From(first)[last];
+    const Reach& between = Between(first, last);
     const auto& up = g.links[m_links.GetHostLink(f.srcNode, f.fabricNic)];
     const auto& down = g.links[m_links.GetHostLink(f.dstNode, f.dstNic)];
     uint32_t links = between.links + 2;
@@ -129,6 +137,26 @@ IdealFct::Get(const FlowSpec& f)
     }
     return relay + full * int64_t(frames - 1) + lastFrame + perSwitch * int64_t(links - 1) +
            pipelines + cables + hostWait;
+}
+
+PathCost
+IdealFct::GetPath(GpuId src, GpuId dst)
+{
+    const FabricGraph& g = *m_fabric.graph;
+    FlowSpec f;
+    f.srcNode = src.node;
+    f.srcNic = g.GetNicOfGpu(src.node, src.gpu);
+    f.dstNode = dst.node;
+    f.dstNic = g.GetNicOfGpu(dst.node, dst.gpu);
+    std::string problem =
+        m_links.ChooseSourceNic(g, f.srcNode, f.srcNic, f.dstNode, f.dstNic, f.fabricNic);
+    NS_ABORT_MSG_UNLESS(problem.empty(), "IdealFct: " << problem);
+    uint32_t mtu = m_fabric.GetNic(f.srcNode, f.srcNic)->GetPayloadMtu();
+    f.bytes = mtu;
+    Time one = Get(f);
+    f.bytes = 2 * mtu;
+    double beta = (Get(f) - one).GetSeconds() / mtu;
+    return PathCost{one - Seconds(beta * mtu), beta};
 }
 
 } // namespace ns3

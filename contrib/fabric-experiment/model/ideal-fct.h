@@ -6,6 +6,7 @@
 
 #include "workload.h"
 
+#include "ns3/collective-algorithm.h"
 #include "ns3/topology-helper.h"
 
 #include <unordered_map>
@@ -32,6 +33,13 @@ class IdealFct
 
     Time Get(const FlowSpec& flow);
 
+    /**
+     * \brief The alpha-beta cost of messages from GPU \p src to GPU \p dst as GpuTransport
+     *        carries them (NVLink, the GPU's NIC, or PXN), read off Get: beta is what a full
+     *        frame adds, alpha what one full frame takes beyond its beta.
+     */
+    PathCost GetPath(GpuId src, GpuId dst);
+
   private:
     /// Per graph node, along a shortest path from one switch: links, delays and latencies.
     struct Reach
@@ -42,14 +50,20 @@ class IdealFct
         Time latency; //!< switch pipelines
     };
 
-    const std::vector<Reach>& From(uint32_t sw);
+    /// A shortest path between switches \p from and \p to: the first a breadth-first search
+    /// from \p from finds (links UINT32_MAX: none).
+    const Reach& Between(uint32_t from, uint32_t to);
     Time Nvlink(uint32_t node, uint64_t bytes) const;
 
     const Fabric& m_fabric;
     HostLinks m_links;
     std::vector<Time> m_pipeline; //!< by graph node (switches)
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_adjacent; //!< (node, link)
-    std::unordered_map<uint32_t, std::vector<Reach>> m_reach;           //!< by source switch
+    /// By (from, to) switch pair: a cluster has too many switches to keep every search whole.
+    std::unordered_map<uint64_t, Reach> m_between;
+    std::vector<Reach> m_reach;    //!< by graph node, for the search under way
+    std::vector<uint32_t> m_found; //!< by graph node: the search that reached it
+    uint32_t m_search{0};
 };
 
 } // namespace ns3

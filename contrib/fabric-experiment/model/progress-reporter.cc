@@ -222,6 +222,12 @@ ProgressReporter::ScheduleCheck()
     }
 }
 
+void
+ProgressReporter::SetPhase(std::function<std::string()> phase)
+{
+    m_phase = std::move(phase);
+}
+
 double
 ProgressReporter::GetFraction() const
 {
@@ -248,6 +254,7 @@ ProgressReporter::Show(double wall, bool final)
     std::string stop = m_stop.IsStrictlyPositive() ? FormatSimTime(m_stop, m_stop) : "done";
     bool etaKnown = fraction >= MIN_ETA_FRACTION && elapsed > 0;
     double eta = etaKnown ? elapsed * (1 - fraction) / fraction : 0;
+    std::string phase = m_phase && !final ? m_phase() : "";
 
     char text[256];
     if (m_mode == BAR)
@@ -257,14 +264,16 @@ ProgressReporter::Show(double wall, bool final)
             final ? "wall " + FormatClock(elapsed) : "ETA " + (etaKnown ? FormatClock(eta) : "--");
         int width = std::snprintf(text,
                                   sizeof(text),
-                                  "[%s%s] %5.1f%%  sim %s / %s  %s  %s",
+                                  "[%s%s] %5.1f%%  sim %s / %s  %s  %s%s%s",
                                   std::string(filled, '#').c_str(),
                                   std::string(BAR_WIDTH - filled, '.').c_str(),
                                   percent,
                                   sim.c_str(),
                                   stop.c_str(),
                                   rate.c_str(),
-                                  time.c_str());
+                                  time.c_str(),
+                                  phase.empty() ? "" : "  ",
+                                  phase.c_str());
         auto shown = std::min(static_cast<std::size_t>(width), sizeof(text) - 1);
         // Blank what is left of a longer previous line.
         m_os << '\r' << text << std::string(m_shownWidth > shown ? m_shownWidth - shown : 0, ' ');
@@ -281,12 +290,14 @@ ProgressReporter::Show(double wall, bool final)
         std::string of = m_stop.IsStrictlyPositive() ? " of " + stop : ", until done";
         std::snprintf(text,
                       sizeof(text),
-                      "progress: %.1f%% (sim %s%s), %s, %s\n",
+                      "progress: %.1f%% (sim %s%s), %s, %s%s%s\n",
                       percent,
                       sim.c_str(),
                       of.c_str(),
                       rate.c_str(),
-                      time.c_str());
+                      time.c_str(),
+                      phase.empty() ? "" : ", ",
+                      phase.c_str());
         m_os << text;
     }
     m_os.flush();

@@ -75,6 +75,9 @@ class ProgressReporter
      *        only ends at \p stop
      */
     void Start(Time stop, std::function<double()> workDone = {});
+    /// What the run is doing now, shown after the rest (e.g. a training step's phase); empty
+    /// shows nothing. Set before Start.
+    void SetPhase(std::function<std::string()> phase);
 
     /**
      * \brief Show the final state (100 % if the run reached its stop or did all its work) and
@@ -104,6 +107,7 @@ class ProgressReporter
 
     Time m_stop;
     std::function<double()> m_workDone;
+    std::function<std::string()> m_phase;
     Time m_step;                 //!< simulated time to the next check
     Time m_maxStep;              //!< a thousandth of the run
     EventId m_event;             //!< the pending check

@@ -306,6 +306,11 @@ JobsJson(const Scenario& s, const RunResult& r)
             }
             job["start_ps"] = Ps(e.start);
             job["time_ps"] = Ps(e.GetTime());
+            if (run.ideal.IsStrictlyPositive())
+            {
+                job["ideal_ps"] = Ps(run.ideal);
+                job["slowdown"] = run.GetSlowdown();
+            }
             job["critical_rank"] = critical;
             job["compute_ps"] = Ps(e.rankCompute[critical]);
             job["exposed_ps"] = exposed;
@@ -662,7 +667,13 @@ SummaryText(const Scenario& s, const RunResult& r)
         const ExecutionResult& e = run.result;
         uint32_t critical = e.GetCriticalRank();
         os << std::fixed << std::setprecision(3) << "step " << e.GetTime().GetSeconds() * 1e6
-           << " us; rank " << critical << ": compute " << e.rankCompute[critical].GetSeconds() * 1e6
+           << " us";
+        if (run.ideal.IsStrictlyPositive())
+        {
+            os << " (ideal fabric " << run.ideal.GetSeconds() * 1e6 << " us, slowdown "
+               << run.GetSlowdown() << ")";
+        }
+        os << "; rank " << critical << ": compute " << e.rankCompute[critical].GetSeconds() * 1e6
            << " us";
         for (uint32_t a = 1; a < e.activities; ++a)
         {

@@ -46,6 +46,8 @@ struct Work
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
     std::vector<std::vector<uint32_t>> jobsOf;    //!< by workload
     std::vector<Ptr<Execution>> executions;       //!< by job
+    std::vector<Ptr<Execution>> ideals;           //!< by job: the same on an ideal fabric
+    PathCosts paths;                              //!< of the ideal fabric
     uint64_t flowCookies{0};                      //!< flow f's message is flowCookies + f
     /// Ends the run once every process's work is done (null: another simulator).
     Ptr<FabricSimulatorImpl> engine;
@@ -58,6 +60,21 @@ struct Work
 
 void BeginWorkload(Work* w, uint32_t workload);
 
+/// One piece of the run's work is over.
+void
+Finished(Work* w)
+{
+    --w->pending;
+    if (w->engine)
+    {
+        w->engine->CompleteWork();
+    }
+    else if (w->pending == 0)
+    {
+        Simulator::Stop(w->drain);
+    }
+}
+
 /// One piece of work of \p workload completed.
 void
 Completed(Work* w, uint32_t workload)
@@ -69,16 +86,8 @@ Completed(Work* w, uint32_t workload)
             Simulator::Schedule(w->scenario->workloads[next].start, &BeginWorkload, w, next);
         }
     }
-    --w->pending;
     w->lastCompletion = Simulator::Now();
-    if (w->engine)
-    {
-        w->engine->CompleteWork();
-    }
-    else if (w->pending == 0)
-    {
-        Simulator::Stop(w->drain);
-    }
+    Finished(w);
 }
 
 void
@@ -166,11 +175,21 @@ OnJobComplete(Work* w, uint32_t index, const ExecutionResult& r)
     Completed(w, w->scenario->jobs[index].workload);
 }
 
+/// The job's step on the ideal fabric is over: not work of the run's, it does not move its
+/// end (lastCompletion), but the run lasts until it is known.
+void
+OnIdealComplete(Work* w, uint32_t index, const ExecutionResult& r)
+{
+    w->result->jobs[index].ideal = r.GetTime();
+    Finished(w);
+}
+
 void
 StartJob(Work* w, uint32_t index)
 {
     ++w->ownEvents;
     w->executions[index]->Start();
+    w->ideals[index]->Start();
 }
 
 /// The workload's start time has come: schedule its work at the offsets written for it.
@@ -202,6 +221,22 @@ BeginWorkload(Work* w, uint32_t workload)
         }
         Completed(w, workload);
     }
+}
+
+/// The phase of the first job still running: the label of the task that started last.
+std::string
+JobPhase(const Work& w)
+{
+    for (uint32_t j = 0; j < w.executions.size(); ++j)
+    {
+        const Ptr<Execution>& e = w.executions[j];
+        if (e->GetTasksDone() > 0 && !e->IsComplete())
+        {
+            return "job " + std::to_string(j) + ": " +
+                   w.scenario->jobs[j].graph->GetLabel(e->GetCurrentLabel());
+        }
+    }
+    return "";
 }
 
 /// The share of the run's work done: each flow, collective and job counts one, a running
@@ -245,7 +280,7 @@ PlanWork(Work& w)
     w.jobsOf.resize(n);
     // This process's work: the flows it sends (complete when acknowledged), every collective
     // and every job (each process completes its part).
-    w.pending = static_cast<uint32_t>(s.collectives.size() + s.jobs.size());
+    w.pending = static_cast<uint32_t>(s.collectives.size() + 2 * s.jobs.size());
     // Each flow has queue pairs of its own (a channel per flow), made now in flow order.
     w.flowCookies = w.transport->ReserveCookies(s.flows.size());
     for (uint32_t f = 0; f < s.flows.size(); ++f)
@@ -277,6 +312,10 @@ PlanWork(Work& w)
         e->Setup(w.transport, s.jobs[j].graph);
         e->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnJobComplete, &w, j));
         w.executions.push_back(e);
+        Ptr<Execution> ideal = CreateObject<Execution>();
+        ideal->SetupIdeal(w.paths, s.jobs[j].graph);
+        ideal->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnIdealComplete, &w, j));
+        w.ideals.push_back(ideal);
         w.jobsOf[s.jobs[j].workload].push_back(j);
         ++w.remaining[s.jobs[j].workload];
     }
@@ -590,7 +629,11 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     result.flows.resize(s.flows.size());
     result.collectives.resize(s.collectives.size());
     result.jobs.resize(s.jobs.size());
+    IdealFct ideal(fabric);
     Work work;
+    work.paths = [&ideal](GpuId src, GpuId dst) {
+        return ideal.GetPath(src, dst);
+    };
     work.scenario = &s;
     work.transport = transport;
     work.result = &result;
@@ -659,6 +702,10 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     }
     if (progress)
     {
+        if (!s.jobs.empty())
+        {
+            progress->SetPhase([&work]() { return JobPhase(work); });
+        }
         progress->Start(s.stop, [&work]() { return WorkDone(work); });
     }
     auto wallStart = std::chrono::steady_clock::now();
@@ -669,6 +716,10 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     {
         // Written out before rank 0 commits the folder: it gathers the parts after this.
         capture->Close();
+    }
+    for (const auto& e : work.ideals)
+    {
+        work.ownEvents += e->GetEvents();
     }
     result.events = Simulator::GetEventCount() - work.ownEvents;
     if (progress)
@@ -711,7 +762,6 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
                              ? a.time < b.time
                              : position.at({a.node, a.port}) < position.at({b.node, b.port});
               });
-    IdealFct ideal(fabric);
     for (uint32_t i = 0; i < s.flows.size(); ++i)
     {
         result.flows[i].ideal = ideal.Get(s.flows[i]);

@@ -72,6 +72,14 @@ struct JobRun
 {
     bool completed{false};
     ExecutionResult result; //!< valid when completed
+    /// The same step on an ideal fabric (Execution::SetupIdeal): the denominator of its
+    /// slowdown; zero if the run stopped first.
+    Time ideal;
+
+    double GetSlowdown() const
+    {
+        return result.GetTime().GetDouble() / ideal.GetDouble();
+    }
 };
 
 /// What a run measured.
