@@ -211,6 +211,43 @@ TEST(Training, PipelineStepFollowsTheOneForwardOneBackwardSchedule)
     }
 }
 
+TEST(Training, ScaleDividesEveryVolumeAndComputeTime)
+{
+    // The same step with scale 8: the same tasks in the same order (the buckets are formed
+    // from the unscaled gradients), each message and collective an eighth of the bytes
+    // (rounded), each compute an eighth of the time.
+    TrainingConfig c;
+    c.tp = 2;
+    c.ep = 2;
+    c.pp = 2;
+    c.layers = 4;
+    c.hidden = 256;
+    c.experts = 4;
+    c.moeFfnHidden = 512;
+    c.microBatches = 3;
+    c.sequence = 100;
+    c.attentionForward = MicroSeconds(7);
+    c.moeForward = MicroSeconds(3);
+    c.optimizer = MicroSeconds(5);
+    c.bucketBytes = 100000;
+    auto whole = BuildTrainingStep(c, Gpus(16));
+    c.scale = 8;
+    auto scaled = BuildTrainingStep(c, Gpus(16));
+    ASSERT_EQ(scaled->GetNPrograms(), whole->GetNPrograms());
+    for (uint32_t p = 0; p < whole->GetNPrograms(); ++p)
+    {
+        ASSERT_EQ(scaled->GetNTasks(p), whole->GetNTasks(p));
+        for (uint32_t i = 0; i < whole->GetNTasks(p); ++i)
+        {
+            const auto& a = whole->GetTask(p, i);
+            const auto& b = scaled->GetTask(p, i);
+            ASSERT_EQ(b.kind, a.kind);
+            EXPECT_EQ(b.bytes, a.kind == ExecutionGraph::COMPUTE ? 0 : (a.bytes + 4) / 8);
+            EXPECT_EQ(b.duration * 8, a.duration);
+        }
+    }
+}
+
 TEST(Training, LayoutProblemsAreLocated)
 {
     auto problem = [](const std::string& workload) {
@@ -239,4 +276,6 @@ TEST(Training, LayoutProblemsAreLocated)
                 "    model: {layers: 4, hidden: 64, experts: 4, moe-ffn-hidden: 64}\n"
                 "    batch: {micro-batches: 2, sequence: 64}\n    compute: {attention: 1us}\n"),
         "t.yaml:5:5: workloads[0]: ep alltoall of 8192 bytes: algorithm 'tree' has no alltoall");
+    EXPECT_EQ(problem("    scale: 0.5\n" + model),
+              "t.yaml:6:12: workloads[0].scale: 0.5 is out of range [1, 1e+12]");
 }

@@ -3,6 +3,8 @@
  */
 #include "training-workload.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -79,7 +81,15 @@ class StepBuilder
                     uint64_t bytes,
                     uint32_t algorithm,
                     const Deps& deps);
+    /// \p duration divided by the configuration's scale.
     uint32_t Compute(Time duration, const Deps& deps);
+
+    /// \p bytes divided by the configuration's scale, at least one.
+    uint64_t Scaled(uint64_t bytes) const
+    {
+        return std::max<uint64_t>(1, std::llround(double(bytes) / m_c.scale));
+    }
+
     /// A SEND or RECV of a stage's activations or gradients to or from the stage \p offset
     /// further.
     uint32_t Message(ExecutionGraph::TaskKind kind, int64_t offset, const Deps& deps);
@@ -195,7 +205,7 @@ StepBuilder::Collective(uint32_t kind,
     t.kind = ExecutionGraph::COLLECTIVE;
     t.op = op;
     t.group = kind;
-    t.bytes = bytes;
+    t.bytes = Scaled(bytes);
     t.algorithm = algorithm;
     t.label = m_label;
     return {m_g.AddTask(m_program, t, deps)};
@@ -206,7 +216,7 @@ StepBuilder::Compute(Time duration, const Deps& deps)
 {
     ExecutionGraph::Task t;
     t.kind = ExecutionGraph::COMPUTE;
-    t.duration = duration;
+    t.duration = duration / int64x64_t(m_c.scale);
     t.label = m_label;
     return m_g.AddTask(m_program, t, deps);
 }
@@ -219,7 +229,7 @@ StepBuilder::Message(ExecutionGraph::TaskKind kind, int64_t offset, const Deps& 
     t.kind = kind;
     t.group = m_pp;
     t.peer = offset;
-    t.bytes = uint64_t(c.sequence) * c.microBatchSize * c.hidden * c.valueBytes / c.tp;
+    t.bytes = Scaled(uint64_t(c.sequence) * c.microBatchSize * c.hidden * c.valueBytes / c.tp);
     t.label = m_label;
     return m_g.AddTask(m_program, t, deps);
 }
@@ -434,6 +444,7 @@ std::vector<const char*>
 TrainingWorkload::GetKeys() const
 {
     return {"ranks",
+            "scale",
             "parallelism",
             "order",
             "model",
@@ -646,6 +657,8 @@ TrainingWorkload::Read(WorkloadReader& in,
             r.ReadTime(k, "moe", at, c.moeForward);
         }
     }
+
+    r.ReadDouble(node, "scale", path, c.scale, 1, 1e12);
 
     if (node["gradients"] && ReadSection(r, node, "gradients", path, {"sync", "bucket"}, {}))
     {

@@ -61,6 +61,10 @@ struct TrainingConfig
 
     bool distributedOptimizer{false}; //!< reduce-scatter gradients, all-gather parameters
     uint64_t bucketBytes{80'000'000}; //!< Megatron-Core's 40 M parameters, as bf16 gradients
+    /// Every message and collective's bytes and every compute time are divided by this (the
+    /// buckets are formed first): a job too large for a packet-level run keeps its structure
+    /// and the ratio of its compute to its bandwidth-bound time; latencies do not scale.
+    double scale{1};
 
     /// Collective algorithms (TypeId, attributes) on tp, ep and the data-parallel groups.
     std::pair<std::string, std::vector<AttributeSetting>> tpAlgorithm{"ns3::RingAlgorithm", {}};
