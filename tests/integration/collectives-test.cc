@@ -847,6 +847,9 @@ TEST_F(CollectivesTest, ExecutionOnAnIdealFabricTakesTheAlphaBetaCosts)
     EXPECT_NEAR(r.rankEnd[0].GetSeconds(), gathered + MessageSeconds(bytes / 2), 1e-11);
     EXPECT_NEAR(r.rankEnd[1].GetSeconds(), gathered + MessageSeconds(bytes / 2) + 1e-6, 1e-11);
     EXPECT_EQ(r.rankCompute[1], MicroSeconds(6));
+    // Rank 1 waited for the AllGather from 5 us on, then for the message once its turn came.
+    EXPECT_NEAR(r.GetExposed(1, 1 + dp).GetSeconds(), gathered - 5e-6, 1e-11);
+    EXPECT_NEAR(r.GetExposed(1, 2 + dp).GetSeconds(), MessageSeconds(bytes / 2), 1e-11);
     ExpectBreakdownAddsUp(r);
     // Its events: three computes, one collective and one message; no frame was sent.
     EXPECT_EQ(e->GetEvents(), 5u);

@@ -22,6 +22,8 @@ namespace
 constexpr uint64_t MESSAGE_BIT = uint64_t(1) << 55;
 constexpr uint32_t TRANSFER_BITS = 24;
 constexpr uint64_t MAX_INSTANCES = uint64_t(1) << (55 - TRANSFER_BITS);
+// Set in what a receive waits for once its data have arrived.
+constexpr uint32_t DATA_IN = uint32_t(1) << 31;
 } // namespace
 
 uint32_t
@@ -185,9 +187,19 @@ Execution::Start()
 void
 Execution::Release(uint32_t rank, uint32_t task, uint32_t by)
 {
-    if (--m_waiting[Flat(rank, task)] == 0)
+    uint32_t& waiting = m_waiting[Flat(rank, task)];
+    --waiting;
+    waiting |= by == ExecutionGraph::NONE ? DATA_IN : 0;
+    uint32_t left = waiting & ~DATA_IN;
+    if (left == 0)
     {
         Begin(rank, task, by);
+    }
+    else if (left == 1 && by != ExecutionGraph::NONE && !(waiting & DATA_IN) &&
+             m_graph->GetTask(m_graph->GetProgramOf(rank), task).kind == ExecutionGraph::RECV)
+    {
+        // A receive whose turn has come waits for its data from now on (Expose).
+        m_began[rank].push_back(Began{task, by, Simulator::Now()});
     }
 }
 
@@ -270,9 +282,17 @@ Execution::Expose(uint32_t rank, uint32_t releaser)
     uint32_t task = releaser;
     while (to > from && task != ExecutionGraph::NONE)
     {
-        auto it = std::find_if(began.rbegin(), began.rend(), [task](const Began& b) {
+        auto same = [task](const Began& b) {
             return b.task == task;
-        });
+        };
+        auto it = std::find_if(began.rbegin(), began.rend(), same);
+        if (it != began.rend() && it->releaser == ExecutionGraph::NONE)
+        {
+            // A receive its data let go waited for them since its turn, if that came in the
+            // stretch; before, for what gave it its turn.
+            auto turn = std::find_if(std::next(it), began.rend(), same);
+            it = turn == began.rend() ? it : turn;
+        }
         Time since = it == began.rend() ? from : std::max(from, it->at);
         bool last = it == began.rend() || it->releaser == ExecutionGraph::NONE;
         exposed[GetActivity(tasks[task])] += to - (last ? from : since);

@@ -40,7 +40,8 @@ struct ExecutionResult
     /// An idle stretch before a compute (or after the rank's last one) is split along the
     /// chain of tasks that held it up: the task that let it go accounts for the time since it
     /// began, the task that let that one begin for the time before, and so on (a receive
-    /// waiting for its data accounts for its wait). Per rank, compute plus waits is its time.
+    /// whose data came last accounts for the wait since its dependencies were over, and what
+    /// ended them for the time before). Per rank, compute plus waits is its time.
     std::vector<Time> rankExposed;
     std::vector<Span> spans; //!< by label x activity
 
@@ -195,7 +196,8 @@ class Execution : public Object
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> m_computeQueue;
 
     /// A communication task that began since the rank's GPU last started computing: when, and
-    /// which task let it begin (NONE: its data). Older ones began before the idle stretch.
+    /// which task let it begin (NONE: its data); for a receive whose data came last, also when
+    /// and by which task its turn came. Older ones began before the idle stretch.
     struct Began
     {
         uint32_t task;
