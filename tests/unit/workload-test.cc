@@ -367,9 +367,8 @@ TEST(Workloads, UnknownTypesAndKeysAreLocated)
 {
     EXPECT_EQ(Problem(std::string(FAT_TREE) + "workloads:\n  - {type: burst, size: 1MiB}\n"),
               "w.yaml:3:12: workloads[0].type: unknown workload type 'burst' (valid: flows, "
-              "incast, permutation, all-to-all, random, collective, training, or the TypeId of a "
-              "Workload "
-              "subclass)");
+              "incast, permutation, all-to-all, random, collective, training, chakra, or the "
+              "TypeId of a Workload subclass)");
     EXPECT_EQ(
         Problem(std::string(FAT_TREE) +
                 "workloads:\n  - {type: permutation, size: 1MiB, sise: 2MiB}\n"),

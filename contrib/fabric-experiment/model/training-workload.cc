@@ -737,46 +737,7 @@ TrainingWorkload::Read(WorkloadReader& in,
         gpus.push_back(GpuId{p.node, p.index});
     }
     std::shared_ptr<ExecutionGraph> graph = BuildTrainingStep(c, gpus);
-    // Each kind of operation once, on the first group it runs on: what Collective::Setup
-    // checks (the algorithm has the operation, enough bytes, paths), before anything runs.
-    std::set<std::tuple<uint32_t, int, uint64_t, uint32_t>> checked;
-    for (uint32_t p = 0; p < graph->GetNPrograms(); ++p)
-    {
-        for (uint32_t i = 0; i < graph->GetNTasks(p); ++i)
-        {
-            const ExecutionGraph::Task& t = graph->GetTask(p, i);
-            if (t.kind != ExecutionGraph::COLLECTIVE ||
-                !checked.emplace(t.group, int(t.op), t.bytes, t.algorithm).second)
-            {
-                continue;
-            }
-            const auto& [typeId, attributes] = graph->GetAlgorithm(t.algorithm);
-            problem = in.CheckCollective(graph->GetCommunicator(t.group, 0),
-                                         t.op,
-                                         t.bytes,
-                                         typeId,
-                                         attributes);
-            if (!problem.empty())
-            {
-                const std::string& kind = graph->GetGroupKindName(t.group);
-                r.Error(node,
-                        path,
-                        kind + " " + ToString(t.op) + " of " + std::to_string(t.bytes) +
-                            " bytes: " + problem);
-                return;
-            }
-        }
-    }
-    std::vector<std::string> problems = graph->Check();
-    for (const auto& p : problems)
-    {
-        r.Error(node, path, p);
-    }
-    if (problems.empty() &&
-        in.CheckStart(node["start"] ? node["start"] : node, JoinPath(path, "start"), start))
-    {
-        in.AddJob(graph, start);
-    }
+    in.AddJob(node, path, graph, start);
 }
 
 } // namespace ns3

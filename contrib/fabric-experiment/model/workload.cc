@@ -8,6 +8,7 @@
 #include "ns3/rng-seed-manager.h"
 
 #include <filesystem>
+#include <set>
 
 namespace ns3
 {
@@ -25,6 +26,7 @@ const std::pair<const char*, const char*> WORKLOAD_NAMES[] = {
     {"random", "ns3::RandomWorkload"},
     {"collective", "ns3::CollectiveWorkload"},
     {"training", "ns3::TrainingWorkload"},
+    {"chakra", "ns3::ChakraWorkload"},
 };
 
 /// "NIC" or "GPU".
@@ -93,6 +95,18 @@ WorkloadReader::ResolvePath(const YAML::Node& at)
     }
     m_inputFiles.emplace_back(at, p.lexically_normal().string());
     return m_inputFiles.back().second;
+}
+
+std::string
+WorkloadReader::ResolvePrefix(const YAML::Node& at)
+{
+    std::filesystem::path p(at.Scalar());
+    p = std::filesystem::absolute(
+            p.is_relative() ? std::filesystem::path(m_scenarioFile).parent_path() / p : p)
+            .lexically_normal();
+    YAML::Node recorded = at; // a handle: assignment writes into the document
+    recorded = p.string();
+    return p.string();
 }
 
 void
@@ -402,9 +416,51 @@ WorkloadReader::CheckCollective(const Communicator& comm,
 }
 
 void
-WorkloadReader::AddJob(std::shared_ptr<const ExecutionGraph> graph, Time start)
+WorkloadReader::AddJob(const YAML::Node& node,
+                       const std::string& path,
+                       std::shared_ptr<const ExecutionGraph> graph,
+                       Time start)
 {
-    m_jobs.push_back(JobSpec{std::move(graph), start, m_workload});
+    YamlReader& r = m_yaml;
+    // Each kind of operation once, on the first group it runs on: what Collective::Setup
+    // checks (the algorithm has the operation, enough bytes, paths), before anything runs.
+    std::set<std::tuple<uint32_t, int, uint64_t, uint32_t>> checked;
+    for (uint32_t p = 0; p < graph->GetNPrograms(); ++p)
+    {
+        for (uint32_t i = 0; i < graph->GetNTasks(p); ++i)
+        {
+            const ExecutionGraph::Task& t = graph->GetTask(p, i);
+            if (t.kind != ExecutionGraph::COLLECTIVE ||
+                !checked.emplace(t.group, int(t.op), t.bytes, t.algorithm).second)
+            {
+                continue;
+            }
+            const auto& [typeId, attributes] = graph->GetAlgorithm(t.algorithm);
+            std::string problem = CheckCollective(graph->GetCommunicator(t.group, 0),
+                                                  t.op,
+                                                  t.bytes,
+                                                  typeId,
+                                                  attributes);
+            if (!problem.empty())
+            {
+                r.Error(node,
+                        path,
+                        graph->GetGroupKindName(t.group) + " " + ToString(t.op) + " of " +
+                            std::to_string(t.bytes) + " bytes: " + problem);
+                return;
+            }
+        }
+    }
+    std::vector<std::string> problems = graph->Check();
+    for (const auto& p : problems)
+    {
+        r.Error(node, path, p);
+    }
+    if (problems.empty() &&
+        CheckStart(node["start"] ? node["start"] : node, JoinPath(path, "start"), start))
+    {
+        m_jobs.push_back(JobSpec{std::move(graph), start, m_workload});
+    }
 }
 
 bool

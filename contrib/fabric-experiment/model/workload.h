@@ -162,6 +162,13 @@ class WorkloadReader
      */
     std::string ResolvePath(const YAML::Node& at);
 
+    /**
+     * \brief The start of the names of several input files, named by the scalar \p at and
+     *        taken as ResolvePath does. The files are not copied into the results folder: the
+     *        scenario recorded there names them by this absolute path instead.
+     */
+    std::string ResolvePrefix(const YAML::Node& at);
+
     /// The input files named so far: (node that names it, resolved path).
     const std::vector<std::pair<YAML::Node, std::string>>& GetInputFiles() const
     {
@@ -225,8 +232,16 @@ class WorkloadReader
     /// A collective; returns its index in the scenario (for CollectiveSpec::after).
     uint32_t AddCollective(CollectiveSpec spec);
 
-    /// A job, starting at \p start.
-    void AddJob(std::shared_ptr<const ExecutionGraph> graph, Time start);
+    /**
+     * \brief The job of the workload \p node (at \p path), starting at \p start, once checked:
+     *        ExecutionGraph::Check, and each kind of collective it runs (group kind, operation,
+     *        size, algorithm) as Collective::Setup would on its first group. Problems are
+     *        reported at \p node and the job is not added.
+     */
+    void AddJob(const YAML::Node& node,
+                const std::string& path,
+                std::shared_ptr<const ExecutionGraph> graph,
+                Time start);
 
     /// \name Used by the scenario reader.
     /// @{
