@@ -143,18 +143,25 @@ CollectiveAlgorithm::GetChunks(uint64_t bytes) const
     return std::max<uint64_t>(1, (bytes + m_chunkSize - 1) / m_chunkSize);
 }
 
+double
+CollectiveAlgorithm::GetPiece(double bytes) const
+{
+    return bytes / static_cast<double>(GetChunks(static_cast<uint64_t>(bytes / m_channels)));
+}
+
 Time
 CollectiveAlgorithm::GetPipelinedCost(uint32_t steps, double block, const PathCost& path) const
 {
-    return steps == 0 ? Time() : std::max(path.Of(steps * block), GetChainCost(steps, block, path));
+    return steps == 0 ? Time()
+                      : std::max(path.Stream(steps * block, GetPiece(block)),
+                                 GetChainCost(steps, block, path));
 }
 
 Time
 CollectiveAlgorithm::GetChainCost(uint32_t steps, double block, const PathCost& path) const
 {
-    auto pieces = static_cast<double>(GetChunks(static_cast<uint64_t>(block / m_channels)));
-    double piece = block / pieces;
-    return path.Of(piece) * int64_t(steps) + Seconds((block - piece) * path.beta);
+    double piece = GetPiece(block);
+    return path.Of(piece) * int64_t(steps) + Seconds((block - piece) * path.GetBottleneck());
 }
 
 PathCost

@@ -10,6 +10,7 @@
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -42,22 +43,40 @@ double BusBandwidthFactor(CollectiveOp op, uint32_t ranks);
 
 /**
  * \brief The alpha-beta cost of a path: alone on an idle fabric, a message of b bytes from one
- *        GPU to another takes alpha + b x beta (Hockney's model).
+ *        GPU to another takes alpha + b (beta + relay) (Hockney's model), relay being what a
+ *        stage that takes each message whole before passing it on adds per byte (NVLink to
+ *        the NIC of another GPU, as NCCL's PXN does; zero on other paths).
  */
 struct PathCost
 {
     Time alpha;
-    double beta{0}; //!< seconds per byte
+    double beta{0};  //!< seconds per byte
+    double relay{0}; //!< seconds per byte of a whole-message relay
 
     Time Of(double bytes) const
     {
-        return alpha + Seconds(bytes * beta);
+        return alpha + Seconds(bytes * (beta + relay));
+    }
+
+    /// Seconds per byte of a stream of messages: the slower stage's.
+    double GetBottleneck() const
+    {
+        return std::max(beta, relay);
+    }
+
+    /// Messages of \p piece bytes back to back, \p total bytes in all: the relay of the
+    /// first overlaps nothing, then the slower stage sets the pace.
+    Time Stream(double total, double piece) const
+    {
+        return alpha + Seconds(piece * std::min(beta, relay) + total * GetBottleneck());
     }
 
     /// The slower of two paths, term by term: a step of many transfers waits for its slowest.
     static PathCost Max(const PathCost& a, const PathCost& b)
     {
-        return PathCost{std::max(a.alpha, b.alpha), std::max(a.beta, b.beta)};
+        return PathCost{std::max(a.alpha, b.alpha),
+                        std::max(a.beta, b.beta),
+                        std::max(a.relay, b.relay)};
     }
 };
 
@@ -198,6 +217,8 @@ class CollectiveAlgorithm : public Object
                                 const PathCosts& paths,
                                 uint32_t distance = 1);
 
+    /// The size of a piece of \p bytes moved at once: a chunk of every channel's share.
+    double GetPiece(double bytes) const;
     /// Part \p i of \p total split into \p parts as evenly as whole bytes allow.
     static uint64_t Split(uint64_t total, uint64_t parts, uint64_t i);
     /// Chunks of at most ChunkSize bytes that \p bytes make (at least one).

@@ -133,8 +133,8 @@ PatAlgorithm::GetCost(CollectiveOp op,
     for (uint32_t d : Distances(n))
     {
         double blocks = double(bytes) / n * std::min(d, n - d);
-        phase[0] += GetRingPath(comm, paths, d).Of(blocks);
-        phase[1] += GetRingPath(comm, paths, n - d).Of(blocks);
+        phase[0] += GetRingPath(comm, paths, d).Stream(blocks, GetPiece(blocks));
+        phase[1] += GetRingPath(comm, paths, n - d).Stream(blocks, GetPiece(blocks));
     }
     switch (op)
     {

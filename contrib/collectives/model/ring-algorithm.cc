@@ -229,8 +229,8 @@ TreeAlgorithm::GetCost(CollectiveOp op,
         return Time();
     }
     double half = double(bytes) / 2;
-    auto pieces = static_cast<double>(GetChunks(static_cast<uint64_t>(half / m_channels)));
-    double piece = half / pieces;
+    double piece = GetPiece(half);
+    double pieces = half / piece;
     std::vector<std::vector<uint32_t>> parents{GetParents(n, 0), GetParents(n, 1)};
     std::vector<uint32_t> sends(n, 0);
     PathCost slowest;
@@ -269,7 +269,8 @@ TreeAlgorithm::GetCost(CollectiveOp op,
             return depth[a] < depth[b];
         });
         auto hop = [&](uint32_t r) {
-            return slowest.alpha + Seconds(children[parent[r]] * piece * slowest.beta);
+            return slowest.Of(piece) +
+                   Seconds((children[parent[r]] - 1) * piece * slowest.GetBottleneck());
         };
         // Per rank: its partial sum is ready (up), then the whole sum has reached it (down).
         std::vector<Time> ready(n);
@@ -287,8 +288,8 @@ TreeAlgorithm::GetCost(CollectiveOp op,
         }
     }
     double load = *std::max_element(sends.begin(), sends.end());
-    return std::max(slowest.Of(load * half),
-                    first + Seconds((pieces - 1) * load * piece * slowest.beta));
+    return std::max(slowest.Stream(load * half, piece),
+                    first + Seconds((pieces - 1) * load * piece * slowest.GetBottleneck()));
 }
 
 void
@@ -391,8 +392,10 @@ DirectAlgorithm::GetCost(CollectiveOp op,
     {
         slowest = PathCost::Max(slowest, GetRingPath(comm, paths, shift));
     }
-    return op == CollectiveOp::ALL_TO_ALL && n > 1 ? slowest.Of(double(bytes) * (n - 1) / n)
-                                                   : Time();
+    double share = double(bytes) / n;
+    return op == CollectiveOp::ALL_TO_ALL && n > 1
+               ? slowest.Stream(share * (n - 1), GetPiece(share))
+               : Time();
 }
 
 void

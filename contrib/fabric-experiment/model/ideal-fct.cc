@@ -155,8 +155,15 @@ IdealFct::GetPath(GpuId src, GpuId dst)
     f.bytes = mtu;
     Time one = Get(f);
     f.bytes = 2 * mtu;
-    double beta = (Get(f) - one).GetSeconds() / mtu;
-    return PathCost{one - Seconds(beta * mtu), beta};
+    double perByte = (Get(f) - one).GetSeconds() / mtu;
+    // PXN: NVLink first, whole, then the network; a stream of messages overlaps the two.
+    double relay = 0;
+    if (f.fabricNic != FabricGraph::NONE &&
+        g.GetGpuOfNic(f.srcNode, f.fabricNic) != g.GetGpuOfNic(f.srcNode, f.srcNic))
+    {
+        relay = (Nvlink(f.srcNode, mtu) - Nvlink(f.srcNode, 0)).GetSeconds() / mtu;
+    }
+    return PathCost{one - Seconds(perByte * mtu), perByte - relay, relay};
 }
 
 } // namespace ns3

@@ -35,8 +35,9 @@ class IdealFct
 
     /**
      * \brief The alpha-beta cost of messages from GPU \p src to GPU \p dst as GpuTransport
-     *        carries them (NVLink, the GPU's NIC, or PXN), read off Get: beta is what a full
-     *        frame adds, alpha what one full frame takes beyond its beta.
+     *        carries them (NVLink, the GPU's NIC, or PXN), read off Get: what a full frame
+     *        adds per byte (PXN's NVLink part of it as the relay), and alpha, what one full
+     *        frame takes beyond that.
      */
     PathCost GetPath(GpuId src, GpuId dst);
 
