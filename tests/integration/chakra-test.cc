@@ -320,7 +320,11 @@ TEST_F(ChakraTest, ARankGroupSharesOneTrace)
               std::string::npos);
     EXPECT_EQ(Problem("    ranks: {from: 0, count: 2}\n"
                       "    traces: [{file: shared.et, ranks: [0]}]\n"),
-              Path("s.yaml") + ":7:13: workloads[0].traces: rank 1 of 2 (ranks) runs no trace");
+              Path("s.yaml") + ":7:13: workloads[0].traces: rank 1 of 2 runs no trace");
+    // Without a selection, the ranks the list names, on the first GPUs: rank 1 is missing.
+    EXPECT_EQ(Problem("    traces: [{file: shared.et, ranks: [0]}, {file: shared.et, ranks: "
+                      "[2]}]\n"),
+              Path("s.yaml") + ":6:13: workloads[0].traces: rank 1 of 3 runs no trace");
 }
 
 TEST_F(ChakraTest, ShippedTracesAreTheGeneratorsOutput)

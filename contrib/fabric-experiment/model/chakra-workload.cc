@@ -7,6 +7,7 @@
 
 #include "ns3/collective-helper.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace ns3
@@ -153,6 +154,15 @@ ChakraWorkload::Read(WorkloadReader& in,
             }
             files.emplace_back(in.ResolvePath(traces[i]["file"]), members);
         }
+        // Without a selection the job has as many ranks as the traces name.
+        if (!ranksGiven)
+        {
+            auto used = std::find_if(owner.rbegin(), owner.rend(), [](uint32_t o) {
+                return o != UINT32_MAX;
+            });
+            owner.resize(owner.rend() - used);
+            gpus.resize(owner.size());
+        }
         for (uint32_t rank = 0; rank < owner.size(); ++rank)
         {
             if (owner[rank] == UINT32_MAX)
@@ -160,7 +170,7 @@ ChakraWorkload::Read(WorkloadReader& in,
                 r.Error(traces,
                         at,
                         "rank " + std::to_string(rank) + " of " + std::to_string(gpus.size()) +
-                            " (ranks) runs no trace");
+                            " runs no trace");
                 return;
             }
         }
