@@ -353,7 +353,6 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
         inst.taskOf.assign(last - first, ExecutionGraph::NONE);
         inst.localLeft = static_cast<uint32_t>(
             std::count_if(first, last, [this](uint32_t r) { return IsLocal(r); }));
-        inst.toEnter = static_cast<uint32_t>(last - first);
         it = m_instances.emplace(id, std::move(inst)).first;
     }
     Instance& inst = it->second;
@@ -362,7 +361,7 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
     const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
     if (!m_transport)
     {
-        if (--inst.toEnter == 0)
+        if (--inst.localLeft == 0) // the last member is in
         {
             Time cost =
                 MakeFactory(typeId, attributes)

@@ -149,8 +149,9 @@ class Execution : public Object
         uint32_t kind;
         uint32_t group;
         std::vector<uint32_t> taskOf; //!< by position: the member's task
-        uint32_t localLeft;           //!< this process's members still in it
-        uint32_t toEnter;             //!< on an ideal fabric: members not yet in it
+        /// This process's members still in it; on an ideal fabric (every member local), those
+        /// not yet in it.
+        uint32_t localLeft;
     };
 
     uint64_t Flat(uint32_t rank, uint32_t task) const

@@ -209,6 +209,26 @@ TreeAlgorithm::GetParents(uint32_t n, uint32_t tree)
     return parent;
 }
 
+std::vector<uint32_t>
+TreeAlgorithm::ByDepth(const std::vector<uint32_t>& parent, bool deepestFirst)
+{
+    auto n = static_cast<uint32_t>(parent.size());
+    std::vector<uint32_t> depth(n, 0);
+    std::vector<uint32_t> order(n);
+    for (uint32_t r = 0; r < n; ++r)
+    {
+        for (uint32_t a = parent[r]; a != NONE; a = parent[a])
+        {
+            ++depth[r];
+        }
+        order[r] = r;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return deepestFirst ? depth[a] > depth[b] : depth[a] < depth[b];
+    });
+    return order;
+}
+
 Time
 TreeAlgorithm::GetCost(CollectiveOp op,
                        const Communicator& comm,
@@ -251,23 +271,14 @@ TreeAlgorithm::GetCost(CollectiveOp op,
     for (const auto& parent : parents)
     {
         std::vector<uint32_t> children(n, 0);
-        std::vector<uint32_t> depth(n, 0);
-        std::vector<uint32_t> order(n); // every rank after its parent
         for (uint32_t r = 0; r < n; ++r)
         {
-            for (uint32_t a = parent[r]; a != NONE; a = parent[a])
-            {
-                ++depth[r];
-            }
-            order[r] = r;
             if (parent[r] != NONE)
             {
                 ++children[parent[r]];
             }
         }
-        std::stable_sort(order.begin(), order.end(), [&depth](uint32_t a, uint32_t b) {
-            return depth[a] < depth[b];
-        });
+        std::vector<uint32_t> order = ByDepth(parent, false); // every rank after its parent
         auto hop = [&](uint32_t r) {
             return slowest.Of(piece) +
                    Seconds((children[parent[r]] - 1) * piece * slowest.GetBottleneck());
@@ -303,20 +314,7 @@ TreeAlgorithm::Build(CollectiveOp op,
     for (uint32_t tree = 0; tree < 2; ++tree)
     {
         std::vector<uint32_t> parent = GetParents(n, tree);
-        // Children before parents: order ranks by depth, deepest first.
-        std::vector<uint32_t> depth(n, 0);
-        std::vector<uint32_t> order(n);
-        for (uint32_t r = 0; r < n; ++r)
-        {
-            for (uint32_t a = parent[r]; a != NONE; a = parent[a])
-            {
-                ++depth[r];
-            }
-            order[r] = r;
-        }
-        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-            return depth[a] > depth[b];
-        });
+        std::vector<uint32_t> order = ByDepth(parent, true); // children before parents
         for (uint32_t ch = 0; ch < m_channels; ++ch)
         {
             // Channel ch of tree t: its own queue pairs.

@@ -92,6 +92,9 @@ class TreeAlgorithm : public CollectiveAlgorithm
 
     /// The parent of every rank in tree \p tree (0 or 1) of \p n ranks; NONE for its root.
     static std::vector<uint32_t> GetParents(uint32_t n, uint32_t tree);
+    /// The ranks in the order of their depth in the tree \p parent (GetParents): the root
+    /// first, or with \p deepestFirst the deepest first; ties in rank order.
+    static std::vector<uint32_t> ByDepth(const std::vector<uint32_t>& parent, bool deepestFirst);
 
     static constexpr uint32_t NONE = UINT32_MAX;
 };

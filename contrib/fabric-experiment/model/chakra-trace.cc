@@ -340,8 +340,11 @@ class GraphBuilder
     /// One trace's program; false if it has problems.
     bool AddProgram(const ChakraTrace& trace, const std::vector<uint32_t>& ranks);
     /// The nodes of \p trace in an order where each comes after what it waits for, ties in
-    /// file order; reports unknown dependencies and cycles.
-    bool Order(const ChakraTrace& trace, std::vector<uint32_t>& order);
+    /// file order, and what each waits for (node indices, data and control dependencies
+    /// together, each once); reports unknown dependencies and cycles.
+    bool Order(const ChakraTrace& trace,
+               std::vector<uint32_t>& order,
+               std::vector<std::vector<uint32_t>>& parents);
     /// The group kind of a process group name (made on first use), or NONE if unknown.
     uint32_t KindOf(const std::string& pg);
     /// The algorithm of \p op (added on first use), or NONE if the job has none.
@@ -417,7 +420,9 @@ GraphBuilder::AlgorithmOf(CollectiveOp op)
 }
 
 bool
-GraphBuilder::Order(const ChakraTrace& trace, std::vector<uint32_t>& order)
+GraphBuilder::Order(const ChakraTrace& trace,
+                    std::vector<uint32_t>& order,
+                    std::vector<std::vector<uint32_t>>& parents)
 {
     const auto& nodes = trace.nodes;
     std::unordered_map<uint64_t, uint32_t> index;
@@ -430,7 +435,7 @@ GraphBuilder::Order(const ChakraTrace& trace, std::vector<uint32_t>& order)
         }
     }
     // Kahn's algorithm over data and control dependencies, the earliest node in the file first.
-    std::vector<std::vector<uint32_t>> parents(nodes.size());
+    parents.assign(nodes.size(), {});
     std::vector<std::vector<uint32_t>> children(nodes.size());
     for (uint32_t i = 0; i < nodes.size(); ++i)
     {
@@ -515,7 +520,8 @@ bool
 GraphBuilder::AddProgram(const ChakraTrace& trace, const std::vector<uint32_t>& ranks)
 {
     std::vector<uint32_t> order;
-    if (!Order(trace, order))
+    std::vector<std::vector<uint32_t>> parents;
+    if (!Order(trace, order, parents))
     {
         return false;
     }
@@ -525,7 +531,7 @@ GraphBuilder::AddProgram(const ChakraTrace& trace, const std::vector<uint32_t>& 
     };
     ExecutionGraph& g = *m_graph;
     uint32_t program = g.AddProgram();
-    std::unordered_map<uint64_t, uint32_t> taskOf; // node id -> task
+    std::vector<uint32_t> taskOf(trace.nodes.size(), ExecutionGraph::NONE); // by node
     for (uint32_t i : order)
     {
         const ChakraNode& n = trace.nodes[i];
@@ -634,21 +640,17 @@ GraphBuilder::AddProgram(const ChakraTrace& trace, const std::vector<uint32_t>& 
             problem(n, "unknown node type " + std::to_string(n.type));
             continue;
         }
+        // Every parent came first; one with a problem has no task (and nothing is built).
         std::vector<uint32_t> deps;
-        for (const auto* list : {&n.dataDeps, &n.ctrlDeps})
+        for (uint32_t p : parents[i])
         {
-            for (uint64_t id : *list)
+            if (taskOf[p] != ExecutionGraph::NONE)
             {
-                auto it = taskOf.find(id);
-                if (it != taskOf.end())
-                {
-                    deps.push_back(it->second);
-                }
+                deps.push_back(taskOf[p]);
             }
         }
         std::sort(deps.begin(), deps.end());
-        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
-        taskOf[n.id] = g.AddTask(program, t, deps);
+        taskOf[i] = g.AddTask(program, t, deps);
     }
     return m_problems.size() == before;
 }
