@@ -432,6 +432,76 @@ ExpectBreakdownAddsUp(const ExecutionResult& r)
 }
 } // namespace
 
+namespace
+{
+/// What a receiver of GpuTransport messages saw: the offset and the delivery, per call.
+struct Seen
+{
+    std::vector<std::pair<uint64_t, Delivery>> arrived;
+    std::vector<std::pair<uint64_t, Delivery>> acked;
+};
+
+void
+SeeArrived(Seen* seen, uint64_t offset, const Delivery& d)
+{
+    seen->arrived.emplace_back(offset, d);
+}
+
+void
+SeeAcked(Seen* seen, uint64_t offset, const Delivery& d)
+{
+    seen->acked.emplace_back(offset, d);
+}
+} // namespace
+
+TEST_F(CollectivesTest, TransportRoutesCookieRangesToTheirReceivers)
+{
+    Built b = Build(LeafPerHost(2));
+    Ptr<GpuTransport> transport = CreateObject<GpuTransport>();
+    transport->SetFabric(b.fabric);
+    Seen first;
+    Seen second;
+    Seen removed;
+    uint64_t a = transport->AddReceiver(4,
+                                        MakeBoundCallback(&SeeArrived, &first),
+                                        MakeBoundCallback(&SeeAcked, &first));
+    uint64_t gone = transport->AddReceiver(2,
+                                           MakeBoundCallback(&SeeArrived, &removed),
+                                           MakeBoundCallback(&SeeAcked, &removed));
+    uint64_t c = transport->AddReceiver(1,
+                                        MakeBoundCallback(&SeeArrived, &second),
+                                        GpuTransport::ReceiverCallback());
+    EXPECT_EQ(gone, a + 4); // ranges follow each other
+    EXPECT_EQ(c, gone + 2);
+    transport->RemoveReceiver(gone);
+    GpuId src{0, 0};
+    GpuId dst{1, 0};
+    Simulator::Schedule(MicroSeconds(1), [&] {
+        transport->Send(src, dst, 8192, 0, a + 3);
+        transport->Send(src, dst, 4096, 1, gone + 1); // nobody waits for it any more
+        transport->Send(src, dst, 4096, 2, c);
+        transport->Send(src, dst, 4096, 3, 0); // no cookie
+    });
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    EXPECT_TRUE(removed.arrived.empty());
+    EXPECT_TRUE(removed.acked.empty());
+    EXPECT_TRUE(second.acked.empty()); // its receiver takes no acknowledgements
+    ASSERT_EQ(second.arrived.size(), 1U);
+    EXPECT_EQ(second.arrived[0].first, 0U);
+    ASSERT_EQ(first.arrived.size(), 1U);
+    ASSERT_EQ(first.acked.size(), 1U);
+    EXPECT_EQ(first.arrived[0].first, 3U);
+    EXPECT_EQ(first.acked[0].first, 3U);
+    // Alone on its queue pair and first on the wire: two frames, then store and forward.
+    const Delivery& in = first.arrived[0].second;
+    EXPECT_NEAR((in.arrived - MicroSeconds(1)).GetSeconds(), MessageSeconds(8192), 1e-12);
+    EXPECT_LT(in.firstByte, in.arrived);
+    const Delivery& out = first.acked[0].second;
+    EXPECT_EQ(out.posted, MicroSeconds(1));
+    EXPECT_GT(out.acked, in.arrived); // the acknowledgement crosses back
+}
+
 TEST_F(CollectivesTest, ExecutionRunsComputeOneTaskAtATimePerGpu)
 {
     // Two independent 10 us tasks and a 5 us one after the first: the GPU runs them in turn.

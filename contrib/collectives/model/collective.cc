@@ -55,6 +55,7 @@ Collective::Setup(Ptr<GpuTransport> transport,
     {
         return "root rank " + std::to_string(root) + " is not one of the " + std::to_string(n);
     }
+    Unreserve();
     m_transport = transport;
     m_comm = comm;
     m_schedule = CollectiveSchedule();
@@ -112,7 +113,11 @@ Collective::Open(bool gated)
     uint32_t size = m_schedule.GetSize();
     if (m_cookies == 0) // not named by SetCookies: reserve them
     {
-        m_cookies = m_transport->ReserveCookies(size);
+        m_cookies = m_transport->AddReceiver(size,
+                                             MakeCallback(&Collective::Arrived, this),
+                                             gated ? MakeCallback(&Collective::Acked, this)
+                                                   : GpuTransport::ReceiverCallback());
+        m_reserved = true;
     }
     // Every process makes every queue pair, in schedule order (their numbers then agree), and
     // waits for the transfers that end on its GPUs.
@@ -122,11 +127,7 @@ Collective::Open(bool gated)
         const auto& t = m_schedule.Get(i);
         GpuId dst = m_comm.GetGpu(t.dst);
         m_transport->Prepare(m_comm.GetGpu(t.src), dst, t.channel);
-        if (m_transport->IsLocal(dst.node))
-        {
-            m_transport->Expect(m_cookies + i, MakeBoundCallback(&Collective::OnArrived, this, i));
-            ++m_remaining;
-        }
+        m_remaining += m_transport->IsLocal(dst.node) ? 1 : 0;
         // A transfer starts where its dependencies arrived: on the process of its source.
         auto [first, last] = m_schedule.GetDeps(i);
         for (const uint32_t* d = first; d != last; ++d)
@@ -225,40 +226,38 @@ Collective::Issue(uint32_t transfer)
                       m_comm.GetGpu(t.dst),
                       t.bytes,
                       t.channel,
-                      m_cookies + transfer,
-                      m_gated ? MakeBoundCallback(&Collective::OnAcked, this, transfer)
-                              : GpuTransport::DeliveryCallback());
+                      m_cookies + transfer);
 }
 
 void
-Collective::OnAcked(Collective* self, uint32_t transfer, const Delivery& /* delivery */)
+Collective::Acked(uint64_t transfer, const Delivery& /* delivery */)
 {
-    self->RankProgress(self->m_schedule.Get(transfer).src);
+    RankProgress(m_schedule.Get(static_cast<uint32_t>(transfer)).src);
 }
 
 void
-Collective::OnArrived(Collective* self, uint32_t transfer, const Delivery& /* delivery */)
+Collective::Arrived(uint64_t transfer, const Delivery& /* delivery */)
 {
-    const auto& t = self->m_schedule.Get(transfer);
+    const auto& t = m_schedule.Get(static_cast<uint32_t>(transfer));
     Time now = Simulator::Now();
-    self->m_result.rankEnd[t.src] = std::max(self->m_result.rankEnd[t.src], now);
-    self->m_result.rankEnd[t.dst] = std::max(self->m_result.rankEnd[t.dst], now);
-    self->m_bytesArrived += t.bytes;
-    auto [first, last] = self->m_dependents.Get(transfer);
+    m_result.rankEnd[t.src] = std::max(m_result.rankEnd[t.src], now);
+    m_result.rankEnd[t.dst] = std::max(m_result.rankEnd[t.dst], now);
+    m_bytesArrived += t.bytes;
+    auto [first, last] = m_dependents.Get(static_cast<uint32_t>(transfer));
     for (const uint32_t* next = first; next != last; ++next)
     {
-        if (--self->m_waiting[*next] == 0)
+        if (--m_waiting[*next] == 0)
         {
-            self->Issue(*next);
+            Issue(*next);
         }
     }
-    if (self->m_gated)
+    if (m_gated)
     {
-        self->RankProgress(t.dst);
+        RankProgress(t.dst);
     }
-    if (--self->m_remaining == 0)
+    if (--m_remaining == 0)
     {
-        self->Finish(now);
+        Finish(now);
     }
 }
 
@@ -270,8 +269,19 @@ Collective::Finish(Time end)
 }
 
 void
+Collective::Unreserve()
+{
+    if (m_reserved)
+    {
+        m_transport->RemoveReceiver(m_cookies);
+        m_reserved = false;
+    }
+}
+
+void
 Collective::DoDispose()
 {
+    Unreserve();
     m_transport = nullptr;
     m_rankDone = Callback<void, uint32_t>();
     Object::DoDispose();

@@ -86,11 +86,18 @@ class Collective : public Object
 
     /**
      * \brief Name the operation's messages from \p first on (GetSchedule().GetSize() cookies),
-     *        instead of reserving them when it starts: an owner that starts operations in an
-     *        order that differs between processes gives each the same cookies everywhere.
-     *        Call after Setup.
+     *        instead of reserving them (GpuTransport::AddReceiver) when it starts: an owner that
+     *        starts operations in an order that differs between processes gives each the same
+     *        cookies everywhere, and hands their arrivals and acknowledgements to Arrived and
+     *        Acked. Call after Setup.
      */
     void SetCookies(uint64_t first);
+
+    /// Transfer \p transfer has wholly reached its destination (on the destination's process).
+    void Arrived(uint64_t transfer, const Delivery& delivery);
+
+    /// The source of transfer \p transfer learnt that it arrived (on the source's process).
+    void Acked(uint64_t transfer, const Delivery& delivery);
 
     /**
      * \brief Let \p rank in, as an NCCL kernel starts when its GPU's stream reaches it: the
@@ -137,12 +144,12 @@ class Collective : public Object
     void DoDispose() override;
 
   private:
-    /// Name the messages, make the queue pairs and wait for the transfers that end here; with
+    /// Name the messages, make the queue pairs and count the transfers that end here; with
     /// \p gated, every transfer also waits for its source rank to enter.
     void Open(bool gated);
     void Issue(uint32_t transfer);
-    static void OnArrived(Collective* self, uint32_t transfer, const Delivery& delivery);
-    static void OnAcked(Collective* self, uint32_t transfer, const Delivery& delivery);
+    /// Stop receiving the messages of cookies this operation reserved itself.
+    void Unreserve();
     /// One more of \p rank's transfers is over; report the rank once all are and it entered.
     void RankProgress(uint32_t rank);
     /// The last transfer this process waits for arrived at \p end.
@@ -155,6 +162,7 @@ class Collective : public Object
     CompressedRows m_dependents;     //!< by transfer: the transfers waiting for it
     uint32_t m_remaining{0};         //!< transfers to this process's GPUs not yet arrived
     uint64_t m_cookies{0};           //!< transfer i's message cookie is m_cookies + i (0: none yet)
+    bool m_reserved{false};          //!< the cookies are this operation's receiver's
     bool m_started{false};
     bool m_gated{false};
     CompressedRows m_bySource; //!< by rank: the transfers it sends (gated only)

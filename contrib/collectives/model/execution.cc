@@ -16,9 +16,9 @@ NS_OBJECT_ENSURE_REGISTERED(Execution);
 
 namespace
 {
-// A cookie below the execution's receiver base: bit 55 marks a message between ranks (the
-// rest is the flat index of the receive it fills), else a collective's transfer: the
-// operation's id above TRANSFER_BITS, the transfer below.
+// A cookie's offset in the execution's range: bit 55 marks a message between ranks (the rest
+// is the flat index of its send), else a collective's transfer: the operation's id above
+// TRANSFER_BITS, the transfer below.
 constexpr uint64_t MESSAGE_BIT = uint64_t(1) << 55;
 constexpr uint32_t TRANSFER_BITS = 24;
 constexpr uint64_t MAX_INSTANCES = uint64_t(1) << (55 - TRANSFER_BITS);
@@ -77,7 +77,9 @@ void
 Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph)
 {
     m_transport = transport;
-    m_cookies = transport->AddReceiver(MakeCallback(&Execution::OnMessage, this));
+    m_cookies = transport->AddReceiver(MESSAGE_BIT << 1,
+                                       MakeCallback(&Execution::OnArrived, this),
+                                       MakeCallback(&Execution::OnAcked, this));
     SetupTasks(std::move(graph));
 }
 
@@ -261,8 +263,7 @@ Execution::Begin(uint32_t rank, uint32_t task, uint32_t releaser)
                           g.GetGpu(peer),
                           t.bytes,
                           MESSAGE_CHANNEL,
-                          m_cookies | MESSAGE_BIT | Flat(peer, t.match),
-                          MakeCallback(&Execution::OnSent, this).Bind(rank, task));
+                          m_cookies + (MESSAGE_BIT | Flat(rank, task)));
         break;
     }
     default: // a receive whose data and turn are both there
@@ -388,7 +389,7 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
                                                               << "': " << problem);
         NS_ABORT_MSG_IF(inst.collective->GetSchedule().GetSize() >> TRANSFER_BITS,
                         "Execution: a collective of more than 2^" << TRANSFER_BITS << " transfers");
-        inst.collective->SetCookies(m_cookies | id << TRANSFER_BITS);
+        inst.collective->SetCookies(m_cookies + (id << TRANSFER_BITS));
         inst.collective->SetRankDoneCallback(MakeCallback(&Execution::OnRankDone, this).Bind(id));
     }
     inst.collective->Enter(position);
@@ -435,21 +436,39 @@ Execution::Forget(uint64_t id)
     m_instances.erase(id);
 }
 
-void
-Execution::OnMessage(uint64_t cookie, const Delivery& /* delivery */)
+std::pair<uint32_t, uint32_t>
+Execution::Unflat(uint64_t flat) const
 {
-    NS_ABORT_MSG_UNLESS(cookie & MESSAGE_BIT, "Execution: a message nobody expects");
-    uint64_t flat = cookie & (MESSAGE_BIT - 1);
     auto rank = static_cast<uint32_t>(
         std::upper_bound(m_firstTask.begin(), m_firstTask.end(), flat) - m_firstTask.begin() - 1);
-    auto task = static_cast<uint32_t>(flat - m_firstTask[rank]);
-    Release(rank, task, ExecutionGraph::NONE);
+    return {rank, static_cast<uint32_t>(flat - m_firstTask[rank])};
 }
 
 void
-Execution::OnSent(uint32_t rank, uint32_t task, const Delivery& /* delivery */)
+Execution::OnArrived(uint64_t offset, const Delivery& delivery)
 {
-    Complete(rank, task);
+    if (offset & MESSAGE_BIT)
+    {
+        auto [rank, task] = Unflat(offset & (MESSAGE_BIT - 1));
+        const auto& t = m_graph->GetTask(m_graph->GetProgramOf(rank), task);
+        Release(m_graph->GetPeer(rank, t), t.match, ExecutionGraph::NONE);
+        return;
+    }
+    m_instances.at(offset >> TRANSFER_BITS)
+        .collective->Arrived(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
+}
+
+void
+Execution::OnAcked(uint64_t offset, const Delivery& delivery)
+{
+    if (offset & MESSAGE_BIT)
+    {
+        auto [rank, task] = Unflat(offset & (MESSAGE_BIT - 1));
+        Complete(rank, task);
+        return;
+    }
+    m_instances.at(offset >> TRANSFER_BITS)
+        .collective->Acked(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
 }
 
 void

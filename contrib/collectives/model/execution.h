@@ -68,8 +68,9 @@ struct ExecutionResult
  *        last leaves), messages as RDMA or NVLink messages that complete at the receiver when
  *        both the data and the receive are there and at the sender on acknowledgement.
  *
- * Messages are named by cookies derived from the graph (GpuTransport::AddReceiver), so every
- * process of a distributed run names them alike, whatever order ranks reach them in.
+ * Messages are named by cookies derived from the graph in one range (GpuTransport::AddReceiver)
+ * that routes every arrival and acknowledgement here, so every process of a distributed run
+ * names them alike, whatever order ranks reach them in, and no message has state of its own.
  */
 class Execution : public Object
 {
@@ -176,15 +177,18 @@ class Execution : public Object
     void IdealDone(uint64_t id);
     /// On an ideal fabric: the message of \p task of \p rank has arrived.
     void IdealArrived(uint32_t rank, uint32_t task);
-    void OnMessage(uint64_t cookie, const Delivery& delivery);
-    void OnSent(uint32_t rank, uint32_t task, const Delivery& delivery);
+    /// The rank and task of flat index \p flat.
+    std::pair<uint32_t, uint32_t> Unflat(uint64_t flat) const;
+    /// A message or transfer of the execution's cookie range arrived, or was acknowledged.
+    void OnArrived(uint64_t offset, const Delivery& delivery);
+    void OnAcked(uint64_t offset, const Delivery& delivery);
     void Complete(uint32_t rank, uint32_t task);
     void Touch(uint32_t rank, uint32_t task, bool begins);
 
     Ptr<GpuTransport> m_transport; //!< null on an ideal fabric
     PathCosts m_paths;             //!< on an ideal fabric
     std::shared_ptr<const ExecutionGraph> m_graph;
-    uint64_t m_cookies{0};
+    uint64_t m_cookies{0};                    //!< the first of the execution's range
     std::vector<CompressedRows> m_dependents; //!< by program: who waits for each task
     std::vector<uint64_t> m_firstTask;        //!< by rank: its tasks' first flat index
     std::vector<uint32_t> m_waiting;          //!< by flat index: what the task still waits for

@@ -79,26 +79,35 @@ GpuTransport::CheckPath(GpuId src, GpuId dst) const
 }
 
 uint64_t
-GpuTransport::ReserveCookies(uint64_t count)
+GpuTransport::AddReceiver(uint64_t count, ReceiverCallback arrived, ReceiverCallback acked)
 {
     uint64_t first = m_nextCookie;
-    m_nextCookie += count;
+    NS_ABORT_MSG_IF(count > UINT64_MAX - first, "GpuTransport: cookies overflow");
+    if (count > 0)
+    {
+        m_nextCookie += count;
+        m_receivers.emplace(first, Receiver{count, arrived, acked});
+    }
     return first;
 }
 
 void
-GpuTransport::Expect(uint64_t cookie, DeliveryCallback arrived)
+GpuTransport::RemoveReceiver(uint64_t first)
 {
-    m_expected[cookie] = arrived;
+    m_receivers.erase(first);
 }
 
-uint64_t
-GpuTransport::AddReceiver(ReceiverCallback receiver)
+const GpuTransport::Receiver*
+GpuTransport::Find(uint64_t cookie, uint64_t& offset) const
 {
-    NS_ABORT_MSG_IF(m_receivers.size() == 255, "GpuTransport: more than 255 receivers");
-    NS_ABORT_MSG_IF(m_nextCookie >> RECEIVER_BITS, "GpuTransport: cookies overflow");
-    m_receivers.push_back(receiver);
-    return uint64_t(m_receivers.size()) << RECEIVER_BITS;
+    auto it = m_receivers.upper_bound(cookie);
+    if (it == m_receivers.begin())
+    {
+        return nullptr;
+    }
+    --it;
+    offset = cookie - it->first;
+    return offset < it->second.count ? &it->second : nullptr;
 }
 
 bool
@@ -154,12 +163,7 @@ GpuTransport::Prepare(GpuId src, GpuId dst, uint32_t channel)
 }
 
 void
-GpuTransport::Send(GpuId src,
-                   GpuId dst,
-                   uint64_t bytes,
-                   uint32_t channel,
-                   uint64_t cookie,
-                   DeliveryCallback acked)
+GpuTransport::Send(GpuId src, GpuId dst, uint64_t bytes, uint32_t channel, uint64_t cookie)
 {
     SendBetweenNics(src.node,
                     m_fabric->GetNicOfGpu(src.node, src.gpu),
@@ -167,8 +171,7 @@ GpuTransport::Send(GpuId src,
                     m_fabric->GetNicOfGpu(dst.node, dst.gpu),
                     bytes,
                     channel,
-                    cookie,
-                    acked);
+                    cookie);
 }
 
 void
@@ -178,10 +181,9 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
                               uint32_t dstNic,
                               uint64_t bytes,
                               uint32_t channel,
-                              uint64_t cookie,
-                              DeliveryCallback acked)
+                              uint64_t cookie)
 {
-    Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, cookie, acked};
+    Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, cookie};
     uint32_t fabricNic;
     std::optional<Key> key = KeyOf(srcNode, srcNic, dstNode, dstNic, channel, fabricNic);
     uint32_t srcGpu = m_fabric->GetGpuOfNic(srcNode, srcNic);
@@ -250,22 +252,22 @@ GpuTransport::Post(Connection* c, uint64_t bytes, Message message)
 void
 GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
 {
-    auto it = m_expected.find(cookie);
-    if (it == m_expected.end())
+    uint64_t offset;
+    const Receiver* receiver = Find(cookie, offset);
+    if (receiver && !receiver->arrived.IsNull())
     {
-        uint64_t receiver = cookie >> RECEIVER_BITS;
-        if (receiver != 0 && receiver <= m_receivers.size())
-        {
-            m_receivers[receiver - 1](cookie & ((uint64_t(1) << RECEIVER_BITS) - 1),
-                                      Delivery{Time(), firstByte, arrived, Time()});
-        }
-        return; // else nobody waits for this message
+        receiver->arrived(offset, Delivery{Time(), firstByte, arrived, Time()});
     }
-    DeliveryCallback callback = it->second;
-    m_expected.erase(it); // before the callback, which may expect more
-    if (!callback.IsNull())
+}
+
+void
+GpuTransport::Acked(const Message& message)
+{
+    uint64_t offset;
+    const Receiver* receiver = Find(message.cookie, offset);
+    if (receiver && !receiver->acked.IsNull())
     {
-        callback(Delivery{Time(), firstByte, arrived, Time()});
+        receiver->acked(offset, message.delivery);
     }
 }
 
@@ -281,20 +283,14 @@ GpuTransport::OnAcked(Connection* c, const RdmaCompletion& completion)
     Message m = std::move(c->messages.front());
     c->messages.pop_front();
     m.delivery.acked = completion.end;
-    if (!m.acked.IsNull())
-    {
-        m.acked(m.delivery);
-    }
+    c->transport->Acked(m);
 }
 
 void
 GpuTransport::OnNvlink(Message message)
 {
     Arrived(message.cookie, message.delivery.firstByte, message.delivery.arrived);
-    if (!message.acked.IsNull())
-    {
-        message.acked(message.delivery);
-    }
+    Acked(message);
 }
 
 uint64_t
@@ -307,7 +303,6 @@ void
 GpuTransport::DoDispose()
 {
     m_connections.clear();
-    m_expected.clear();
     m_receivers.clear();
     m_fabric = nullptr;
     Object::DoDispose();

@@ -13,6 +13,7 @@
 #include "ns3/topology-helper.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -44,8 +45,6 @@ struct Delivery
 class GpuTransport : public Object
 {
   public:
-    using DeliveryCallback = Callback<void, const Delivery&>;
-
     static TypeId GetTypeId();
     GpuTransport();
     ~GpuTransport() override;
@@ -65,32 +64,22 @@ class GpuTransport : public Object
     /// Empty if \p src can send to \p dst, else why not.
     std::string CheckPath(GpuId src, GpuId dst) const;
 
-    /**
-     * \brief Reserve \p count message cookies and return the first. Cookies name messages to
-     *        their receivers; every process of a distributed run reserves in the same order, so
-     *        a cookie names the same message on all of them.
-     */
-    uint64_t ReserveCookies(uint64_t count);
-
-    /**
-     * \brief Call \p arrived when the message \p cookie has wholly reached its destination GPU.
-     *        Register on the process that simulates the destination, before the message can
-     *        arrive. The Delivery it gets has firstByte and arrived set.
-     */
-    void Expect(uint64_t cookie, DeliveryCallback arrived);
-
-    /// A receiver of the messages whose cookies it hands out (AddReceiver): the cookie's low
-    /// RECEIVER_BITS bits and the message's delivery.
+    /// What a receiver of messages gets: the cookie's offset in its range, and the delivery.
     using ReceiverCallback = Callback<void, uint64_t, const Delivery&>;
-    static constexpr uint32_t RECEIVER_BITS = 56;
 
     /**
-     * \brief Route to \p receiver every message whose cookie is the returned base plus less
-     *        than 2^RECEIVER_BITS and that nobody Expects: an owner of many messages names them
-     *        itself (the same way on every process, if it registers in the same order) without
-     *        an Expect per message. At most 255 receivers.
+     * \brief Reserve \p count message cookies for one owner and return the first. A message
+     *        sent with cookie first + i calls \p arrived(i, delivery) once it has wholly reached
+     *        its destination GPU (on the process that simulates the destination; firstByte and
+     *        arrived set) and \p acked(i, delivery) once its sender learns it (on the sender's
+     *        process; posted and acked set). Either may be null. An owner of many messages thus
+     *        needs no state per message here; every process of a distributed run adds receivers
+     *        in the same order, so a cookie names the same message on all of them.
      */
-    uint64_t AddReceiver(ReceiverCallback receiver);
+    uint64_t AddReceiver(uint64_t count, ReceiverCallback arrived, ReceiverCallback acked);
+
+    /// Forget the receiver whose range AddReceiver returned \p first (its messages are over).
+    void RemoveReceiver(uint64_t first);
 
     /// Whether this process simulates server \p node (always, unless the run is distributed).
     bool IsLocal(uint32_t node) const;
@@ -111,15 +100,9 @@ class GpuTransport : public Object
     /**
      * \brief Send \p bytes from \p src to \p dst now, between their GPUs' NICs.
      * \param channel queue pairs of different channels are separate
-     * \param cookie names the message to its receiver (Expect)
-     * \param acked called when the sender learns it arrived; may be null
+     * \param cookie names the message to its receiver (AddReceiver); 0: nobody waits for it
      */
-    void Send(GpuId src,
-              GpuId dst,
-              uint64_t bytes,
-              uint32_t channel,
-              uint64_t cookie,
-              DeliveryCallback acked = DeliveryCallback());
+    void Send(GpuId src, GpuId dst, uint64_t bytes, uint32_t channel, uint64_t cookie);
 
     /**
      * \brief As Send, from NIC \p srcNic of server \p srcNode to NIC \p dstNic of server
@@ -131,8 +114,7 @@ class GpuTransport : public Object
                          uint32_t dstNic,
                          uint64_t bytes,
                          uint32_t channel,
-                         uint64_t cookie,
-                         DeliveryCallback acked = DeliveryCallback());
+                         uint64_t cookie);
 
     /// Queue pairs made so far (one per sending end).
     uint64_t GetNQueuePairs() const;
@@ -146,7 +128,14 @@ class GpuTransport : public Object
     {
         Delivery delivery;
         uint64_t cookie;
-        DeliveryCallback acked;
+    };
+
+    /// The owner of a range of cookies.
+    struct Receiver
+    {
+        uint64_t count;
+        ReceiverCallback arrived;
+        ReceiverCallback acked;
     };
 
     /// A queue pair and the messages posted on it, oldest first: they complete in order.
@@ -184,8 +173,11 @@ class GpuTransport : public Object
                              uint32_t dstNic,
                              uint32_t channel,
                              uint32_t& fabricNic) const;
-    /// Call the receiver's callback for \p cookie.
+    /// The receiver of \p cookie's range (nullptr: nobody waits for the message), and the
+    /// cookie's offset in it.
+    const Receiver* Find(uint64_t cookie, uint64_t& offset) const;
     void Arrived(uint64_t cookie, Time firstByte, Time arrived);
+    void Acked(const Message& message);
     Connection& Connect(const Key& key);
     static void Post(Connection* c, uint64_t bytes, Message message);
     static void OnArrived(Connection* c, const RdmaCompletion& completion);
@@ -196,10 +188,7 @@ class GpuTransport : public Object
     std::shared_ptr<const FabricGraph> m_graph;
     std::optional<HostLinks> m_hostLinks;
     std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
-    /// Receivers' callbacks by cookie, until their message arrives.
-    std::unordered_map<uint64_t, DeliveryCallback> m_expected;
-    /// Receivers of cookie ranges: the top byte of the cookie minus one.
-    std::vector<ReceiverCallback> m_receivers;
+    std::map<uint64_t, Receiver> m_receivers; //!< by the first cookie of their range
     uint64_t m_nextCookie{1};
     /// The fabric's nodes are spread over processes: every connection must be prepared.
     bool m_distributed{false};

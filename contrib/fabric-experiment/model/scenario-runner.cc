@@ -91,7 +91,7 @@ Completed(Work* w, uint32_t workload)
 }
 
 void
-OnArrived(Work* w, uint32_t flow, const Delivery& d)
+OnArrived(Work* w, uint64_t flow, const Delivery& d)
 {
     w->result->flows[flow].receiverStart = d.firstByte;
     w->result->flows[flow].receiverEnd = d.arrived;
@@ -99,7 +99,7 @@ OnArrived(Work* w, uint32_t flow, const Delivery& d)
 
 /// The sender learnt that the last byte arrived: the flow is complete.
 void
-OnAcked(Work* w, uint32_t flow, const Delivery& d)
+OnAcked(Work* w, uint64_t flow, const Delivery& d)
 {
     w->result->flows[flow].senderEnd = d.acked;
     w->result->flows[flow].completed = true;
@@ -119,8 +119,7 @@ StartFlow(Work* w, uint32_t flow)
                                   spec.dstNic,
                                   spec.bytes,
                                   flow,
-                                  w->flowCookies + flow,
-                                  MakeBoundCallback(&OnAcked, w, flow));
+                                  w->flowCookies + flow);
 }
 
 void StartCollective(Work* w, uint32_t index);
@@ -282,7 +281,9 @@ PlanWork(Work& w)
     // and every job (each process completes its part).
     w.pending = static_cast<uint32_t>(s.collectives.size() + 2 * s.jobs.size());
     // Each flow has queue pairs of its own (a channel per flow), made now in flow order.
-    w.flowCookies = w.transport->ReserveCookies(s.flows.size());
+    w.flowCookies = w.transport->AddReceiver(s.flows.size(),
+                                             MakeBoundCallback(&OnArrived, &w),
+                                             MakeBoundCallback(&OnAcked, &w));
     for (uint32_t f = 0; f < s.flows.size(); ++f)
     {
         const FlowSpec& spec = s.flows[f];
@@ -292,10 +293,6 @@ PlanWork(Work& w)
             w.flowsOf[spec.workload].push_back(f);
             ++w.remaining[spec.workload];
             ++w.pending;
-        }
-        if (w.transport->IsLocal(spec.dstNode))
-        {
-            w.transport->Expect(w.flowCookies + f, MakeBoundCallback(&OnArrived, &w, f));
         }
     }
     for (uint32_t c = 0; c < s.collectives.size(); ++c)
