@@ -12,7 +12,6 @@
 #include "ns3/rdma-queue-pair.h"
 #include "ns3/topology-helper.h"
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -144,7 +143,7 @@ class GpuTransport : public Object
         GpuTransport* transport;
         Ptr<RdmaQueuePair> sender;
         Ptr<RdmaQueuePair> receiver;
-        std::deque<Message> messages; //!< posted, not yet acknowledged
+        VectorQueue<Message> messages; //!< posted, not yet acknowledged
     };
 
     /// Queue pairs between two NICs (numbered as in Fabric::nics) on one channel.

@@ -61,7 +61,10 @@ Cx8NetDevice::GetTypeId()
     return tid;
 }
 
-Cx8NetDevice::Cx8NetDevice() = default;
+Cx8NetDevice::Cx8NetDevice()
+    : m_readyCallback(MakeCallback(&Cx8NetDevice::QueuePairReady, this))
+{
+}
 
 void
 Cx8NetDevice::SetFabricAddress(uint32_t ipv4)
@@ -83,7 +86,7 @@ Cx8NetDevice::CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t so
 {
     Ptr<RdmaQueuePair> qp = m_qpFactory.Create<RdmaQueuePair>();
     qp->Setup(GetNextQpn(), m_ip, remoteIp, remoteQpn, sourcePort, m_payloadMtu, GetBitRate());
-    qp->SetReadyCallback(MakeCallback(&Cx8NetDevice::QueuePairReady, this));
+    qp->SetReadyCallback(m_readyCallback);
     m_qps.push_back(qp);
     return qp;
 }

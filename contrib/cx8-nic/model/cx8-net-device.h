@@ -9,8 +9,8 @@
 #include "ns3/fabric-net-device.h"
 #include "ns3/object-factory.h"
 #include "ns3/rdma-queue-pair.h"
+#include "ns3/vector-queue.h"
 
-#include <deque>
 #include <vector>
 
 namespace ns3
@@ -129,8 +129,11 @@ class Cx8NetDevice : public FabricNetDevice
     uint32_t m_payloadMtu{4096};
     ObjectFactory m_qpFactory;
     std::vector<Ptr<RdmaQueuePair>> m_qps;
+    /// What every queue pair calls when it has data to send (one for all: a Callback each
+    /// would cost an allocation per queue pair).
+    Callback<void, Ptr<RdmaQueuePair>> m_readyCallback;
     /// Queue pairs with data to send, in round-robin order.
-    std::deque<RdmaQueuePair*> m_ready;
+    VectorQueue<RdmaQueuePair*> m_ready;
     uint64_t m_unknownQp{0};
 
     DataRate m_hostRate;

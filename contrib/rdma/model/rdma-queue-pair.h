@@ -14,8 +14,8 @@
 #include "ns3/object.h"
 #include "ns3/roce-header.h"
 #include "ns3/traced-callback.h"
+#include "ns3/vector-queue.h"
 
-#include <deque>
 #include <map>
 
 namespace ns3
@@ -272,14 +272,14 @@ class RdmaQueuePair : public Object
     bool m_scheduled{false};
 
     // Sender
-    std::deque<WorkRequest> m_sendQueue;
+    VectorQueue<WorkRequest> m_sendQueue;
     uint64_t m_nextPostPsn{0};
     uint64_t m_sndUna{0};
     uint64_t m_sndNxt{0};
     /// One past the highest PSN ever sent: below it, a packet is a retransmission.
     uint64_t m_sndMax{0};
     /// PSNs to resend first (selective repeat).
-    std::deque<uint64_t> m_retransmit;
+    VectorQueue<uint64_t> m_retransmit;
     /// The PSN of the last NAK acted on, so a repeated NAK resends nothing more.
     uint64_t m_lastNakPsn{UINT64_MAX};
     Time m_nextSendTime;
