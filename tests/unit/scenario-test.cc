@@ -646,3 +646,22 @@ TEST(Scenario, PartitionCannotCutALinkWithoutDelay)
     // Cutting the host links instead is fine.
     EXPECT_TRUE(Problems(topology + "partition: ['host*', '*']\n").empty());
 }
+
+TEST(Scenario, AwakeQueuePairsIsReadAndChecked)
+{
+    std::vector<Diagnostic> d;
+    Scenario s = ParseScenario(
+        Good("  load-balancing: spray\n", "  load-balancing: spray\n  awake-queue-pairs: 4096\n"),
+        "s.yaml",
+        d);
+    ASSERT_TRUE(d.empty()) << d[0].Format();
+    EXPECT_EQ(s.awakeQueuePairs, 4096u);
+    EXPECT_EQ(ParseScenario(GOOD, "s.yaml", d).awakeQueuePairs, 0u); // the transport's default
+    // One awake queue pair could not take a message while another is woken.
+    d = Problems(
+        Good("  load-balancing: spray\n", "  load-balancing: spray\n  awake-queue-pairs: 1\n"));
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0].line, 17);
+    EXPECT_EQ(d[0].column, 22);
+    EXPECT_EQ(d[0].path, "transport.awake-queue-pairs");
+}

@@ -420,7 +420,7 @@ TEST(Workloads, SetOverridesAnyKeyAndIsCheckedLikeTheFile)
     EXPECT_EQ(Problem(text, {"transport.speed=1"}),
               "--set transport.speed=1: transport.speed: unknown key (valid keys: mtu, "
               "ack-interval, congestion-control, loss-recovery, out-of-order-placement, "
-              "cnp-interval, load-balancing)");
+              "cnp-interval, load-balancing, awake-queue-pairs)");
 }
 
 TEST_F(FlowFileTest, InputFilesGetDistinctNamesInTheResults)

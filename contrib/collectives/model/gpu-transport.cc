@@ -7,6 +7,7 @@
 #include "ns3/nvlink-domain.h"
 #include "ns3/rdma-helper.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <algorithm>
 
@@ -18,14 +19,25 @@ NS_OBJECT_ENSURE_REGISTERED(GpuTransport);
 TypeId
 GpuTransport::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::GpuTransport")
-                            .SetParent<Object>()
-                            .SetGroupName("Collectives")
-                            .AddConstructor<GpuTransport>();
+    static TypeId tid =
+        TypeId("ns3::GpuTransport")
+            .SetParent<Object>()
+            .SetGroupName("Collectives")
+            .AddConstructor<GpuTransport>()
+            .AddAttribute("AwakeQueuePairs",
+                          "Queue pairs awake (about 1 KB each) above which the idle ones rest "
+                          "(under 100 bytes each) until half that many are awake",
+                          UintegerValue(uint64_t(1) << 20),
+                          MakeUintegerAccessor(&GpuTransport::m_awakeLimit),
+                          MakeUintegerChecker<uint64_t>(2));
     return tid;
 }
 
-GpuTransport::GpuTransport() = default;
+GpuTransport::GpuTransport()
+    : m_completed(MakeCallback(&GpuTransport::OnCompleted, this))
+{
+}
+
 GpuTransport::~GpuTransport() = default;
 
 void
@@ -33,6 +45,7 @@ GpuTransport::SetFabric(const Fabric& fabric)
 {
     SetGraph(fabric.graph);
     m_fabric = &fabric;
+    m_links.assign(fabric.nics.size(), {});
     m_distributed = std::any_of(fabric.nodes.begin(), fabric.nodes.end(), [](Ptr<Node> node) {
         return node->GetSystemId() != 0;
     });
@@ -45,7 +58,9 @@ GpuTransport::SetGraph(std::shared_ptr<const FabricGraph> graph)
     m_distributed = false;
     m_graph = std::move(graph);
     m_hostLinks.emplace(*m_graph);
-    m_connections.clear();
+    m_links.clear();
+    m_nConnections = m_awake = 0;
+    m_restAbove = m_awakeLimit;
 }
 
 uint32_t
@@ -97,19 +112,6 @@ GpuTransport::RemoveReceiver(uint64_t first)
     m_receivers.erase(first);
 }
 
-const GpuTransport::Receiver*
-GpuTransport::Find(uint64_t cookie, uint64_t& offset) const
-{
-    auto it = m_receivers.upper_bound(cookie);
-    if (it == m_receivers.begin())
-    {
-        return nullptr;
-    }
-    --it;
-    offset = cookie - it->first;
-    return offset < it->second.count ? &it->second : nullptr;
-}
-
 bool
 GpuTransport::IsLocal(uint32_t node) const
 {
@@ -148,7 +150,7 @@ GpuTransport::Prepare(uint32_t srcNode,
     uint32_t fabricNic;
     if (auto key = KeyOf(srcNode, srcNic, dstNode, dstNic, channel, fabricNic))
     {
-        Connect(*key);
+        Connect(*key, true);
     }
 }
 
@@ -183,7 +185,6 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
                               uint32_t channel,
                               uint64_t cookie)
 {
-    Message message{Delivery{Simulator::Now(), Time(), Time(), Time()}, cookie};
     uint32_t fabricNic;
     std::optional<Key> key = KeyOf(srcNode, srcNic, dstNode, dstNic, channel, fabricNic);
     uint32_t srcGpu = m_fabric->GetGpuOfNic(srcNode, srcNic);
@@ -194,59 +195,103 @@ GpuTransport::SendBetweenNics(uint32_t srcNode,
                                                   m_fabric->GetGpuOfNic(dstNode, dstNic),
                                                   bytes,
                                                   Callback<void>());
-        message.delivery.firstByte = t.firstByte;
-        message.delivery.arrived = t.arrival;
-        message.delivery.acked = t.arrival;
+        Message message{Delivery{Simulator::Now(), t.firstByte, t.arrival, t.arrival}, cookie};
         Simulator::Schedule(t.arrival - Simulator::Now(), &GpuTransport::OnNvlink, this, message);
         return;
     }
-    NS_ABORT_MSG_IF(m_distributed && m_connections.find(*key) == m_connections.end(),
-                    "GpuTransport: a distributed run must Prepare every connection it uses");
-    Connection& c = Connect(*key);
+    uint32_t qpn = Connect(*key, !m_distributed);
     uint32_t relay = m_fabric->GetGpuOfNic(srcNode, fabricNic);
     if (relay == srcGpu)
     {
-        Post(&c, bytes, message);
+        Post(key->from, qpn, bytes, cookie);
         return;
     }
     // PXN: the whole message reaches the GPU of the sending NIC before that NIC starts.
     NvlinkDomain::Timing t = nvlink->Transfer(srcGpu, relay, bytes, Callback<void>());
-    Simulator::Schedule(t.arrival - Simulator::Now(), &GpuTransport::Post, &c, bytes, message);
+    Simulator::Schedule(t.arrival - Simulator::Now(),
+                        &GpuTransport::Post,
+                        this,
+                        key->from,
+                        qpn,
+                        bytes,
+                        cookie);
 }
 
-std::size_t
-GpuTransport::KeyHash::operator()(const Key& k) const
+uint32_t
+GpuTransport::Connect(const Key& key, bool make)
 {
-    return std::hash<uint64_t>()(uint64_t(k.from) << 32 | k.to) ^
-           std::hash<uint32_t>()(k.channel) * 0x9E3779B97F4A7C15ULL;
-}
-
-GpuTransport::Connection&
-GpuTransport::Connect(const Key& key)
-{
-    auto& slot = m_connections[key];
-    if (!slot)
+    std::vector<Link>& links = m_links[key.from];
+    Link link{key.to, key.channel, 0};
+    auto it = std::lower_bound(links.begin(), links.end(), link);
+    if (it != links.end() && it->to == key.to && it->channel == key.channel)
     {
-        slot = std::make_unique<Connection>();
-        slot->transport = this;
-        std::tie(slot->sender, slot->receiver) =
-            RdmaHelper::Connect(m_fabric->nics[key.from], m_fabric->nics[key.to]);
-        slot->receiver->TraceConnectWithoutContext(
-            "RecvComplete",
-            MakeBoundCallback(&GpuTransport::OnArrived, slot.get()));
-        slot->sender->TraceConnectWithoutContext(
-            "SendComplete",
-            MakeBoundCallback(&GpuTransport::OnAcked, slot.get()));
+        return it->qpn;
     }
-    return *slot;
+    NS_ABORT_MSG_UNLESS(make,
+                        "GpuTransport: a distributed run must Prepare every connection it uses");
+    Ptr<Cx8NetDevice> from = m_fabric->nics[key.from];
+    Ptr<Cx8NetDevice> to = m_fabric->nics[key.to];
+    auto [sender, receiver] = RdmaHelper::Connect(from, to);
+    sender->SetCompletionCallback(m_completed);
+    receiver->SetCompletionCallback(m_completed);
+    from->LetRest(sender->GetQpn());
+    to->LetRest(receiver->GetQpn());
+    link.qpn = sender->GetQpn();
+    links.insert(it, link);
+    ++m_nConnections;
+    Woke(2);
+    return link.qpn;
 }
 
 void
-GpuTransport::Post(Connection* c, uint64_t bytes, Message message)
+GpuTransport::Post(uint32_t nic, uint32_t qpn, uint64_t bytes, uint64_t cookie)
 {
-    uint64_t cookie = message.cookie;
-    c->messages.push_back(std::move(message));
-    c->sender->PostSend(bytes, cookie);
+    Cx8NetDevice& dev = *m_fabric->nics[nic];
+    if (dev.IsResting(qpn))
+    {
+        Woke(2); // and its receiving end, when the first packet gets there
+    }
+    dev.GetQueuePair(qpn)->PostSend(bytes, cookie);
+}
+
+void
+GpuTransport::Woke(uint64_t count)
+{
+    m_awake += count;
+    if (m_awake > m_restAbove && !m_restPending)
+    {
+        // Not from inside a queue pair's own call: from the event loop.
+        m_restPending = true;
+        Simulator::ScheduleNow(&GpuTransport::RestIdle, this);
+    }
+}
+
+void
+GpuTransport::RestIdle()
+{
+    m_restPending = false;
+    ++m_rests;
+    const auto& nics = m_fabric->nics;
+    for (std::size_t visited = 0; visited < nics.size() && m_awake > m_awakeLimit / 2; ++visited)
+    {
+        m_awake -= std::min<uint64_t>(m_awake, nics[m_restCursor]->RestIdleQueuePairs());
+        m_restCursor = (m_restCursor + 1) % nics.size();
+    }
+    // If too many are busy to get under the mark, wait until as many more have woken.
+    m_restAbove = std::max(m_awakeLimit, m_awake + m_awakeLimit / 2);
+}
+
+const GpuTransport::Receiver*
+GpuTransport::Find(uint64_t cookie, uint64_t& offset) const
+{
+    auto it = m_receivers.upper_bound(cookie);
+    if (it == m_receivers.begin())
+    {
+        return nullptr;
+    }
+    --it;
+    offset = cookie - it->first;
+    return offset < it->second.count ? &it->second : nullptr;
 }
 
 void
@@ -261,49 +306,48 @@ GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
 }
 
 void
-GpuTransport::Acked(const Message& message)
+GpuTransport::Acked(uint64_t cookie, const Delivery& delivery)
 {
     uint64_t offset;
-    const Receiver* receiver = Find(message.cookie, offset);
+    const Receiver* receiver = Find(cookie, offset);
     if (receiver && !receiver->acked.IsNull())
     {
-        receiver->acked(offset, message.delivery);
+        receiver->acked(offset, delivery);
     }
 }
 
 void
-GpuTransport::OnArrived(Connection* c, const RdmaCompletion& completion)
+GpuTransport::OnCompleted(const RdmaCompletion& completion, bool sent)
 {
-    c->transport->Arrived(completion.cookie, completion.start, completion.end);
-}
-
-void
-GpuTransport::OnAcked(Connection* c, const RdmaCompletion& completion)
-{
-    Message m = std::move(c->messages.front());
-    c->messages.pop_front();
-    m.delivery.acked = completion.end;
-    c->transport->Acked(m);
+    if (sent)
+    {
+        Acked(completion.cookie, Delivery{completion.start, Time(), Time(), completion.end});
+    }
+    else
+    {
+        Arrived(completion.cookie, completion.start, completion.end);
+    }
 }
 
 void
 GpuTransport::OnNvlink(Message message)
 {
     Arrived(message.cookie, message.delivery.firstByte, message.delivery.arrived);
-    Acked(message);
+    Acked(message.cookie, message.delivery);
 }
 
 uint64_t
 GpuTransport::GetNQueuePairs() const
 {
-    return m_connections.size();
+    return m_nConnections;
 }
 
 void
 GpuTransport::DoDispose()
 {
-    m_connections.clear();
+    m_links.clear();
     m_receivers.clear();
+    m_completed = RdmaQueuePair::CompletionCallback();
     m_fabric = nullptr;
     Object::DoDispose();
 }

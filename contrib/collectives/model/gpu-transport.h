@@ -15,7 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
+#include <vector>
 
 namespace ns3
 {
@@ -23,7 +23,7 @@ namespace ns3
 /// The life of one message between GPUs.
 struct Delivery
 {
-    Time posted;    //!< handed to the transport
+    Time posted;    //!< posted on its queue pair (after a PXN relay); NVLink: handed over
     Time firstByte; //!< its first byte reached the destination GPU
     Time arrived;   //!< its last byte reached the destination GPU
     Time acked;     //!< the sender learnt it (the ACK of its last packet; NVLink: on arrival)
@@ -40,6 +40,13 @@ struct Delivery
  * pairs are made on first use, one per (source NIC, destination NIC, channel), and reused, so
  * messages on one channel between two GPUs complete in order; channels are separate queue
  * pairs (separate UDP source ports, so ECMP may spread them).
+ *
+ * The transport keeps a queue pair's number, not the queue pair: once more than
+ * AwakeQueuePairs are awake, it puts the idle ones to rest (Cx8NetDevice::RestIdleQueuePairs),
+ * NIC after NIC, until half that many are, and they wake as they were when next used. Nothing
+ * a run measures changes (the queue pair continues with its sequence numbers, clocks and
+ * congestion-control state); a step of the 300,000-GPU cluster, whose ranks open tens of
+ * millions of queue pairs over the step, thus fits in memory.
  */
 class GpuTransport : public Object
 {
@@ -115,8 +122,14 @@ class GpuTransport : public Object
                          uint32_t channel,
                          uint64_t cookie);
 
-    /// Queue pairs made so far (one per sending end).
+    /// Connections made so far (a queue pair at each end).
     uint64_t GetNQueuePairs() const;
+
+    /// Rounds of rests so far (AwakeQueuePairs).
+    uint64_t GetNRests() const
+    {
+        return m_rests;
+    }
 
   protected:
     void DoDispose() override;
@@ -137,31 +150,25 @@ class GpuTransport : public Object
         ReceiverCallback acked;
     };
 
-    /// A queue pair and the messages posted on it, oldest first: they complete in order.
-    struct Connection
-    {
-        GpuTransport* transport;
-        Ptr<RdmaQueuePair> sender;
-        Ptr<RdmaQueuePair> receiver;
-        VectorQueue<Message> messages; //!< posted, not yet acknowledged
-    };
-
     /// Queue pairs between two NICs (numbered as in Fabric::nics) on one channel.
     struct Key
     {
         uint32_t from;
         uint32_t to;
         uint32_t channel;
-
-        bool operator==(const Key& other) const
-        {
-            return from == other.from && to == other.to && channel == other.channel;
-        }
     };
 
-    struct KeyHash
+    /// A connection as its sending NIC's list has it.
+    struct Link
     {
-        std::size_t operator()(const Key& k) const;
+        uint32_t to;
+        uint32_t channel;
+        uint32_t qpn; //!< of the sending end
+
+        bool operator<(const Link& other) const
+        {
+            return to != other.to ? to < other.to : channel < other.channel;
+        }
     };
 
     /// The connection a message between these NICs uses (none within a server), and the NIC
@@ -176,17 +183,28 @@ class GpuTransport : public Object
     /// cookie's offset in it.
     const Receiver* Find(uint64_t cookie, uint64_t& offset) const;
     void Arrived(uint64_t cookie, Time firstByte, Time arrived);
-    void Acked(const Message& message);
-    Connection& Connect(const Key& key);
-    static void Post(Connection* c, uint64_t bytes, Message message);
-    static void OnArrived(Connection* c, const RdmaCompletion& completion);
-    static void OnAcked(Connection* c, const RdmaCompletion& completion);
+    void Acked(uint64_t cookie, const Delivery& delivery);
+    /// The QPN of the sending end of \p key's connection, made if need be and \p make.
+    uint32_t Connect(const Key& key, bool make);
+    void Post(uint32_t nic, uint32_t qpn, uint64_t bytes, uint64_t cookie);
+    void OnCompleted(const RdmaCompletion& completion, bool sent);
     void OnNvlink(Message message);
+    /// \p count more queue pairs are awake: put idle ones to rest if too many are.
+    void Woke(uint64_t count);
+    void RestIdle();
 
     const Fabric* m_fabric{nullptr};
     std::shared_ptr<const FabricGraph> m_graph;
     std::optional<HostLinks> m_hostLinks;
-    std::unordered_map<Key, std::unique_ptr<Connection>, KeyHash> m_connections;
+    std::vector<std::vector<Link>> m_links; //!< by sending NIC, in Link order
+    uint64_t m_nConnections{0};
+    RdmaQueuePair::CompletionCallback m_completed; //!< OnCompleted, for every queue pair
+    uint64_t m_awakeLimit;
+    uint64_t m_awake{0};     //!< queue pairs awake: made or woken here, less those put to rest
+    uint64_t m_restAbove{0}; //!< rest idle queue pairs once more than this are awake
+    bool m_restPending{false};
+    std::size_t m_restCursor{0}; //!< the NIC the next round of rests begins with
+    uint64_t m_rests{0};
     std::map<uint64_t, Receiver> m_receivers; //!< by the first cookie of their range
     uint64_t m_nextCookie{1};
     /// The fabric's nodes are spread over processes: every connection must be prepared.

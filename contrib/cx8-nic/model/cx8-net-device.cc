@@ -82,20 +82,88 @@ Cx8NetDevice::SetPayloadMtu(uint32_t mtu)
 }
 
 Ptr<RdmaQueuePair>
-Cx8NetDevice::CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort)
+Cx8NetDevice::MakeQueuePair(uint32_t qpn,
+                            uint32_t remoteIp,
+                            uint32_t remoteQpn,
+                            uint16_t sourcePort)
 {
     Ptr<RdmaQueuePair> qp = m_qpFactory.Create<RdmaQueuePair>();
-    qp->Setup(GetNextQpn(), m_ip, remoteIp, remoteQpn, sourcePort, m_payloadMtu, GetBitRate());
+    qp->Setup(qpn, m_ip, remoteIp, remoteQpn, sourcePort, m_payloadMtu, GetBitRate());
     qp->SetReadyCallback(m_readyCallback);
-    m_qps.push_back(qp);
     return qp;
 }
 
 Ptr<RdmaQueuePair>
-Cx8NetDevice::GetQueuePair(uint32_t qpn) const
+Cx8NetDevice::CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort)
+{
+    Ptr<RdmaQueuePair> qp = MakeQueuePair(GetNextQpn(), remoteIp, remoteQpn, sourcePort);
+    m_qps.push_back(Slot{qp, false, RdmaQueuePair::Rest()});
+    return qp;
+}
+
+Ptr<RdmaQueuePair>
+Cx8NetDevice::GetQueuePair(uint32_t qpn)
 {
     uint32_t index = qpn - FIRST_QPN;
-    return (qpn >= FIRST_QPN && index < m_qps.size()) ? m_qps[index] : nullptr;
+    if (qpn < FIRST_QPN || index >= m_qps.size())
+    {
+        return nullptr;
+    }
+    Slot& slot = m_qps[index];
+    if (!slot.qp)
+    {
+        const RdmaQueuePair::Rest& rest = slot.rest;
+        slot.qp = MakeQueuePair(qpn, rest.remoteIp, rest.remoteQpn, rest.sourcePort);
+        slot.qp->Resume(rest);
+        slot.rest = RdmaQueuePair::Rest();
+    }
+    return slot.qp;
+}
+
+void
+Cx8NetDevice::LetRest(uint32_t qpn)
+{
+    NS_ABORT_MSG_IF(qpn < FIRST_QPN || qpn >= GetNextQpn(), "Cx8NetDevice: no queue pair " << qpn);
+    m_qps[qpn - FIRST_QPN].mayRest = true;
+}
+
+uint32_t
+Cx8NetDevice::RestIdleQueuePairs()
+{
+    uint32_t rested = 0;
+    for (Slot& slot : m_qps)
+    {
+        if (slot.mayRest && slot.qp && slot.qp->CanRest())
+        {
+            m_restedCounters += slot.qp->GetCounters();
+            slot.rest = slot.qp->Suspend();
+            slot.qp->Dispose();
+            slot.qp = nullptr;
+            ++rested;
+        }
+    }
+    return rested;
+}
+
+bool
+Cx8NetDevice::IsResting(uint32_t qpn) const
+{
+    uint32_t index = qpn - FIRST_QPN;
+    return qpn >= FIRST_QPN && index < m_qps.size() && !m_qps[index].qp;
+}
+
+RdmaQueuePair::Counters
+Cx8NetDevice::GetQueuePairCounters() const
+{
+    RdmaQueuePair::Counters sum = m_restedCounters;
+    for (const Slot& slot : m_qps)
+    {
+        if (slot.qp)
+        {
+            sum += slot.qp->GetCounters();
+        }
+    }
+    return sum;
 }
 
 void
@@ -305,9 +373,12 @@ Cx8NetDevice::Deliver(const FabricFrame& frame)
 void
 Cx8NetDevice::DoDispose()
 {
-    for (auto& qp : m_qps)
+    for (auto& slot : m_qps)
     {
-        qp->Dispose();
+        if (slot.qp)
+        {
+            slot.qp->Dispose();
+        }
     }
     m_qps.clear();
     m_ready.clear();

@@ -52,8 +52,28 @@ class Cx8NetDevice : public FabricNetDevice
      */
     Ptr<RdmaQueuePair> CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort);
 
-    /// The queue pair numbered \p qpn, or nullptr.
-    Ptr<RdmaQueuePair> GetQueuePair(uint32_t qpn) const;
+    /// The queue pair numbered \p qpn (woken if it rests), or nullptr.
+    Ptr<RdmaQueuePair> GetQueuePair(uint32_t qpn);
+
+    /// Let queue pair \p qpn rest when it is idle (RestIdleQueuePairs): its owner keeps no
+    /// pointer to it, only its number.
+    void LetRest(uint32_t qpn);
+
+    /**
+     * \brief Put every queue pair that may (LetRest) and can (RdmaQueuePair::CanRest) to
+     *        rest: its object is
+     *        freed and the NIC keeps what it needs to continue (RdmaQueuePair::Rest, under 100
+     *        bytes); a frame for it or GetQueuePair wakes it as it was. A fabric with millions
+     *        of queue pairs, few of them busy at once, thus fits in memory.
+     * \return how many were put to rest
+     */
+    uint32_t RestIdleQueuePairs();
+
+    /// Whether queue pair \p qpn rests.
+    bool IsResting(uint32_t qpn) const;
+
+    /// The counters of every queue pair made here, resting or not.
+    RdmaQueuePair::Counters GetQueuePairCounters() const;
 
     /// The first QPN CreateQueuePair() assigns: QPNs 0 and 1 are InfiniBand's special
     /// management QPs.
@@ -115,6 +135,11 @@ class Cx8NetDevice : public FabricNetDevice
 
   private:
     void QueuePairReady(Ptr<RdmaQueuePair> qp);
+    /// A queue pair numbered \p qpn toward \p remoteQpn at \p remoteIp, from the factory.
+    Ptr<RdmaQueuePair> MakeQueuePair(uint32_t qpn,
+                                     uint32_t remoteIp,
+                                     uint32_t remoteQpn,
+                                     uint16_t sourcePort);
     /// Hand a received frame to its queue pair.
     void Deliver(const FabricFrame& frame);
     /// The host takes the next waiting frame once its interface is free.
@@ -128,7 +153,18 @@ class Cx8NetDevice : public FabricNetDevice
     uint32_t m_ip{0};
     uint32_t m_payloadMtu{4096};
     ObjectFactory m_qpFactory;
-    std::vector<Ptr<RdmaQueuePair>> m_qps;
+
+    /// A queue pair, or what it keeps while it rests (qp null).
+    struct Slot
+    {
+        Ptr<RdmaQueuePair> qp;
+        bool mayRest{false};
+        RdmaQueuePair::Rest rest;
+    };
+
+    std::vector<Slot> m_qps; //!< by QPN - FIRST_QPN
+    /// The counters of queue pairs as they were when they last went to rest.
+    RdmaQueuePair::Counters m_restedCounters;
     /// What every queue pair calls when it has data to send (one for all: a Callback each
     /// would cost an allocation per queue pair).
     Callback<void, Ptr<RdmaQueuePair>> m_readyCallback;

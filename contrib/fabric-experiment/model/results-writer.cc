@@ -716,6 +716,15 @@ SummaryText(const Scenario& s, const RunResult& r)
     }
     os << "fabric: " << c.drops << " drops, " << c.pfcFrames << " PFC frames, " << c.ecnMarks
        << " ECN marks, " << c.cnps << " CNPs, " << c.retransmissions << " retransmissions\n";
+    if (r.connections > 0)
+    {
+        os << "queue pairs: " << r.connections << " connections";
+        if (r.restRounds > 0)
+        {
+            os << ", idle ones put to rest in " << r.restRounds << " rounds";
+        }
+        os << "\n";
+    }
     return os.str();
 }
 

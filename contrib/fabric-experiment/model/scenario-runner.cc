@@ -621,6 +621,10 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     fabric.AssignStreams(0);
 
     Ptr<GpuTransport> transport = CreateObject<GpuTransport>();
+    if (s.awakeQueuePairs > 0)
+    {
+        transport->SetAttribute("AwakeQueuePairs", UintegerValue(s.awakeQueuePairs));
+    }
     transport->SetFabric(fabric);
     RunResult result;
     result.flows.resize(s.flows.size());
@@ -727,6 +731,8 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     result.counters = fabric.GetCounters();
     result.nicFrames = fabric.GetNicTxFrames();
     result.packetHops = fabric.GetTxFrames();
+    result.connections = transport->GetNQueuePairs();
+    result.restRounds = transport->GetNRests();
     uint64_t pending = work.pending;
     Time last = work.lastCompletion;
     if (processes > 1)

@@ -94,6 +94,10 @@ struct RunResult
     uint64_t nicFrames{0};           //!< frames sent by NICs (data and acknowledgements)
     uint64_t packetHops{0};          //!< frames sent by every port (one per link crossed)
     uint64_t events{0};
+    /// Connections the GPU transport made (a queue pair at each end), and the rounds in which
+    /// it put idle ones to rest (transport.awake-queue-pairs); this process's.
+    uint64_t connections{0};
+    uint64_t restRounds{0};
     Time simTime;
     double wallSeconds{0};
     /// A run over MPI: its processes, their lookahead, the windows they ran in step, and the

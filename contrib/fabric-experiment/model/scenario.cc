@@ -234,7 +234,8 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
                      "loss-recovery",
                      "out-of-order-placement",
                      "cnp-interval",
-                     "load-balancing"}))
+                     "load-balancing",
+                     "awake-queue-pairs"}))
     {
         return;
     }
@@ -294,6 +295,7 @@ ReadTransport(YamlReader& r, const YAML::Node& node, const std::string& path, Sc
     r.ReadBool(node, "out-of-order-placement", path, s.outOfOrderPlacement);
     r.ReadTime(node, "cnp-interval", path, s.cnpInterval);
     ReadLoadBalancing(r, node, path, s);
+    r.ReadUint(node, "awake-queue-pairs", path, s.awakeQueuePairs, 2, UINT64_MAX);
 }
 
 /// output as a map: dir, and queue sampling.

@@ -50,6 +50,8 @@ struct Scenario
     RdmaQueuePair::LossRecovery lossRecovery{RdmaQueuePair::GO_BACK_N};
     bool outOfOrderPlacement{true};
     Time cnpInterval{MicroSeconds(50)};
+    /// GpuTransport's AwakeQueuePairs; 0: its default.
+    uint64_t awakeQueuePairs{0};
 
     std::vector<WorkloadInfo> workloads;
     /// Every workload's flows (FlowSpec::workload says whose), in the order they were read.

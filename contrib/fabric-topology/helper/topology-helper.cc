@@ -81,13 +81,10 @@ Fabric::GetCounters() const
     {
         c.drops += nic->GetRxBufferDrops();
         c.pfcFrames += nic->GetPfcTxFrames();
-        for (uint32_t qpn = Cx8NetDevice::FIRST_QPN; qpn < nic->GetNextQpn(); ++qpn)
-        {
-            Ptr<RdmaQueuePair> qp = nic->GetQueuePair(qpn);
-            c.cnps += qp->GetCnpsSent();
-            c.retransmissions += qp->GetRetransmittedPackets();
-            c.timeouts += qp->GetTimeouts();
-        }
+        RdmaQueuePair::Counters qps = nic->GetQueuePairCounters();
+        c.cnps += qps.cnpsSent;
+        c.retransmissions += qps.retxPackets;
+        c.timeouts += qps.timeouts;
     }
     for (const auto& sw : switches)
     {

@@ -53,6 +53,18 @@ CongestionControl::WantsInt() const
     return false;
 }
 
+bool
+CongestionControl::IsAtRest() const
+{
+    return false;
+}
+
+bool
+CongestionControl::IsInitial() const
+{
+    return false;
+}
+
 void
 CongestionControl::PacketSent(uint64_t psn, uint32_t wireBytes)
 {
@@ -135,6 +147,18 @@ NoCongestionControl::Init(uint64_t lineRate, uint32_t mtu)
     {
         SetWindow(m_windowAttr);
     }
+}
+
+bool
+NoCongestionControl::IsAtRest() const
+{
+    return true;
+}
+
+bool
+NoCongestionControl::IsInitial() const
+{
+    return true;
 }
 
 } // namespace ns3

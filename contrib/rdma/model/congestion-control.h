@@ -72,6 +72,18 @@ class CongestionControl : public Object
     /// The retransmission timer expired.
     virtual void OnTimeout();
 
+    /**
+     * \brief True when no event of the algorithm is pending (no timer), so that its queue pair
+     *        may rest (RdmaQueuePair::CanRest). An algorithm that does not say stays awake.
+     */
+    virtual bool IsAtRest() const;
+
+    /**
+     * \brief True when a fresh instance, given the same Init, would decide as this one does
+     *        from now on: a resting queue pair then keeps none (RdmaQueuePair::Rest).
+     */
+    virtual bool IsInitial() const;
+
     uint64_t GetRate() const
     {
         return m_rate;
@@ -123,6 +135,9 @@ class NoCongestionControl : public CongestionControl
   public:
     static TypeId GetTypeId();
     void Init(uint64_t lineRate, uint32_t mtu) override;
+    /// Nothing pending, nothing learnt: always.
+    bool IsAtRest() const override;
+    bool IsInitial() const override;
 
   private:
     uint64_t m_windowAttr{0};

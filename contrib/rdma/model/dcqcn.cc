@@ -90,6 +90,20 @@ DcqcnCongestionControl::OnCnp()
     StartTimers();
 }
 
+bool
+DcqcnCongestionControl::IsAtRest() const
+{
+    return !m_alphaEvent.IsRunning() && !m_increaseEvent.IsRunning();
+}
+
+bool
+DcqcnCongestionControl::IsInitial() const
+{
+    return m_alpha == 1.0 && m_currentRate == double(GetLineRate()) &&
+           m_targetRate == double(GetLineRate()) && GetRate() == GetLineRate() &&
+           m_timeStage == 0 && m_byteStage == 0 && m_bytesSinceEvent == 0;
+}
+
 void
 DcqcnCongestionControl::StartTimers()
 {

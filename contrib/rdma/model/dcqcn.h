@@ -38,6 +38,10 @@ class DcqcnCongestionControl : public CongestionControl
     void Init(uint64_t lineRate, uint32_t mtu) override;
     void OnSend(uint64_t psn, uint32_t wireBytes) override;
     void OnCnp() override;
+    /// Its timers run from a cut until the rate is back at line rate.
+    bool IsAtRest() const override;
+    /// Never cut (its decisions do not read the PSNs sent).
+    bool IsInitial() const override;
 
     double GetAlpha() const
     {

@@ -132,6 +132,84 @@ RdmaQueuePair::SetReadyCallback(Callback<void, Ptr<RdmaQueuePair>> ready)
 }
 
 void
+RdmaQueuePair::SetCompletionCallback(CompletionCallback completed)
+{
+    m_completed = completed;
+}
+
+bool
+RdmaQueuePair::CanRest() const
+{
+    return m_sendQueue.empty() && m_retransmit.empty() && m_sndUna == m_nextPostPsn &&
+           m_rto == m_rtoBase && !m_scheduled && m_placed.empty() && m_rxMsgBytes == 0 &&
+           !m_nakSent && m_unacked == 0 && !m_ceSinceAck && m_cc->IsAtRest();
+}
+
+RdmaQueuePair::Rest
+RdmaQueuePair::Suspend()
+{
+    NS_ABORT_MSG_UNLESS(CanRest(), "RdmaQueuePair: Suspend of a busy queue pair");
+    m_rtoEvent.Cancel();
+    m_rtoPending = false;
+    return Rest{m_remoteIp,
+                m_remoteQpn,
+                m_sourcePort,
+                m_cnpSentOnce,
+                m_nextPostPsn,
+                m_ePsn,
+                m_nextWrId,
+                m_msn,
+                m_lastNakPsn,
+                m_nextSendTime,
+                m_lastCnp,
+                m_cc->IsInitial() ? nullptr : m_cc,
+                m_completed};
+}
+
+void
+RdmaQueuePair::Resume(const Rest& rest)
+{
+    m_nextPostPsn = m_sndUna = m_sndNxt = m_sndMax = rest.nextPsn;
+    m_ePsn = rest.ePsn;
+    m_nextWrId = rest.nextWrId;
+    m_msn = rest.msn;
+    m_lastNakPsn = rest.lastNakPsn;
+    m_nextSendTime = rest.nextSendTime;
+    m_lastCnp = rest.lastCnp;
+    m_cnpSentOnce = rest.cnpSentOnce;
+    m_completed = rest.completed;
+    if (rest.cc)
+    {
+        m_cc = rest.cc;
+    }
+}
+
+RdmaQueuePair::Counters&
+RdmaQueuePair::Counters::operator+=(const Counters& other)
+{
+    outOfOrder += other.outOfOrder;
+    retxPackets += other.retxPackets;
+    retxBytes += other.retxBytes;
+    timeouts += other.timeouts;
+    naksSent += other.naksSent;
+    cnpsSent += other.cnpsSent;
+    cnpsReceived += other.cnpsReceived;
+    return *this;
+}
+
+RdmaQueuePair::Counters
+RdmaQueuePair::GetCounters() const
+{
+    return Counters{m_outOfOrder,
+                    m_retxPackets,
+                    m_retxBytes,
+                    m_timeouts,
+                    m_naksSent,
+                    m_cnpsSent,
+                    m_cnpsReceived};
+}
+
+void
 RdmaQueuePair::NotifyReady()
 {
     if (!m_ready.IsNull())
@@ -327,8 +405,12 @@ RdmaQueuePair::Acknowledged(uint64_t una, const RoceHeader& ack)
     while (!m_sendQueue.empty() && m_sendQueue.front().lastPsn < una)
     {
         const WorkRequest& wr = m_sendQueue.front();
-        m_sendCompleteTrace(
-            RdmaCompletion{m_qpn, wr.id, wr.cookie, wr.bytes, wr.posted, Simulator::Now()});
+        RdmaCompletion done{m_qpn, wr.id, wr.cookie, wr.bytes, wr.posted, Simulator::Now()};
+        m_sendCompleteTrace(done);
+        if (!m_completed.IsNull())
+        {
+            m_completed(done, true);
+        }
         m_sendQueue.pop_front();
     }
     m_cc->OnAck(ack, una, acked);
@@ -409,12 +491,18 @@ RdmaQueuePair::Deliver(uint8_t opcode, uint32_t payload, Time arrival, uint64_t 
     if (opcode == RoceHeader::RC_SEND_LAST || opcode == RoceHeader::RC_SEND_ONLY)
     {
         ++m_msn;
-        m_recvCompleteTrace(RdmaCompletion{m_qpn,
-                                           m_msn,
-                                           m_rxMsgCookie,
-                                           m_rxMsgBytes,
-                                           m_rxMsgStart,
-                                           Simulator::Now()});
+        RdmaCompletion done{m_qpn,
+                            m_msn,
+                            m_rxMsgCookie,
+                            m_rxMsgBytes,
+                            m_rxMsgStart,
+                            Simulator::Now()};
+        m_rxMsgBytes = 0; // no message is partly in
+        m_recvCompleteTrace(done);
+        if (!m_completed.IsNull())
+        {
+            m_completed(done, false);
+        }
         return true;
     }
     return false;
@@ -514,6 +602,7 @@ void
 RdmaQueuePair::DoDispose()
 {
     m_ready = Callback<void, Ptr<RdmaQueuePair>>();
+    m_completed = CompletionCallback();
     m_sendQueue.clear();
     m_placed.clear();
     m_rtoEvent.Cancel();

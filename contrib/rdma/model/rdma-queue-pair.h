@@ -62,6 +62,9 @@ class RdmaQueuePair : public Object
     };
 
     using CompletionTracedCallback = void (*)(const RdmaCompletion& completion);
+    /// The owner's hook for every completed message (SetCompletionCallback): the completion,
+    /// and true at the sending end.
+    using CompletionCallback = Callback<void, const RdmaCompletion&, bool>;
     /// Signature of the IntEcho trace source: the acknowledgement, whose hops are the path's.
     using IntEchoTracedCallback = void (*)(const RoceHeader& ack);
     /// Signature of the Retransmit trace source: the PSN sent again and its payload bytes.
@@ -88,6 +91,64 @@ class RdmaQueuePair : public Object
     /// Called whenever the queue pair may have become able to send (new work, an ACK, a NAK,
     /// a timeout).
     void SetReadyCallback(Callback<void, Ptr<RdmaQueuePair>> ready);
+
+    /// Called with every message completed at either end, as the trace sources are; unlike
+    /// their connections, it stays with the queue pair while it rests.
+    void SetCompletionCallback(CompletionCallback completed);
+
+    /**
+     * \brief What a queue pair at rest keeps to continue as it was (Cx8NetDevice rests idle
+     *        queue pairs to bound memory): its peer, where its sequence numbers stand, the
+     *        clocks of its rate limiter and CNP pacing, its owner's hook, and its congestion
+     *        control unless a fresh one would decide the same (CongestionControl::IsInitial).
+     */
+    struct Rest
+    {
+        uint32_t remoteIp{0};
+        uint32_t remoteQpn{0};
+        uint16_t sourcePort{0};
+        bool cnpSentOnce{false};
+        uint64_t nextPsn{0}; //!< every PSN below was sent and acknowledged
+        uint64_t ePsn{0};
+        uint64_t nextWrId{1};
+        uint64_t msn{0};
+        uint64_t lastNakPsn{UINT64_MAX};
+        Time nextSendTime;
+        Time lastCnp;
+        Ptr<CongestionControl> cc; //!< null: a fresh one
+        CompletionCallback completed;
+    };
+
+    /**
+     * \brief True when the queue pair can rest without a difference anyone could see:
+     *        nothing posted is unacknowledged, nothing received is incomplete or unacknowledged,
+     *        it is not waiting for the NIC, and its congestion control has nothing pending.
+     */
+    bool CanRest() const;
+
+    /// Stop, and return what continuing needs (requires CanRest); the owner then disposes of
+    /// the object. The retransmission timer's pending event, which would find nothing to do,
+    /// is cancelled.
+    Rest Suspend();
+
+    /// Continue from \p rest, once Setup with its QPN, peer and source port.
+    void Resume(const Rest& rest);
+
+    /// Counters of a queue pair (summed over a NIC's by Cx8NetDevice::GetQueuePairCounters).
+    struct Counters
+    {
+        uint64_t outOfOrder{0};
+        uint64_t retxPackets{0};
+        uint64_t retxBytes{0};
+        uint64_t timeouts{0};
+        uint64_t naksSent{0};
+        uint64_t cnpsSent{0};
+        uint64_t cnpsReceived{0};
+
+        Counters& operator+=(const Counters& other);
+    };
+
+    Counters GetCounters() const;
 
     /**
      * \brief Post a SEND work request of \p bytes (> 0).
@@ -269,6 +330,7 @@ class RdmaQueuePair : public Object
     ObjectFactory m_ccFactory;
     Ptr<CongestionControl> m_cc;
     Callback<void, Ptr<RdmaQueuePair>> m_ready;
+    CompletionCallback m_completed;
     bool m_scheduled{false};
 
     // Sender
