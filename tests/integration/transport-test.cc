@@ -210,3 +210,104 @@ TEST_F(FabricTest, MarkedDataBringsAtMostOneCnpPerInterval)
     double runUs = std::max(c1.received.end, c2.received.end).GetMicroSeconds();
     EXPECT_LE(double(received), 2 * (runUs / 50 + 1));
 }
+
+namespace
+{
+/// What the second of two messages on one queue pair saw.
+struct SecondMessage
+{
+    Time end;          //!< its acknowledgement
+    uint64_t timeouts; //!< of both messages
+    bool rested;       //!< both ends rested between the messages
+};
+
+/// host0 sends 64 packets to host4 and, 20 us after they are acknowledged, one more, on one
+/// queue pair whose retransmission timer is 100 us; the 10th data frame and the second
+/// message's frame are lost, so both wait for the timer. The first timeout doubles the timer
+/// and leaves its event pending 200 us on, which still decides when the second loss is found.
+/// With \p rest both ends rest 10 us after the first message.
+SecondMessage
+RunTwoLossyMessages(bool rest)
+{
+    ObjectFactory qps("ns3::RdmaQueuePair");
+    qps.Set("RetransmitTimeout", TimeValue(MicroSeconds(100)));
+    FatTree tree = BuildPath(qps);
+    Ptr<ListErrorModel> loss = CreateObject<ListErrorModel>();
+    tree.nics[4]->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    // Data frames in the order sent: 64, the 55 resent from the hole (go-back-N), then the
+    // second message's.
+    std::vector<uint32_t> lost;
+    uint32_t frames = 0;
+    tree.nics[0]->TraceConnectWithoutContext(
+        "MacTx",
+        MakeBoundCallback(
+            +[](uint32_t* n, std::vector<uint32_t>* l, Ptr<ListErrorModel> m, Ptr<const Packet> p) {
+                if (++*n == 10 || *n == 64 + 55 + 1)
+                {
+                    l->push_back(static_cast<uint32_t>(p->GetUid()));
+                    m->SetList({l->begin(), l->end()});
+                }
+            },
+            &frames,
+            &lost,
+            loss));
+    uint32_t qpn;
+    uint32_t peerQpn;
+    {
+        auto [sender, receiver] = RdmaHelper::Connect(tree.nics[0], tree.nics[4]);
+        qpn = sender->GetQpn();
+        peerQpn = receiver->GetQpn();
+        sender->PostSend(64 * 4096);
+    } // only the NICs hold them now
+    tree.nics[0]->LetRest(qpn);
+    tree.nics[4]->LetRest(peerQpn);
+    SecondMessage second{Time(), 0, false};
+
+    struct Context
+    {
+        FatTree* tree;
+        uint32_t qpn;
+        uint32_t peerQpn;
+        bool rest;
+        SecondMessage* second;
+        uint32_t sent{0};
+    } context{&tree, qpn, peerQpn, rest, &second};
+
+    auto onCompleted = +[](Context* x, const RdmaCompletion& done, bool sent) {
+        if (!sent || ++x->sent == 2)
+        {
+            x->second->end = sent ? done.end : x->second->end;
+            return;
+        }
+        if (x->rest)
+        {
+            Simulator::Schedule(MicroSeconds(10), [x] {
+                x->tree->nics[0]->RestIdleQueuePairs();
+                x->tree->nics[4]->RestIdleQueuePairs();
+                x->second->rested =
+                    x->tree->nics[0]->IsResting(x->qpn) && x->tree->nics[4]->IsResting(x->peerQpn);
+            });
+        }
+        Simulator::Schedule(MicroSeconds(20),
+                            [x] { x->tree->nics[0]->GetQueuePair(x->qpn)->PostSend(4096); });
+    };
+    tree.nics[0]->GetQueuePair(qpn)->SetCompletionCallback(
+        MakeBoundCallback(onCompleted, &context));
+    Simulator::Run();
+    second.timeouts = tree.nics[0]->GetQueuePairCounters().timeouts;
+    EXPECT_EQ(tree.nics[4]->GetRxErrors(), 2u);
+    Simulator::Destroy();
+    return second;
+}
+} // namespace
+
+TEST_F(FabricTest, RestingQueuePairsKeepTheirPendingTimer)
+{
+    SecondMessage awake = RunTwoLossyMessages(false);
+    SecondMessage rested = RunTwoLossyMessages(true);
+    EXPECT_TRUE(rested.rested) << "nothing rested: the test shows nothing";
+    EXPECT_EQ(awake.timeouts, 2u);
+    EXPECT_EQ(rested.timeouts, 2u);
+    EXPECT_GT(awake.end, Time()) << "the second message never completed";
+    EXPECT_EQ(rested.end, awake.end);
+}

@@ -117,7 +117,7 @@ Collective::Open(bool gated)
                                              MakeCallback(&Collective::Arrived, this),
                                              gated ? MakeCallback(&Collective::Acked, this)
                                                    : GpuTransport::ReceiverCallback());
-        m_reserved = true;
+        m_reserved = size > 0; // an empty range is not registered
     }
     // Every process makes every queue pair, in schedule order (their numbers then agree), and
     // waits for the transfers that end on its GPUs.

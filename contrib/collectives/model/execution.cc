@@ -436,6 +436,15 @@ Execution::Forget(uint64_t id)
     m_instances.erase(id);
 }
 
+Execution::Instance&
+Execution::GetRunning(uint64_t id)
+{
+    auto it = m_instances.find(id);
+    NS_ABORT_MSG_IF(it == m_instances.end(),
+                    "Execution: a transfer of operation " << id << " came before its members here");
+    return it->second;
+}
+
 std::pair<uint32_t, uint32_t>
 Execution::Unflat(uint64_t flat) const
 {
@@ -454,7 +463,7 @@ Execution::OnArrived(uint64_t offset, const Delivery& delivery)
         Release(m_graph->GetPeer(rank, t), t.match, ExecutionGraph::NONE);
         return;
     }
-    m_instances.at(offset >> TRANSFER_BITS)
+    GetRunning(offset >> TRANSFER_BITS)
         .collective->Arrived(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
 }
 
@@ -467,7 +476,7 @@ Execution::OnAcked(uint64_t offset, const Delivery& delivery)
         Complete(rank, task);
         return;
     }
-    m_instances.at(offset >> TRANSFER_BITS)
+    GetRunning(offset >> TRANSFER_BITS)
         .collective->Acked(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
 }
 
@@ -502,6 +511,10 @@ void
 Execution::DoDispose()
 {
     m_instances.clear();
+    if (m_transport)
+    {
+        m_transport->RemoveReceiver(m_cookies);
+    }
     m_transport = nullptr;
     Object::DoDispose();
 }

@@ -177,6 +177,9 @@ class Execution : public Object
     void IdealDone(uint64_t id);
     /// On an ideal fabric: the message of \p task of \p rank has arrived.
     void IdealArrived(uint32_t rank, uint32_t task);
+    /// Operation \p id, which a member here has entered (a run over processes does not yet
+    /// make one for a transfer that comes first).
+    Instance& GetRunning(uint64_t id);
     /// The rank and task of flat index \p flat.
     std::pair<uint32_t, uint32_t> Unflat(uint64_t flat) const;
     /// A message or transfer of the execution's cookie range arrived, or was acknowledged.

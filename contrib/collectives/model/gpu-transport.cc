@@ -61,6 +61,7 @@ GpuTransport::SetGraph(std::shared_ptr<const FabricGraph> graph)
     m_links.clear();
     m_nConnections = m_awake = 0;
     m_restAbove = m_awakeLimit;
+    m_restCursor = 0;
 }
 
 uint32_t
@@ -301,7 +302,8 @@ GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
     const Receiver* receiver = Find(cookie, offset);
     if (receiver && !receiver->arrived.IsNull())
     {
-        receiver->arrived(offset, Delivery{Time(), firstByte, arrived, Time()});
+        ReceiverCallback callback = receiver->arrived; // its owner may remove it meanwhile
+        callback(offset, Delivery{Time(), firstByte, arrived, Time()});
     }
 }
 
@@ -312,7 +314,8 @@ GpuTransport::Acked(uint64_t cookie, const Delivery& delivery)
     const Receiver* receiver = Find(cookie, offset);
     if (receiver && !receiver->acked.IsNull())
     {
-        receiver->acked(offset, delivery);
+        ReceiverCallback callback = receiver->acked;
+        callback(offset, delivery);
     }
 }
 

@@ -133,7 +133,8 @@ Cx8NetDevice::RestIdleQueuePairs()
     uint32_t rested = 0;
     for (Slot& slot : m_qps)
     {
-        if (slot.mayRest && slot.qp && slot.qp->CanRest())
+        // Nobody else may hold the object (the slot's is the only reference).
+        if (slot.mayRest && slot.qp && slot.qp->GetReferenceCount() == 1 && slot.qp->CanRest())
         {
             m_restedCounters += slot.qp->GetCounters();
             slot.rest = slot.qp->Suspend();

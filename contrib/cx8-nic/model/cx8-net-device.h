@@ -52,11 +52,13 @@ class Cx8NetDevice : public FabricNetDevice
      */
     Ptr<RdmaQueuePair> CreateQueuePair(uint32_t remoteIp, uint32_t remoteQpn, uint16_t sourcePort);
 
-    /// The queue pair numbered \p qpn (woken if it rests), or nullptr.
+    /// The queue pair numbered \p qpn (woken if it rests: its own counters then start from
+    /// zero, GetQueuePairCounters keeps the sums), or nullptr.
     Ptr<RdmaQueuePair> GetQueuePair(uint32_t qpn);
 
     /// Let queue pair \p qpn rest when it is idle (RestIdleQueuePairs): its owner keeps no
-    /// pointer to it, only its number.
+    /// pointer to it, only its number, and needs no trace source of it (the completion
+    /// callback stays; trace connections go with the object).
     void LetRest(uint32_t qpn);
 
     /**

@@ -18,7 +18,8 @@ namespace ns3
  *
  * Popping moves a head index; the vector empties when the queue does and drops its popped
  * front once that is half of it, so each item is moved at most a bounded number of times on
- * average. Pushing may move the items: references to them last until the next push.
+ * average. Pushing and popping may move the items: a reference to one lasts until the next
+ * of either. The capacity stays what the longest queue needed.
  */
 template <typename T>
 class VectorQueue

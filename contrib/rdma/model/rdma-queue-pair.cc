@@ -149,6 +149,7 @@ RdmaQueuePair::Rest
 RdmaQueuePair::Suspend()
 {
     NS_ABORT_MSG_UNLESS(CanRest(), "RdmaQueuePair: Suspend of a busy queue pair");
+    Time rtoEvent = m_rtoPending ? TimeStep(m_rtoEvent.GetTs()) : Time();
     m_rtoEvent.Cancel();
     m_rtoPending = false;
     return Rest{m_remoteIp,
@@ -162,6 +163,7 @@ RdmaQueuePair::Suspend()
                 m_lastNakPsn,
                 m_nextSendTime,
                 m_lastCnp,
+                rtoEvent,
                 m_cc->IsInitial() ? nullptr : m_cc,
                 m_completed};
 }
@@ -181,6 +183,12 @@ RdmaQueuePair::Resume(const Rest& rest)
     if (rest.cc)
     {
         m_cc = rest.cc;
+    }
+    Time now = Simulator::Now();
+    if (rest.rtoEvent > now)
+    {
+        m_rtoPending = true;
+        m_rtoEvent = Simulator::Schedule(rest.rtoEvent - now, &RdmaQueuePair::Timeout, this);
     }
 }
 

@@ -115,6 +115,9 @@ class RdmaQueuePair : public Object
         uint64_t lastNakPsn{UINT64_MAX};
         Time nextSendTime;
         Time lastCnp;
+        /// When the retransmission timer's pending event would have run (it moves only a
+        /// deadline while pending, so its time matters); zero: none.
+        Time rtoEvent;
         Ptr<CongestionControl> cc; //!< null: a fresh one
         CompletionCallback completed;
     };
@@ -127,8 +130,9 @@ class RdmaQueuePair : public Object
     bool CanRest() const;
 
     /// Stop, and return what continuing needs (requires CanRest); the owner then disposes of
-    /// the object. The retransmission timer's pending event, which would find nothing to do,
-    /// is cancelled.
+    /// the object. The retransmission timer's pending event is cancelled and made again by
+    /// Resume for the same time, if that has not passed (run while resting, it would have
+    /// found nothing in flight). Trace sources' connections are not kept.
     Rest Suspend();
 
     /// Continue from \p rest, once Setup with its QPN, peer and source port.
