@@ -23,6 +23,17 @@ BuildPath(const ObjectFactory& qps)
     return helper.Build(FatTreeShape{2, 8, 0, 0});
 }
 
+/// BuildPath with a 100 us retransmission timer, host4's link losing the frames \p loss lists.
+FatTree
+BuildTimedPath(Ptr<ListErrorModel> loss)
+{
+    ObjectFactory qps("ns3::RdmaQueuePair");
+    qps.Set("RetransmitTimeout", TimeValue(MicroSeconds(100)));
+    FatTree tree = BuildPath(qps);
+    tree.nics[4]->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    return tree;
+}
+
 struct LossRun
 {
     uint64_t lost{0};
@@ -87,11 +98,8 @@ TEST_F(FabricTest, LossWithoutNakIsRecoveredByTheTimer)
 {
     // Placement without selective repeat sends no NAK (reordering is expected): a loss is
     // found by the retransmission timer, which resends go-back-N from the hole.
-    ObjectFactory qps("ns3::RdmaQueuePair");
-    qps.Set("RetransmitTimeout", TimeValue(MicroSeconds(100)));
-    FatTree tree = BuildPath(qps);
     Ptr<ListErrorModel> loss = CreateObject<ListErrorModel>();
-    tree.nics[4]->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    FatTree tree = BuildTimedPath(loss);
     // Lose the 10th data frame to arrive (packet uids are assigned in creation order).
     std::vector<uint64_t> uids;
     tree.nics[0]->TraceConnectWithoutContext(
@@ -229,11 +237,8 @@ struct SecondMessage
 SecondMessage
 RunTwoLossyMessages(bool rest)
 {
-    ObjectFactory qps("ns3::RdmaQueuePair");
-    qps.Set("RetransmitTimeout", TimeValue(MicroSeconds(100)));
-    FatTree tree = BuildPath(qps);
     Ptr<ListErrorModel> loss = CreateObject<ListErrorModel>();
-    tree.nics[4]->SetAttribute("ReceiveErrorModel", PointerValue(loss));
+    FatTree tree = BuildTimedPath(loss);
     // Data frames in the order sent: 64, the 55 resent from the hole (go-back-N), then the
     // second message's.
     std::vector<uint32_t> lost;
