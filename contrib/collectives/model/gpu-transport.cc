@@ -296,25 +296,13 @@ GpuTransport::Find(uint64_t cookie, uint64_t& offset) const
 }
 
 void
-GpuTransport::Arrived(uint64_t cookie, Time firstByte, Time arrived)
+GpuTransport::Notify(uint64_t cookie, ReceiverCallback Receiver::*which, const Delivery& delivery)
 {
     uint64_t offset;
     const Receiver* receiver = Find(cookie, offset);
-    if (receiver && !receiver->arrived.IsNull())
+    if (receiver && !(receiver->*which).IsNull())
     {
-        ReceiverCallback callback = receiver->arrived; // its owner may remove it meanwhile
-        callback(offset, Delivery{Time(), firstByte, arrived, Time()});
-    }
-}
-
-void
-GpuTransport::Acked(uint64_t cookie, const Delivery& delivery)
-{
-    uint64_t offset;
-    const Receiver* receiver = Find(cookie, offset);
-    if (receiver && !receiver->acked.IsNull())
-    {
-        ReceiverCallback callback = receiver->acked;
+        ReceiverCallback callback = receiver->*which; // its owner may remove it meanwhile
         callback(offset, delivery);
     }
 }
@@ -322,21 +310,18 @@ GpuTransport::Acked(uint64_t cookie, const Delivery& delivery)
 void
 GpuTransport::OnCompleted(const RdmaCompletion& completion, bool sent)
 {
-    if (sent)
-    {
-        Acked(completion.cookie, Delivery{completion.start, Time(), Time(), completion.end});
-    }
-    else
-    {
-        Arrived(completion.cookie, completion.start, completion.end);
-    }
+    Notify(completion.cookie,
+           sent ? &Receiver::acked : &Receiver::arrived,
+           sent ? Delivery{completion.start, Time(), Time(), completion.end}
+                : Delivery{Time(), completion.start, completion.end, Time()});
 }
 
 void
 GpuTransport::OnNvlink(Message message)
 {
-    Arrived(message.cookie, message.delivery.firstByte, message.delivery.arrived);
-    Acked(message.cookie, message.delivery);
+    const Delivery& d = message.delivery;
+    Notify(message.cookie, &Receiver::arrived, Delivery{Time(), d.firstByte, d.arrived, Time()});
+    Notify(message.cookie, &Receiver::acked, d);
 }
 
 uint64_t

@@ -182,8 +182,8 @@ class GpuTransport : public Object
     /// The receiver of \p cookie's range (nullptr: nobody waits for the message), and the
     /// cookie's offset in it.
     const Receiver* Find(uint64_t cookie, uint64_t& offset) const;
-    void Arrived(uint64_t cookie, Time firstByte, Time arrived);
-    void Acked(uint64_t cookie, const Delivery& delivery);
+    /// Hand \p delivery to the \p which callback (arrived or acked) of \p cookie's receiver.
+    void Notify(uint64_t cookie, ReceiverCallback Receiver::*which, const Delivery& delivery);
     /// The QPN of the sending end of \p key's connection, made if need be and \p make.
     uint32_t Connect(const Key& key, bool make);
     void Post(uint32_t nic, uint32_t qpn, uint64_t bytes, uint64_t cookie);
