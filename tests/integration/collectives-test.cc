@@ -615,6 +615,67 @@ TEST_F(CollectivesTest, ExecutionGroupsRunTheirOwnOperationsAtOnce)
     ExpectBreakdownAddsUp(r);
 }
 
+TEST_F(CollectivesTest, ExecutionMakesEveryConnectionBeforeTheRun)
+{
+    // Rank 3 computes 20 us, then AllGathers with rank 2 and sends to rank 0, which AllGathers
+    // with rank 1 from the start. Setup makes the five connections (the message, each ring's
+    // two directions) before anything runs: each NIC numbers its queue pairs in the graph's
+    // order, not as ranks reach them, and the run makes no more. With room for two awake
+    // queue pairs, idle ones rest as they are made, and the run ends at the same picosecond.
+    const uint64_t bytes = 64 * 1024;
+    ExecutionGraph g;
+    g.AddLabel("step");
+    uint32_t dp = g.AddGroupKind("dp");
+    g.AddGroup(dp, {0, 1});
+    g.AddGroup(dp, {2, 3});
+    uint32_t ring = g.AddAlgorithm("ns3::RingAlgorithm", {});
+    uint32_t early = g.AddProgram(); // ranks 1 and 2
+    g.AddTask(early, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring));
+    uint32_t receiver = g.AddProgram();
+    uint32_t ag = g.AddTask(receiver, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring));
+    g.AddTask(receiver, Message(ExecutionGraph::RECV, 3, bytes), {ag});
+    uint32_t sender = g.AddProgram();
+    uint32_t c = g.AddTask(sender, Compute(MicroSeconds(20)));
+    ag = g.AddTask(sender, OnGroup(CollectiveOp::ALL_GATHER, dp, bytes, ring), {c});
+    g.AddTask(sender, Message(ExecutionGraph::SEND, 0, bytes, 1), {ag});
+    for (uint32_t program : {receiver, early, early, sender})
+    {
+        g.AddRank(GpuId{g.GetNRanks(), 0}, program);
+    }
+    ASSERT_EQ(g.Check(), std::vector<std::string>());
+    auto graph = std::make_shared<ExecutionGraph>(g);
+    auto run = [&graph](uint64_t awake, uint64_t& rests) {
+        Built b = Build(LeafPerHost(4));
+        Ptr<GpuTransport> transport = CreateObject<GpuTransport>();
+        transport->SetAttribute("AwakeQueuePairs", UintegerValue(awake));
+        transport->SetFabric(b.fabric);
+        Ptr<Execution> e = CreateObject<Execution>();
+        e->Setup(transport, graph);
+        EXPECT_EQ(transport->GetNQueuePairs(), 5u);
+        std::vector<uint32_t> made; // by NIC: queue pairs, one per connection end
+        for (const auto& nic : b.fabric.nics)
+        {
+            made.push_back(nic->GetNextQpn() - Cx8NetDevice::FIRST_QPN);
+        }
+        EXPECT_EQ(made, (std::vector<uint32_t>{3, 2, 2, 3}));
+        rests = transport->GetNRests();
+        Simulator::Schedule(Seconds(0), &Execution::Start, e);
+        Simulator::Run();
+        EXPECT_TRUE(e->IsComplete());
+        EXPECT_EQ(transport->GetNQueuePairs(), 5u);
+        Time end = e->GetResult().end;
+        Simulator::Destroy();
+        return end;
+    };
+    uint64_t rests = 0;
+    Time awake = run(uint64_t(1) << 20, rests);
+    EXPECT_EQ(rests, 0u);
+    EXPECT_EQ(run(2, rests), awake);
+    EXPECT_GT(rests, 0u); // during Setup, before the run
+    // The message leaves after rank 3's 20 us and its AllGather.
+    EXPECT_GT(awake.GetSeconds(), 20e-6 + 2 * MessageSeconds(bytes / 2));
+}
+
 TEST(ExecutionGraph, CheckFindsWhatCannotRun)
 {
     ExecutionGraph g;

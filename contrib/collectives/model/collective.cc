@@ -119,15 +119,13 @@ Collective::Open(bool gated)
                                                    : GpuTransport::ReceiverCallback());
         m_reserved = size > 0; // an empty range is not registered
     }
-    // Every process makes every queue pair, in schedule order (their numbers then agree), and
-    // waits for the transfers that end on its GPUs.
+    // Every process makes every queue pair, and waits for the transfers that end on its GPUs.
+    Prepare(*m_transport, m_comm, m_schedule);
     m_remaining = 0;
     for (uint32_t i = 0; i < size; ++i)
     {
         const auto& t = m_schedule.Get(i);
-        GpuId dst = m_comm.GetGpu(t.dst);
-        m_transport->Prepare(m_comm.GetGpu(t.src), dst, t.channel);
-        m_remaining += m_transport->IsLocal(dst.node) ? 1 : 0;
+        m_remaining += m_transport->IsLocal(m_comm.GetGpu(t.dst).node) ? 1 : 0;
         // A transfer starts where its dependencies arrived: on the process of its source.
         auto [first, last] = m_schedule.GetDeps(i);
         for (const uint32_t* d = first; d != last; ++d)
@@ -238,6 +236,10 @@ Collective::Acked(uint64_t transfer, const Delivery& /* delivery */)
 void
 Collective::Arrived(uint64_t transfer, const Delivery& /* delivery */)
 {
+    if (!m_started) // no member here has entered yet
+    {
+        Open(true);
+    }
     const auto& t = m_schedule.Get(static_cast<uint32_t>(transfer));
     Time now = Simulator::Now();
     m_result.rankEnd[t.src] = std::max(m_result.rankEnd[t.src], now);
@@ -275,6 +277,18 @@ Collective::Unreserve()
     {
         m_transport->RemoveReceiver(m_cookies);
         m_reserved = false;
+    }
+}
+
+void
+Collective::Prepare(GpuTransport& transport,
+                    const Communicator& comm,
+                    const CollectiveSchedule& schedule)
+{
+    for (uint32_t i = 0; i < schedule.GetSize(); ++i)
+    {
+        const auto& t = schedule.Get(i);
+        transport.Prepare(comm.GetGpu(t.src), comm.GetGpu(t.dst), t.channel);
     }
 }
 

@@ -93,7 +93,11 @@ class Collective : public Object
      */
     void SetCookies(uint64_t first);
 
-    /// Transfer \p transfer has wholly reached its destination (on the destination's process).
+    /**
+     * \brief Transfer \p transfer has wholly reached its destination (on the destination's
+     *        process). In a run spread over processes it may come before any rank of this
+     *        process has entered (Enter): the operation opens then.
+     */
     void Arrived(uint64_t transfer, const Delivery& delivery);
 
     /// The source of transfer \p transfer learnt that it arrived (on the source's process).
@@ -139,6 +143,15 @@ class Collective : public Object
     {
         return m_bytesTotal;
     }
+
+    /**
+     * \brief Make the queue pairs the transfers of \p schedule between the GPUs of \p comm
+     *        use, in schedule order (GpuTransport::Prepare): every process of a distributed run
+     *        that makes them in the same order gives them the same numbers.
+     */
+    static void Prepare(GpuTransport& transport,
+                        const Communicator& comm,
+                        const CollectiveSchedule& schedule);
 
   protected:
     void DoDispose() override;

@@ -8,6 +8,8 @@
 #include "ns3/trace-source-accessor.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 namespace ns3
 {
@@ -81,6 +83,59 @@ Execution::Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGra
                                        MakeCallback(&Execution::OnArrived, this),
                                        MakeCallback(&Execution::OnAcked, this));
     SetupTasks(std::move(graph));
+    PrepareConnections();
+}
+
+void
+Execution::PrepareConnections()
+{
+    const ExecutionGraph& g = *m_graph;
+    for (uint32_t r = 0; r < g.GetNRanks(); ++r)
+    {
+        uint32_t p = g.GetProgramOf(r);
+        for (uint32_t i = 0; i < g.GetNTasks(p); ++i)
+        {
+            const auto& t = g.GetTask(p, i);
+            if (t.kind == ExecutionGraph::SEND)
+            {
+                m_transport->Prepare(g.GetGpu(r), g.GetGpu(g.GetPeer(r, t)), MESSAGE_CHANNEL);
+            }
+        }
+        m_transport->Settle();
+    }
+    std::vector<Ptr<CollectiveAlgorithm>> algorithms;
+    for (uint32_t a = 0; a < g.GetNAlgorithms(); ++a)
+    {
+        const auto& [typeId, attributes] = g.GetAlgorithm(a);
+        algorithms.push_back(MakeFactory(typeId, attributes).Create<CollectiveAlgorithm>());
+    }
+    for (uint32_t k = 0; k < g.GetNGroupKinds(); ++k)
+    {
+        for (uint32_t group = 0; group < g.GetNGroups(k); ++group)
+        {
+            auto [first, last] = g.GetMembers(k, group);
+            if (last - first < 2)
+            {
+                continue;
+            }
+            // Every member runs the same operations (Check); each distinct one has a schedule.
+            uint32_t p = g.GetProgramOf(*first);
+            Communicator comm = g.GetCommunicator(k, group);
+            std::set<std::tuple<uint32_t, CollectiveOp, uint64_t, uint32_t>> made;
+            auto [a, b] = m_collectivesOf[p].Get(k);
+            for (const uint32_t* i = a; i != b; ++i)
+            {
+                const auto& t = g.GetTask(p, *i);
+                if (made.emplace(t.algorithm, t.op, t.bytes, t.root).second)
+                {
+                    CollectiveSchedule schedule;
+                    algorithms[t.algorithm]->Build(t.op, comm, t.bytes, t.root, schedule);
+                    Collective::Prepare(*m_transport, comm, schedule);
+                }
+            }
+            m_transport->Settle();
+        }
+    }
 }
 
 void
@@ -102,11 +157,21 @@ Execution::SetupTasks(std::shared_ptr<const ExecutionGraph> graph)
 {
     m_graph = std::move(graph);
     const ExecutionGraph& g = *m_graph;
-    // Who waits for whom, per program.
+    // Who waits for whom, and which task is a group kind's k-th collective, per program.
     m_dependents.clear();
+    m_collectivesOf.clear();
     for (uint32_t p = 0; p < g.GetNPrograms(); ++p)
     {
         m_dependents.push_back(g.GetDepRows(p).Inverse());
+        m_collectivesOf.emplace_back().Group(g.GetNGroupKinds(),
+                                             g.GetNTasks(p),
+                                             [&g, p](uint32_t i, auto file) {
+                                                 const auto& t = g.GetTask(p, i);
+                                                 if (t.kind == ExecutionGraph::COLLECTIVE)
+                                                 {
+                                                     file(t.group);
+                                                 }
+                                             });
     }
     uint32_t ranks = g.GetNRanks();
     m_firstTask = g.GetTaskOffsets();
@@ -345,25 +410,14 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
         return;
     }
     uint64_t id = m_firstInstance[t.group] + uint64_t(group) * m_sequences[t.group] + t.sequence;
-    auto it = m_instances.find(id);
-    if (it == m_instances.end())
-    {
-        Instance inst;
-        inst.kind = t.group;
-        inst.group = group;
-        inst.taskOf.assign(last - first, ExecutionGraph::NONE);
-        inst.localLeft = static_cast<uint32_t>(
-            std::count_if(first, last, [this](uint32_t r) { return IsLocal(r); }));
-        it = m_instances.emplace(id, std::move(inst)).first;
-    }
-    Instance& inst = it->second;
+    Instance& inst = GetInstance(id);
     uint32_t position = g.GetPositionOf(t.group, rank);
     inst.taskOf[position] = task;
-    const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
     if (!m_transport)
     {
         if (--inst.localLeft == 0) // the last member is in
         {
+            const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
             Time cost =
                 MakeFactory(typeId, attributes)
                     .Create<CollectiveAlgorithm>()
@@ -373,26 +427,55 @@ Execution::EnterCollective(uint32_t rank, uint32_t task)
         }
         return;
     }
-    if (!inst.collective)
-    {
-        inst.collective = CreateObject<Collective>();
-        std::string problem =
-            inst.collective->Setup(m_transport,
-                                   g.GetCommunicator(t.group, group),
-                                   t.op,
-                                   t.bytes,
-                                   MakeFactory(typeId, attributes).Create<CollectiveAlgorithm>(),
-                                   t.root);
-        NS_ABORT_MSG_UNLESS(problem.empty(),
-                            "Execution: collective of group " << group << " of '"
-                                                              << g.GetGroupKindName(t.group)
-                                                              << "': " << problem);
-        NS_ABORT_MSG_IF(inst.collective->GetSchedule().GetSize() >> TRANSFER_BITS,
-                        "Execution: a collective of more than 2^" << TRANSFER_BITS << " transfers");
-        inst.collective->SetCookies(m_cookies + (id << TRANSFER_BITS));
-        inst.collective->SetRankDoneCallback(MakeCallback(&Execution::OnRankDone, this).Bind(id));
-    }
     inst.collective->Enter(position);
+}
+
+Execution::Instance&
+Execution::GetInstance(uint64_t id)
+{
+    auto it = m_instances.find(id);
+    if (it != m_instances.end())
+    {
+        return it->second;
+    }
+    const ExecutionGraph& g = *m_graph;
+    auto kind =
+        static_cast<uint32_t>(std::upper_bound(m_firstInstance.begin(), m_firstInstance.end(), id) -
+                              m_firstInstance.begin() - 1);
+    uint64_t within = id - m_firstInstance[kind];
+    auto group = static_cast<uint32_t>(within / m_sequences[kind]);
+    auto sequence = static_cast<uint32_t>(within % m_sequences[kind]);
+    auto [first, last] = g.GetMembers(kind, group);
+    // Every member's program runs this operation as its collective of that number (Check).
+    uint32_t p = g.GetProgramOf(*first);
+    const auto& t = g.GetTask(p, m_collectivesOf[p].Get(kind).first[sequence]);
+    Instance& inst = m_instances[id];
+    inst.kind = kind;
+    inst.group = group;
+    inst.taskOf.assign(last - first, ExecutionGraph::NONE);
+    inst.localLeft = static_cast<uint32_t>(
+        std::count_if(first, last, [this](uint32_t r) { return IsLocal(r); }));
+    if (!m_transport)
+    {
+        return inst;
+    }
+    const auto& [typeId, attributes] = g.GetAlgorithm(t.algorithm);
+    inst.collective = CreateObject<Collective>();
+    std::string problem =
+        inst.collective->Setup(m_transport,
+                               g.GetCommunicator(kind, group),
+                               t.op,
+                               t.bytes,
+                               MakeFactory(typeId, attributes).Create<CollectiveAlgorithm>(),
+                               t.root);
+    NS_ABORT_MSG_UNLESS(problem.empty(),
+                        "Execution: collective of group "
+                            << group << " of '" << g.GetGroupKindName(kind) << "': " << problem);
+    NS_ABORT_MSG_IF(inst.collective->GetSchedule().GetSize() >> TRANSFER_BITS,
+                    "Execution: a collective of more than 2^" << TRANSFER_BITS << " transfers");
+    inst.collective->SetCookies(m_cookies + (id << TRANSFER_BITS));
+    inst.collective->SetRankDoneCallback(MakeCallback(&Execution::OnRankDone, this).Bind(id));
+    return inst;
 }
 
 void
@@ -436,15 +519,6 @@ Execution::Forget(uint64_t id)
     m_instances.erase(id);
 }
 
-Execution::Instance&
-Execution::GetRunning(uint64_t id)
-{
-    auto it = m_instances.find(id);
-    NS_ABORT_MSG_IF(it == m_instances.end(),
-                    "Execution: a transfer of operation " << id << " came before its members here");
-    return it->second;
-}
-
 std::pair<uint32_t, uint32_t>
 Execution::Unflat(uint64_t flat) const
 {
@@ -463,7 +537,7 @@ Execution::OnArrived(uint64_t offset, const Delivery& delivery)
         Release(m_graph->GetPeer(rank, t), t.match, ExecutionGraph::NONE);
         return;
     }
-    GetRunning(offset >> TRANSFER_BITS)
+    GetInstance(offset >> TRANSFER_BITS)
         .collective->Arrived(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
 }
 
@@ -476,7 +550,7 @@ Execution::OnAcked(uint64_t offset, const Delivery& delivery)
         Complete(rank, task);
         return;
     }
-    GetRunning(offset >> TRANSFER_BITS)
+    GetInstance(offset >> TRANSFER_BITS)
         .collective->Acked(offset & ((uint64_t(1) << TRANSFER_BITS) - 1), delivery);
 }
 

@@ -71,6 +71,11 @@ struct ExecutionResult
  * Messages are named by cookies derived from the graph in one range (GpuTransport::AddReceiver)
  * that routes every arrival and acknowledgement here, so every process of a distributed run
  * names them alike, whatever order ranks reach them in, and no message has state of its own.
+ * For the same reason Setup makes every connection the job will use up front, in an order the
+ * graph fixes: ranks reach them in an order that differs between processes, and a queue pair's
+ * number (its UDP source port, so its ECMP path) follows the order connections are made in.
+ * In such a run each process runs its own ranks, makes an operation when its first member
+ * there enters or its first transfer there arrives, and completes with its part of the result.
  */
 class Execution : public Object
 {
@@ -85,7 +90,10 @@ class Execution : public Object
     Execution(const Execution&) = delete;
     Execution& operator=(const Execution&) = delete;
 
-    /// Run \p graph (checked with ExecutionGraph::Check) over \p transport.
+    /// Run \p graph (checked with ExecutionGraph::Check) over \p transport, whose fabric is
+    /// built: make the connections of every message and collective operation now (before the
+    /// run), messages rank by rank in task order, then operations by group kind, group and
+    /// sequence number, and let those idle rest as they are made (GpuTransport::Settle).
     void Setup(Ptr<GpuTransport> transport, std::shared_ptr<const ExecutionGraph> graph);
 
     /**
@@ -172,14 +180,16 @@ class Execution : public Object
     void ComputeDone(uint32_t rank, uint32_t task);
     void EnterCollective(uint32_t rank, uint32_t task);
     void OnRankDone(uint64_t id, uint32_t position);
+    /// Make the connections of every message and operation (Setup).
+    void PrepareConnections();
     void Forget(uint64_t id);
     /// On an ideal fabric: every member of operation \p id is done.
     void IdealDone(uint64_t id);
     /// On an ideal fabric: the message of \p task of \p rank has arrived.
     void IdealArrived(uint32_t rank, uint32_t task);
-    /// Operation \p id, which a member here has entered (a run over processes does not yet
-    /// make one for a transfer that comes first).
-    Instance& GetRunning(uint64_t id);
+    /// Operation \p id, made if this process has none (its first member here enters, or its
+    /// first transfer here arrives).
+    Instance& GetInstance(uint64_t id);
     /// The rank and task of flat index \p flat.
     std::pair<uint32_t, uint32_t> Unflat(uint64_t flat) const;
     /// A message or transfer of the execution's cookie range arrived, or was acknowledged.
@@ -193,10 +203,12 @@ class Execution : public Object
     std::shared_ptr<const ExecutionGraph> m_graph;
     uint64_t m_cookies{0};                    //!< the first of the execution's range
     std::vector<CompressedRows> m_dependents; //!< by program: who waits for each task
-    std::vector<uint64_t> m_firstTask;        //!< by rank: its tasks' first flat index
-    std::vector<uint32_t> m_waiting;          //!< by flat index: what the task still waits for
-    std::vector<uint64_t> m_firstInstance;    //!< by group kind: first instance id
-    std::vector<uint32_t> m_sequences;        //!< by group kind: ExecutionGraph::GetNSequences
+    /// By program: its collectives by group kind, in sequence order.
+    std::vector<CompressedRows> m_collectivesOf;
+    std::vector<uint64_t> m_firstTask;     //!< by rank: its tasks' first flat index
+    std::vector<uint32_t> m_waiting;       //!< by flat index: what the task still waits for
+    std::vector<uint64_t> m_firstInstance; //!< by group kind: first instance id
+    std::vector<uint32_t> m_sequences;     //!< by group kind: ExecutionGraph::GetNSequences
     std::unordered_map<uint64_t, Instance> m_instances;
     /// By rank: its GPU, the tasks waiting for it (and what let each go), its last compute's
     /// end, its tasks not yet over.

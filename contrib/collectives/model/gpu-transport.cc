@@ -263,14 +263,24 @@ GpuTransport::Woke(uint64_t count)
     {
         // Not from inside a queue pair's own call: from the event loop.
         m_restPending = true;
-        Simulator::ScheduleNow(&GpuTransport::RestIdle, this);
+        Simulator::ScheduleNow(&GpuTransport::OnRestDue, this);
     }
 }
 
 void
-GpuTransport::RestIdle()
+GpuTransport::OnRestDue()
 {
     m_restPending = false;
+    Settle();
+}
+
+void
+GpuTransport::Settle()
+{
+    if (m_awake <= m_restAbove)
+    {
+        return;
+    }
     ++m_rests;
     const auto& nics = m_fabric->nics;
     for (std::size_t visited = 0; visited < nics.size() && m_awake > m_awakeLimit / 2; ++visited)

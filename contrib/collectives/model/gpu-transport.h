@@ -122,6 +122,13 @@ class GpuTransport : public Object
                          uint32_t channel,
                          uint64_t cookie);
 
+    /**
+     * \brief Put idle queue pairs to rest now if more than AwakeQueuePairs are awake, as the
+     *        transport does from the event loop once a run is under way: for an owner that
+     *        prepares many connections (Prepare) before the run. Not from a queue pair's call.
+     */
+    void Settle();
+
     /// Connections made so far (a queue pair at each end).
     uint64_t GetNQueuePairs() const;
 
@@ -191,7 +198,8 @@ class GpuTransport : public Object
     void OnNvlink(Message message);
     /// \p count more queue pairs are awake: put idle ones to rest if too many are.
     void Woke(uint64_t count);
-    void RestIdle();
+    /// The rest Woke asked for, from the event loop.
+    void OnRestDue();
 
     const Fabric* m_fabric{nullptr};
     std::shared_ptr<const FabricGraph> m_graph;

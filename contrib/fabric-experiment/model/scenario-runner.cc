@@ -46,9 +46,10 @@ struct Work
     std::vector<Ptr<Collective>> running;         //!< by collective, while it runs
     std::vector<std::vector<uint32_t>> jobsOf;    //!< by workload
     std::vector<Ptr<Execution>> executions;       //!< by job
-    std::vector<Ptr<Execution>> ideals;           //!< by job: the same on an ideal fabric
-    PathCosts paths;                              //!< of the ideal fabric
-    uint64_t flowCookies{0};                      //!< flow f's message is flowCookies + f
+    /// By job: the same on an ideal fabric (rank 0's process runs them, null elsewhere).
+    std::vector<Ptr<Execution>> ideals;
+    PathCosts paths;         //!< of the ideal fabric
+    uint64_t flowCookies{0}; //!< flow f's message is flowCookies + f
     /// Ends the run once every process's work is done (null: another simulator).
     Ptr<FabricSimulatorImpl> engine;
     /// How long the run goes on after the last completion (the longest link's delay).
@@ -188,7 +189,10 @@ StartJob(Work* w, uint32_t index)
 {
     ++w->ownEvents;
     w->executions[index]->Start();
-    w->ideals[index]->Start();
+    if (w->ideals[index])
+    {
+        w->ideals[index]->Start();
+    }
 }
 
 /// The workload's start time has come: schedule its work at the offsets written for it.
@@ -278,8 +282,9 @@ PlanWork(Work& w)
     w.running.resize(s.collectives.size());
     w.jobsOf.resize(n);
     // This process's work: the flows it sends (complete when acknowledged), every collective
-    // and every job (each process completes its part).
-    w.pending = static_cast<uint32_t>(s.collectives.size() + 2 * s.jobs.size());
+    // and every job (each process completes its part), and on rank 0 each job's ideal step.
+    bool first = Simulator::GetSystemId() == 0;
+    w.pending = static_cast<uint32_t>(s.collectives.size() + (first ? 2 : 1) * s.jobs.size());
     // Each flow has queue pairs of its own (a channel per flow), made now in flow order.
     w.flowCookies = w.transport->AddReceiver(s.flows.size(),
                                              MakeBoundCallback(&OnArrived, &w),
@@ -309,9 +314,14 @@ PlanWork(Work& w)
         e->Setup(w.transport, s.jobs[j].graph);
         e->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnJobComplete, &w, j));
         w.executions.push_back(e);
-        Ptr<Execution> ideal = CreateObject<Execution>();
-        ideal->SetupIdeal(w.paths, s.jobs[j].graph);
-        ideal->TraceConnectWithoutContext("Complete", MakeBoundCallback(&OnIdealComplete, &w, j));
+        Ptr<Execution> ideal;
+        if (first)
+        {
+            ideal = CreateObject<Execution>();
+            ideal->SetupIdeal(w.paths, s.jobs[j].graph);
+            ideal->TraceConnectWithoutContext("Complete",
+                                              MakeBoundCallback(&OnIdealComplete, &w, j));
+        }
         w.ideals.push_back(ideal);
         w.jobsOf[s.jobs[j].workload].push_back(j);
         ++w.remaining[s.jobs[j].workload];
@@ -380,6 +390,26 @@ class Parcel
     void Put(Time t)
     {
         Put(t.GetTimeStep());
+    }
+
+    void Put(const std::vector<Time>& times)
+    {
+        Put(uint64_t(times.size()));
+        for (Time t : times)
+        {
+            Put(t);
+        }
+    }
+
+    /// Merge times packed by Put into \p times, keeping the later of each.
+    void GetLatest(std::vector<Time>& times)
+    {
+        auto n = Get<uint64_t>();
+        times.resize(std::max<std::size_t>(times.size(), n));
+        for (uint64_t i = 0; i < n; ++i)
+        {
+            times[i] = std::max(times[i], Get<Time>());
+        }
     }
 
     template <typename T>
@@ -486,10 +516,28 @@ PackPart(const RunResult& r, uint32_t pending, Time lastCompletion)
         {
             p.Put(c.result.start);
             p.Put(c.result.end);
-            p.Put(uint64_t(c.result.rankEnd.size()));
-            for (Time t : c.result.rankEnd)
+            p.Put(c.result.rankEnd);
+        }
+    }
+    for (const JobRun& j : r.jobs)
+    {
+        p.Put(j.completed);
+        if (j.completed)
+        {
+            const ExecutionResult& e = j.result;
+            p.Put(e.start);
+            p.Put(e.end);
+            p.Put(e.activities);
+            for (const auto* times : {&e.rankEnd, &e.rankCompute, &e.rankExposed})
             {
-                p.Put(t);
+                p.Put(*times);
+            }
+            p.Put(uint64_t(e.spans.size()));
+            for (const auto& span : e.spans)
+            {
+                p.Put(span.first);
+                p.Put(span.last);
+                p.Put(span.tasks);
             }
         }
     }
@@ -500,8 +548,9 @@ PackPart(const RunResult& r, uint32_t pending, Time lastCompletion)
 
 /**
  * Rank 0's results from every process's part: each flow's sender and receiver times from the
- * processes that simulate its ends, each collective's latest arrivals, summed counters, all
- * records. Returns (work left anywhere, the last completion).
+ * processes that simulate its ends, each collective's latest arrivals, each job rank's figures
+ * from the process that ran it and each phase's span over all, summed counters, all records.
+ * Returns (work left anywhere, the last completion).
  */
 std::pair<uint64_t, Time>
 MergeParts(const std::vector<std::string>& parts, RunResult& r)
@@ -513,6 +562,12 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
     r.pfc.clear();
     r.queues.clear();
     r.processEvents.clear();
+    std::vector<JobRun> jobs(r.jobs.size());
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+    {
+        jobs[j].completed = true;
+        jobs[j].ideal = r.jobs[j].ideal; // rank 0 ran the ideal step
+    }
     for (const std::string& part : parts)
     {
         Parcel p(part);
@@ -567,16 +622,37 @@ MergeParts(const std::vector<std::string>& parts, RunResult& r)
             }
             p.Get<Time>(); // the same start everywhere
             run.result.end = std::max(run.result.end, p.Get<Time>());
-            auto ranks = p.Get<uint64_t>();
-            run.result.rankEnd.resize(std::max<std::size_t>(run.result.rankEnd.size(), ranks));
-            for (uint64_t i = 0; i < ranks; ++i)
+            p.GetLatest(run.result.rankEnd);
+        }
+        // A job too; a rank's figures are zero on processes that do not run it.
+        for (JobRun& job : jobs)
+        {
+            bool completed = p.Get<bool>();
+            job.completed = job.completed && completed;
+            if (!completed)
             {
-                run.result.rankEnd[i] = std::max(run.result.rankEnd[i], p.Get<Time>());
+                continue;
+            }
+            ExecutionResult& e = job.result;
+            e.start = p.Get<Time>();
+            e.end = std::max(e.end, p.Get<Time>());
+            e.activities = p.Get<uint32_t>();
+            for (auto* times : {&e.rankEnd, &e.rankCompute, &e.rankExposed})
+            {
+                p.GetLatest(*times);
+            }
+            e.spans.resize(p.Get<uint64_t>());
+            for (auto& span : e.spans)
+            {
+                span.first = std::min(span.first, p.Get<Time>());
+                span.last = std::max(span.last, p.Get<Time>());
+                span.tasks += p.Get<uint64_t>();
             }
         }
         GetRecords(p, r.pfc, PFC_FIELDS);
         GetRecords(p, r.queues, QUEUE_FIELDS);
     }
+    r.jobs = std::move(jobs);
     return {pending, last};
 }
 
@@ -720,7 +796,7 @@ RunScenario(const Scenario& s, const std::string& pcapDir, ProgressReporter* pro
     }
     for (const auto& e : work.ideals)
     {
-        work.ownEvents += e->GetEvents();
+        work.ownEvents += e ? e->GetEvents() : 0;
     }
     result.events = Simulator::GetEventCount() - work.ownEvents;
     if (progress)

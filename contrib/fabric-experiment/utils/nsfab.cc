@@ -74,11 +74,6 @@ CheckDistributable(const Scenario& scenario, uint32_t processes)
             return notYet("workload '" + w.name + "' follows another (after)");
         }
     }
-    if (!scenario.jobs.empty())
-    {
-        return notYet("workload '" + scenario.workloads[scenario.jobs[0].workload].name +
-                      "' is a job of ranks");
-    }
     for (const auto& c : scenario.collectives)
     {
         if (c.after != CollectiveSpec::NONE)
